@@ -1,0 +1,258 @@
+//! The knowledge base: which APIs block, which return futures, which start runtimes, which run
+//! their closures elsewhere. It is data (`rules/*.toml`), embedded in the binary.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+
+use crate::model::{CallSite, Callee, Language};
+
+pub const RUST_TOML: &str = include_str!("../rules/rust.toml");
+pub const PYTHON_TOML: &str = include_str!("../rules/python.toml");
+
+/// The kinds of blocking the `blocking-*` rules report, one rule each.
+pub const BLOCKING_CATEGORIES: [&str; 5] = ["sleep", "io", "network", "subprocess", "wait"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Schema {
+    #[serde(default)]
+    blocking: Vec<Group>,
+    #[serde(default)]
+    awaitable: Vec<Group>,
+    #[serde(default)]
+    runtime: Vec<Group>,
+    #[serde(default)]
+    offload: Vec<Group>,
+    #[serde(default)]
+    spawn: Vec<Group>,
+    #[serde(default)]
+    runtime_attributes: Vec<String>,
+    #[serde(default)]
+    returns: HashMap<String, Returns>,
+}
+
+/// APIs that share a kind and an advice.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Group {
+    /// For `blocking`: one of [`BLOCKING_CATEGORIES`].
+    #[serde(default)]
+    category: Option<String>,
+    /// What to call instead (shown as help).
+    #[serde(default)]
+    replacement: Option<String>,
+    /// Fully qualified paths; methods as `Type::method` (`Type.method` in Python).
+    #[serde(default)]
+    paths: Vec<String>,
+    /// Method names distinctive enough to match when the receiver's type is unknown.
+    #[serde(default)]
+    methods: Vec<String>,
+}
+
+/// The type a call returns: one type or a tuple of them.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Returns {
+    One(String),
+    Tuple(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    Blocking,
+    Awaitable,
+    Runtime,
+    Offload,
+    Spawn,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Advice {
+    pub category: Option<String>,
+    pub replacement: Option<String>,
+}
+
+/// What a call matched in the knowledge base.
+#[derive(Debug, Clone, Copy)]
+pub struct Match<'k> {
+    /// The known path (or method name, for a receiver of unknown type).
+    pub api: &'k str,
+    pub advice: &'k Advice,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    advice: Vec<Advice>,
+    paths: HashMap<String, usize>,
+    methods: HashMap<String, usize>,
+}
+
+#[derive(Debug)]
+pub struct Knowledge {
+    pub language: Language,
+    tables: HashMap<Table, Entries>,
+    runtime_attributes: HashSet<String>,
+    returns: HashMap<String, Returns>,
+    /// Every proper prefix of a known path: the modules a glob import can be resolved against.
+    modules: HashSet<String>,
+}
+
+impl Knowledge {
+    pub fn builtin(language: Language) -> Knowledge {
+        let text = match language {
+            Language::Rust => RUST_TOML,
+            Language::Python => PYTHON_TOML,
+        };
+        let mut kb = Knowledge::empty(language);
+        kb.extend_from_toml(text)
+            .unwrap_or_else(|e| panic!("the embedded knowledge base for {language:?} is invalid: {e}"));
+        kb
+    }
+
+    pub fn empty(language: Language) -> Knowledge {
+        Knowledge {
+            language,
+            tables: HashMap::new(),
+            runtime_attributes: HashSet::new(),
+            returns: HashMap::new(),
+            modules: HashSet::new(),
+        }
+    }
+
+    /// Adds the entries of a document in the `rules/*.toml` schema; later entries win.
+    pub fn extend_from_toml(&mut self, text: &str) -> Result<(), String> {
+        let schema: Schema = toml::from_str(text).map_err(|e| e.to_string())?;
+        let tables = [
+            (Table::Blocking, schema.blocking),
+            (Table::Awaitable, schema.awaitable),
+            (Table::Runtime, schema.runtime),
+            (Table::Offload, schema.offload),
+            (Table::Spawn, schema.spawn),
+        ];
+        for (table, groups) in tables {
+            for group in groups {
+                self.add_group(table, group)?;
+            }
+        }
+        self.runtime_attributes.extend(schema.runtime_attributes);
+        for (path, returns) in schema.returns {
+            self.note_modules(&path);
+            self.returns.insert(path, returns);
+        }
+        Ok(())
+    }
+
+    fn add_group(&mut self, table: Table, group: Group) -> Result<(), String> {
+        if table == Table::Blocking {
+            match group.category.as_deref() {
+                Some(c) if BLOCKING_CATEGORIES.contains(&c) => {}
+                Some(c) => {
+                    return Err(format!(
+                        "unknown blocking category `{c}` (expected one of {})",
+                        BLOCKING_CATEGORIES.join(", ")
+                    ));
+                }
+                None => return Err("a `[[blocking]]` group needs a `category`".into()),
+            }
+        }
+        for path in &group.paths {
+            self.note_modules(path);
+        }
+        let entries = self.tables.entry(table).or_default();
+        let index = entries.advice.len();
+        entries.advice.push(Advice { category: group.category, replacement: group.replacement });
+        for path in group.paths {
+            entries.paths.insert(path, index);
+        }
+        for method in group.methods {
+            entries.methods.insert(method, index);
+        }
+        Ok(())
+    }
+
+    fn note_modules(&mut self, path: &str) {
+        let sep = self.language.separator();
+        let mut end = 0;
+        while let Some(found) = path[end..].find(sep) {
+            end += found;
+            self.modules.insert(path[..end].to_string());
+            end += sep.len();
+        }
+    }
+
+    /// The entry of `table` that this call matches: a resolved path, or a distinctive method name
+    /// when the receiver's type is unknown.
+    pub fn lookup(&self, table: Table, call: &CallSite) -> Option<Match<'_>> {
+        let entries = self.tables.get(&table)?;
+        let (api, index) = match &call.callee {
+            Callee::Path(paths) => paths.iter().find_map(|p| entries.paths.get_key_value(p.as_str()))?,
+            Callee::Method(name) => entries.methods.get_key_value(name.as_str())?,
+            Callee::Unknown => return None,
+        };
+        Some(Match { api, advice: &entries.advice[*index] })
+    }
+
+    /// Whether `path` is listed in `table` (for frontends that resolve before building a call).
+    pub fn contains_path(&self, table: Table, path: &str) -> bool {
+        self.tables.get(&table).is_some_and(|e| e.paths.contains_key(path))
+    }
+
+    pub fn contains_method(&self, table: Table, name: &str) -> bool {
+        self.tables.get(&table).is_some_and(|e| e.methods.contains_key(name))
+    }
+
+    pub fn is_runtime_attribute(&self, path: &str) -> bool {
+        self.runtime_attributes.contains(path)
+    }
+
+    pub fn returns(&self, path: &str) -> Option<&Returns> {
+        self.returns.get(path)
+    }
+
+    /// Whether anything is known under `module` (so a glob import of it can be resolved).
+    pub fn knows_module(&self, module: &str) -> bool {
+        self.modules.contains(module)
+    }
+
+    /// Whether `path` names anything the knowledge base knows.
+    pub fn knows_path(&self, path: &str) -> bool {
+        self.returns.contains_key(path) || self.tables.values().any(|e| e.paths.contains_key(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_knowledge_bases_load() {
+        for language in [Language::Rust, Language::Python] {
+            let kb = Knowledge::builtin(language);
+            assert!(kb.tables.get(&Table::Blocking).is_some_and(|e| !e.paths.is_empty()));
+        }
+    }
+
+    #[test]
+    fn unknown_category_is_an_error() {
+        let mut kb = Knowledge::empty(Language::Rust);
+        let err = kb
+            .extend_from_toml("[[blocking]]\ncategory = \"nap\"\npaths = [\"a::b\"]\n")
+            .unwrap_err();
+        assert!(err.contains("unknown blocking category `nap`"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        let mut kb = Knowledge::empty(Language::Rust);
+        assert!(kb.extend_from_toml("[[blocking]]\ncategory = \"io\"\npathz = []\n").is_err());
+    }
+
+    #[test]
+    fn glob_modules_are_prefixes_of_known_paths() {
+        let kb = Knowledge::builtin(Language::Rust);
+        assert!(kb.knows_module("std::fs"));
+        assert!(kb.knows_module("std"));
+        assert!(!kb.knows_module("std::fs::read"));
+    }
+}

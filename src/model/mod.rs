@@ -1,0 +1,161 @@
+//! The language-neutral program model. Frontends lower syntax into it; rules and the project-wide
+//! linking step read nothing else.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Rust,
+    Python,
+}
+
+impl Language {
+    /// The separator between the segments of a qualified path in this language.
+    pub fn separator(self) -> &'static str {
+        match self {
+            Language::Rust => "::",
+            Language::Python => ".",
+        }
+    }
+}
+
+/// A region of a source file: 1-based lines, 1-based columns counted in characters, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+impl Span {
+    pub fn point(line: u32, column: u32) -> Span {
+        Span { line, column, end_line: line, end_column: column + 1 }
+    }
+}
+
+/// Everything a frontend learned about one file.
+#[derive(Debug, Clone)]
+pub struct FileModel {
+    /// The path as the user gave it (or as discovered under a path the user gave).
+    pub path: PathBuf,
+    pub language: Language,
+    pub functions: Vec<Function>,
+    /// Module-level aliases that other modules may reach through this one (`use`, `from x import y`):
+    /// `(qualified alias, qualified target)`. The linker follows them when a callee is not found.
+    pub aliases: Vec<(String, String)>,
+    /// Every comment with the line it ends on; suppressions are read from these in one place.
+    pub comments: Vec<Comment>,
+    /// Syntax the frontend could not understand; each becomes a `parse-error` finding.
+    pub errors: Vec<SyntaxError>,
+}
+
+impl FileModel {
+    pub fn new(path: PathBuf, language: Language) -> FileModel {
+        FileModel {
+            path,
+            language,
+            functions: Vec::new(),
+            aliases: Vec::new(),
+            comments: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub line: u32,
+    /// The comment's text without its marker (`//`, `#`).
+    pub text: String,
+    /// True when code precedes the comment on its line.
+    pub trailing: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A function, method, or the module's top-level code (a pseudo-function named after the module).
+#[derive(Debug, Clone)]
+pub struct Function {
+    /// The project-wide key: crate or package id, module path, impl type or class, name.
+    pub qualname: String,
+    /// The name users read in messages and chains (`util::pause`, `Client.fetch`).
+    pub display: String,
+    pub span: Span,
+    /// Calling it yields a future or coroutine (`async fn`, `async def`, `-> impl Future`).
+    pub returns_future: bool,
+    /// Calling it starts a runtime or event loop (`#[tokio::main]`).
+    pub starts_runtime: bool,
+    pub calls: Vec<CallSite>,
+}
+
+/// Where a call executes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// On the thread of whatever calls the enclosing sync function.
+    Sync,
+    /// On the runtime's thread, inside an async fn, async block, async closure or coroutine.
+    Async,
+    /// On another thread: a closure handed to `spawn_blocking`, `asyncio.to_thread`, a thread...
+    Offloaded,
+}
+
+/// What happens to the value a call returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Usage {
+    /// `.await` / `await`.
+    Awaited,
+    /// An expression statement: the value is dropped at once.
+    Discarded,
+    /// Explicitly thrown away: `let _ = f()` / `_ = f()`.
+    DiscardedBinding,
+    /// Passed to `drop(...)` / `del`.
+    Dropped,
+    /// Bound to a name that is never used afterwards.
+    UnusedBinding(String),
+    /// Anything else: returned, passed on, stored, polled, chained.
+    Used,
+}
+
+/// A call's callee, resolved as far as the frontend could.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callee {
+    /// Fully qualified candidate paths, most likely first (more than one only where a glob import
+    /// leaves the origin open). Method calls on a receiver of known type are `Type::method`.
+    Path(Vec<String>),
+    /// A method call whose receiver's type is unknown.
+    Method(String),
+    /// A closure, a local variable, an expression: nothing to resolve.
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct CallSite {
+    pub callee: Callee,
+    /// The callee as written, for messages (`thread::sleep`, `rx.recv`).
+    pub written: String,
+    pub span: Span,
+    pub context: Context,
+    pub usage: Usage,
+}
+
+impl CallSite {
+    pub fn candidates(&self) -> &[String] {
+        match &self.callee {
+            Callee::Path(paths) => paths,
+            _ => &[],
+        }
+    }
+
+    pub fn method_name(&self) -> Option<&str> {
+        match &self.callee {
+            Callee::Method(name) => Some(name),
+            _ => None,
+        }
+    }
+}
