@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn embedded_knowledge_bases_load() {
-        for language in [Language::Rust, Language::Python] {
+        for language in [Language::Rust] {
             let kb = Knowledge::builtin(language);
             assert!(kb.tables.get(&Table::Blocking).is_some_and(|e| !e.paths.is_empty()));
         }
