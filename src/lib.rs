@@ -3,3 +3,11 @@
 pub mod frontend;
 pub mod knowledge;
 pub mod model;
+pub mod diagnostic;
+pub mod project;
+pub mod rules;
+pub mod suppress;
+pub mod discover;
+pub mod lint;
+pub mod output;
+pub mod cli;

@@ -1,0 +1,27 @@
+//! Renderers: one per output format, all from the same [`Diagnostic`] list.
+
+mod concise;
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// miette-rendered, with the source line, a label and help.
+    Human,
+    /// `path:line:col: rule-id message`, one line each.
+    Concise,
+    /// One JSON array.
+    Json,
+}
+
+pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(diagnostics, color, out),
+        Format::Concise => concise::render(diagnostics, out),
+        Format::Json => json::render(diagnostics, out),
+    }
+}
