@@ -23,7 +23,10 @@ pub struct Selection {
 
 impl Selection {
     pub fn enabled(&self, rule: &str) -> bool {
-        self.select.as_ref().is_none_or(|s| s.iter().any(|r| r == rule)) && !self.ignore.iter().any(|r| r == rule)
+        self.select
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|r| r == rule))
+            && !self.ignore.iter().any(|r| r == rule)
     }
 }
 
@@ -34,7 +37,10 @@ pub struct Linter {
 
 impl Default for Linter {
     fn default() -> Self {
-        Linter { rust: Knowledge::builtin(Language::Rust), python: Knowledge::builtin(Language::Python) }
+        Linter {
+            rust: Knowledge::builtin(Language::Rust),
+            python: Knowledge::builtin(Language::Python),
+        }
     }
 }
 
@@ -48,8 +54,10 @@ impl Linter {
 
     /// Lints the files as one project; findings sorted by path, line, column and rule.
     pub fn lint(&self, files: &[SourceFile], selection: &Selection) -> Vec<Diagnostic> {
-        let models: Vec<(FileModel, Option<Diagnostic>)> = files.par_iter().map(|f| self.load(f)).collect();
-        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) = models.into_iter().unzip();
+        let models: Vec<(FileModel, Option<Diagnostic>)> =
+            files.par_iter().map(|f| self.load(f)).collect();
+        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) =
+            models.into_iter().unzip();
         let kb_for = |language| self.knowledge(language);
         let project = Project::new(&models, &kb_for);
         let mut found: Vec<Diagnostic> = models
@@ -62,7 +70,12 @@ impl Linter {
                     .filter(move |d| !suppressions.is_suppressed(d.rule, d.span.line))
             })
             .collect();
-        found.extend(internal.into_iter().flatten().filter(|d| selection.enabled(d.rule)));
+        found.extend(
+            internal
+                .into_iter()
+                .flatten()
+                .filter(|d| selection.enabled(d.rule)),
+        );
         found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         found.dedup();
         found
@@ -96,7 +109,10 @@ impl Linter {
                     help: Some("please report this file to the async-lint maintainers".into()),
                     via: Vec::new(),
                 };
-                (FileModel::new(file.path.clone(), file.language), Some(diagnostic))
+                (
+                    FileModel::new(file.path.clone(), file.language),
+                    Some(diagnostic),
+                )
             }
         }
     }

@@ -53,7 +53,11 @@ impl Rule for MissingAwait {
             }
         };
         Some(Finding {
-            message: format!("`{}` returns {} that is never awaited: {fate}", cx.call.written, awaitable_noun(cx.file.language)),
+            message: format!(
+                "`{}` returns {} that is never awaited: {fate}",
+                cx.call.written,
+                awaitable_noun(cx.file.language)
+            ),
             help: Some(help),
             via: Vec::new(),
         })

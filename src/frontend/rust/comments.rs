@@ -27,7 +27,11 @@ pub fn extract(text: &str) -> Vec<Comment> {
                 let body: String = chars[start..end].iter().collect();
                 // Doc comments (`///`, `//!`) are documentation, never directives.
                 if !body.starts_with('/') && !body.starts_with('!') {
-                    comments.push(Comment { line, text: body, trailing: code_on_line });
+                    comments.push(Comment {
+                        line,
+                        text: body,
+                        trailing: code_on_line,
+                    });
                 }
                 i = end;
             }
@@ -58,7 +62,11 @@ pub fn extract(text: &str) -> Vec<Comment> {
                     }
                 }
                 if !body.contains('\n') {
-                    comments.push(Comment { line: start_line, text: body, trailing });
+                    comments.push(Comment {
+                        line: start_line,
+                        text: body,
+                        trailing,
+                    });
                 }
                 i = j;
             }
@@ -150,13 +158,17 @@ mod tests {
         let text = "// alone\nlet x = 1; // after code\n";
         let found = extract(text);
         assert_eq!(found.len(), 2);
-        assert_eq!((found[0].line, found[0].trailing, found[0].text.as_str()), (1, false, " alone"));
+        assert_eq!(
+            (found[0].line, found[0].trailing, found[0].text.as_str()),
+            (1, false, " alone")
+        );
         assert_eq!((found[1].line, found[1].trailing), (2, true));
     }
 
     #[test]
     fn ignores_comment_markers_in_strings_chars_and_raw_strings() {
-        let text = "let a = \"// no\";\nlet b = r#\"// \"no\"#;\nlet c = '/';\nfn f<'a>() {} // yes\n";
+        let text =
+            "let a = \"// no\";\nlet b = r#\"// \"no\"#;\nlet c = '/';\nfn f<'a>() {} // yes\n";
         let found = extract(text);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].line, 4);

@@ -17,7 +17,12 @@ use crate::model::{CallSite, Callee, Context, FileModel, Function, Span, Usage};
 pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let mut module = vec![file.unit.root.clone()];
     module.extend(file.unit.module.iter().cloned());
-    let resolver = Resolver { kb, root: file.unit.root.clone(), frames: Vec::new(), self_type: None };
+    let resolver = Resolver {
+        kb,
+        root: file.unit.root.clone(),
+        frames: Vec::new(),
+        self_type: None,
+    };
     let mut lowerer = Lowerer {
         resolver,
         model,
@@ -80,7 +85,13 @@ impl Lowerer<'_, '_> {
     // ------------------------------------------------------------------ items
 
     fn module(&mut self, items: &[Item], module: Path) {
-        let saved = std::mem::replace(&mut self.resolver.frames, vec![Frame { module: module.clone(), ..Frame::default() }]);
+        let saved = std::mem::replace(
+            &mut self.resolver.frames,
+            vec![Frame {
+                module: module.clone(),
+                ..Frame::default()
+            }],
+        );
         self.declare_items(items, &module);
         self.record_aliases(&module);
         for item in items {
@@ -95,12 +106,17 @@ impl Lowerer<'_, '_> {
             match item {
                 Item::Use(u) => {
                     let frame = self.resolver.frames.last_mut().expect("frame");
-                    let prefix = if u.leading_colon.is_some() { vec!["::".to_string()] } else { vec![] };
+                    let prefix = if u.leading_colon.is_some() {
+                        vec!["::".to_string()]
+                    } else {
+                        vec![]
+                    };
                     declare_use(&u.tree, prefix, frame);
                 }
                 Item::ExternCrate(e) => {
                     let name = e.rename.as_ref().map_or(&e.ident, |(_, r)| r).to_string();
-                    self.resolver.bind(name, Binding::Use(vec!["::".into(), e.ident.to_string()]));
+                    self.resolver
+                        .bind(name, Binding::Use(vec!["::".into(), e.ident.to_string()]));
                 }
                 _ => {
                     if let Some(name) = item_name(item) {
@@ -128,13 +144,20 @@ impl Lowerer<'_, '_> {
     /// A module's imports are aliases other modules may reach it through (re-exports).
     fn record_aliases(&mut self, module: &Path) {
         let frame = self.resolver.frames.last().expect("frame");
-        let names: Vec<String> = frame.names.iter().filter(|(_, b)| matches!(b, Binding::Use(_))).map(|(n, _)| n.clone()).collect();
+        let names: Vec<String> = frame
+            .names
+            .iter()
+            .filter(|(_, b)| matches!(b, Binding::Use(_)))
+            .map(|(n, _)| n.clone())
+            .collect();
         for name in names {
             if let Some(target) = self.resolver.resolve_path(std::slice::from_ref(&name)) {
                 let mut alias = module.clone();
                 alias.push(name);
                 if alias != target {
-                    self.model.aliases.push((alias.join("::"), target.join("::")));
+                    self.model
+                        .aliases
+                        .push((alias.join("::"), target.join("::")));
                 }
             }
         }
@@ -159,7 +182,11 @@ impl Lowerer<'_, '_> {
                     if let ImplItem::Fn(f) = impl_item {
                         let mut path = self_type.clone();
                         path.push(f.sig.ident.to_string());
-                        let display = format!("{}::{}", self_type.last().map_or("", String::as_str), f.sig.ident);
+                        let display = format!(
+                            "{}::{}",
+                            self_type.last().map_or("", String::as_str),
+                            f.sig.ident
+                        );
                         self.function(&f.sig, &f.attrs, &f.block, path, display);
                     }
                 }
@@ -197,10 +224,19 @@ impl Lowerer<'_, '_> {
         path.get(1..).unwrap_or_default().join("::")
     }
 
-    fn function(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], block: &syn::Block, path: Path, display: String) {
+    fn function(
+        &mut self,
+        sig: &syn::Signature,
+        attrs: &[syn::Attribute],
+        block: &syn::Block,
+        path: Path,
+        display: String,
+    ) {
         let starts_runtime = attrs.iter().any(|a| {
             let written = ident_path(a.path());
-            self.resolver.resolve_path(&written).is_some_and(|p| self.resolver.kb.is_runtime_attribute(&p.join("::")))
+            self.resolver
+                .resolve_path(&written)
+                .is_some_and(|p| self.resolver.kb.is_runtime_attribute(&p.join("::")))
         });
         let is_async = sig.asyncness.is_some();
         let returns_future = (is_async && !starts_runtime) || returns_future_type(&sig.output);
@@ -209,12 +245,19 @@ impl Lowerer<'_, '_> {
         let state = FnState {
             path: path.clone(),
             calls: Vec::new(),
-            context: Some(if is_async { Context::Async } else { Context::Sync }),
+            context: Some(if is_async {
+                Context::Async
+            } else {
+                Context::Sync
+            }),
             reads,
         };
         let saved = std::mem::replace(&mut self.state, state);
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame { module, ..Frame::default() });
+        self.resolver.frames.push(Frame {
+            module,
+            ..Frame::default()
+        });
         for input in &sig.inputs {
             match input {
                 syn::FnArg::Receiver(_) => {
@@ -267,9 +310,12 @@ impl Lowerer<'_, '_> {
         if let Some(r) = self.resolver.kb.returns(&path.join("::")) {
             return Some(r.clone());
         }
-        let [.., ty, name] = path.as_slice() else { return None };
+        let [.., ty, name] = path.as_slice() else {
+            return None;
+        };
         let is_type = ty.chars().next().is_some_and(char::is_uppercase);
-        (is_type && (name == "new" || name == "default")).then(|| Returns::One(path[..path.len() - 1].join("::")))
+        (is_type && (name == "new" || name == "default"))
+            .then(|| Returns::One(path[..path.len() - 1].join("::")))
     }
 
     fn type_of(&self, expr: &Expr) -> Option<Path> {
@@ -278,7 +324,8 @@ impl Lowerer<'_, '_> {
             Returns::Tuple(_) => None,
         };
         match expr {
-            Expr::Path(p) if p.qself.is_none() => match self.resolver.resolve(&ident_path(&p.path)) {
+            Expr::Path(p) if p.qself.is_none() => match self.resolver.resolve(&ident_path(&p.path))
+            {
                 Resolved::Local(ty) => ty,
                 Resolved::Paths(_) => None,
             },
@@ -298,10 +345,14 @@ impl Lowerer<'_, '_> {
             Expr::Reference(r) => self.type_of(&r.expr),
             Expr::Field(f) => {
                 let base = self.type_of(&f.base)?;
-                let syn::Member::Named(name) = &f.member else { return None };
+                let syn::Member::Named(name) = &f.member else {
+                    return None;
+                };
                 self.fields.get(&base)?.get(&name.to_string()).cloned()
             }
-            Expr::Struct(s) if s.qself.is_none() => self.resolver.resolve_path(&ident_path(&s.path)),
+            Expr::Struct(s) if s.qself.is_none() => {
+                self.resolver.resolve_path(&ident_path(&s.path))
+            }
             _ => None,
         }
     }
@@ -317,8 +368,21 @@ impl Lowerer<'_, '_> {
 
     fn block(&mut self, block: &syn::Block) {
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame { module, ..Frame::default() });
-        let items: Vec<Item> = block.stmts.iter().filter_map(|s| if let Stmt::Item(i) = s { Some(i.clone()) } else { None }).collect();
+        self.resolver.frames.push(Frame {
+            module,
+            ..Frame::default()
+        });
+        let items: Vec<Item> = block
+            .stmts
+            .iter()
+            .filter_map(|s| {
+                if let Stmt::Item(i) = s {
+                    Some(i.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
         let owner = self.state.path.clone();
         self.declare_items(&items, &owner);
         for stmt in &block.stmts {
@@ -358,8 +422,16 @@ impl Lowerer<'_, '_> {
                 Pat::Wild(_) => Usage::DiscardedBinding,
                 Pat::Ident(pi) if pi.subpat.is_none() => {
                     let name = pi.ident.to_string();
-                    let read_later = self.state.reads.iter().any(|(n, at)| *n == name && *at > end);
-                    if read_later { Usage::Used } else { Usage::UnusedBinding(name) }
+                    let read_later = self
+                        .state
+                        .reads
+                        .iter()
+                        .any(|(n, at)| *n == name && *at > end);
+                    if read_later {
+                        Usage::Used
+                    } else {
+                        Usage::UnusedBinding(name)
+                    }
                 }
                 _ => Usage::Used,
             };
@@ -388,7 +460,9 @@ impl Lowerer<'_, '_> {
         match expr {
             Expr::Call(c) => self.returns(&self.callee_path(&c.func)?),
             Expr::Try(t) => self.call_returns(&t.expr),
-            Expr::MethodCall(m) if PASS_THROUGH.contains(&m.method.to_string().as_str()) => self.call_returns(&m.receiver),
+            Expr::MethodCall(m) if PASS_THROUGH.contains(&m.method.to_string().as_str()) => {
+                self.call_returns(&m.receiver)
+            }
             _ => None,
         }
     }
@@ -426,7 +500,11 @@ impl Lowerer<'_, '_> {
             Expr::Group(g) => self.expr(&g.expr, usage),
             Expr::Macro(m) => self.mac(&m.mac),
             Expr::Closure(c) => {
-                let context = if c.asyncness.is_some() { Context::Async } else { self.context() };
+                let context = if c.asyncness.is_some() {
+                    Context::Async
+                } else {
+                    self.context()
+                };
                 self.closure(c, context);
             }
             Expr::Async(a) => self.with_context(Context::Async, |this| this.block(&a.block)),
@@ -443,7 +521,10 @@ impl Lowerer<'_, '_> {
 
     fn closure(&mut self, closure: &syn::ExprClosure, context: Context) {
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame { module, ..Frame::default() });
+        self.resolver.frames.push(Frame {
+            module,
+            ..Frame::default()
+        });
         for input in &closure.inputs {
             self.bind_pattern(input, None);
         }
@@ -456,7 +537,9 @@ impl Lowerer<'_, '_> {
             Expr::Path(p) if p.qself.is_none() => {
                 let written = ident_path(&p.path);
                 let callee = match self.resolver.resolve(&written) {
-                    Resolved::Paths(paths) => Callee::Path(paths.iter().map(|p| p.join("::")).collect()),
+                    Resolved::Paths(paths) => {
+                        Callee::Path(paths.iter().map(|p| p.join("::")).collect())
+                    }
                     Resolved::Local(_) => Callee::Unknown,
                 };
                 (callee, written.join("::"))
@@ -468,7 +551,10 @@ impl Lowerer<'_, '_> {
         };
         let offload = self.is_offload(&callee);
         let is_drop = matches!(&callee, Callee::Path(p) if p.first().is_some_and(|p| p == "std::mem::drop" || p == "drop"));
-        let span = span_between(call.func.span().start(), call.paren_token.span.close().end());
+        let span = span_between(
+            call.func.span().start(),
+            call.paren_token.span.close().end(),
+        );
         self.record(callee, written, span, usage);
         for arg in &call.args {
             match arg {
@@ -490,14 +576,19 @@ impl Lowerer<'_, '_> {
             }
             None => {
                 let written = match &*call.receiver {
-                    Expr::Path(p) if p.path.get_ident().is_some() => format!("{}.{method}", ident_path(&p.path).join("::")),
+                    Expr::Path(p) if p.path.get_ident().is_some() => {
+                        format!("{}.{method}", ident_path(&p.path).join("::"))
+                    }
                     _ => method.clone(),
                 };
                 (Callee::Method(method), written)
             }
         };
         let offload = self.is_offload(&callee);
-        let span = span_between(call.method.span().start(), call.paren_token.span.close().end());
+        let span = span_between(
+            call.method.span().start(),
+            call.paren_token.span.close().end(),
+        );
         self.record(callee, written, span, usage);
         self.expr(&call.receiver, Usage::Used);
         for arg in &call.args {
@@ -521,12 +612,20 @@ impl Lowerer<'_, '_> {
         let context = self.context();
         // Code outside any function (a const initializer) runs at compile time: nothing to record.
         if self.state.context.is_some() {
-            self.state.calls.push(CallSite { callee, written, span, context, usage });
+            self.state.calls.push(CallSite {
+                callee,
+                written,
+                span,
+                context,
+                usage,
+            });
         }
     }
 
     fn mac(&mut self, mac: &syn::Macro) {
-        let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else { return };
+        let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
         if name == "macro_rules" {
             return;
         }
@@ -556,7 +655,10 @@ impl<'ast> Visit<'ast> for Lowerer<'_, '_> {
 
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame { module, ..Frame::default() });
+        self.resolver.frames.push(Frame {
+            module,
+            ..Frame::default()
+        });
         self.bind_pattern(&arm.pat, None);
         if let Some((_, guard)) = &arm.guard {
             self.expr(guard, Usage::Used);
@@ -576,17 +678,25 @@ fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
         UseTree::Path(p) => declare_use(&p.tree, with(&p.ident), frame),
         UseTree::Name(n) if n.ident == "self" => {
             if let Some(last) = prefix.last() {
-                frame.names.insert(last.clone(), Binding::Use(prefix.clone()));
+                frame
+                    .names
+                    .insert(last.clone(), Binding::Use(prefix.clone()));
             }
         }
         UseTree::Name(n) => {
-            frame.names.insert(n.ident.to_string(), Binding::Use(with(&n.ident)));
+            frame
+                .names
+                .insert(n.ident.to_string(), Binding::Use(with(&n.ident)));
         }
         UseTree::Rename(r) if r.ident == "self" => {
-            frame.names.insert(r.rename.to_string(), Binding::Use(prefix));
+            frame
+                .names
+                .insert(r.rename.to_string(), Binding::Use(prefix));
         }
         UseTree::Rename(r) => {
-            frame.names.insert(r.rename.to_string(), Binding::Use(with(&r.ident)));
+            frame
+                .names
+                .insert(r.rename.to_string(), Binding::Use(with(&r.ident)));
         }
         UseTree::Glob(_) => frame.globs.push(prefix),
         UseTree::Group(g) => {
@@ -631,7 +741,8 @@ fn collect_reads(block: &syn::Block, out: &mut Vec<(String, (usize, usize))>) {
     impl<'ast> Visit<'ast> for Reads<'_> {
         fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
             if let Some(ident) = p.path.get_ident() {
-                self.0.push((ident.to_string(), position(ident.span().start())));
+                self.0
+                    .push((ident.to_string(), position(ident.span().start())));
             }
             visit::visit_expr_path(self, p);
         }
@@ -645,12 +756,17 @@ fn collect_reads(block: &syn::Block, out: &mut Vec<(String, (usize, usize))>) {
 
 /// `-> impl Future<..>`, `-> BoxFuture<..>`, `-> Pin<Box<dyn Future<..>>>`.
 fn returns_future_type(output: &syn::ReturnType) -> bool {
-    let syn::ReturnType::Type(_, ty) = output else { return false };
+    let syn::ReturnType::Type(_, ty) = output else {
+        return false;
+    };
     mentions_future(ty)
 }
 
 fn mentions_future(ty: &Type) -> bool {
-    let bound_is_future = |bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>| {
+    let bound_is_future = |bounds: &syn::punctuated::Punctuated<
+        syn::TypeParamBound,
+        syn::Token![+],
+    >| {
         bounds.iter().any(|b| {
             matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Future"))
         })

@@ -48,7 +48,11 @@ const MAX_DEPTH: usize = 16;
 
 impl Resolver<'_> {
     pub fn module(&self) -> &Path {
-        &self.frames.last().expect("a resolver always has its module frame").module
+        &self
+            .frames
+            .last()
+            .expect("a resolver always has its module frame")
+            .module
     }
 
     pub fn bind(&mut self, name: String, binding: Binding) {
@@ -72,11 +76,17 @@ impl Resolver<'_> {
 
     /// Resolution as seen from the innermost `depth_frames` frames.
     fn resolve_in(&self, segments: &[String], depth_frames: usize, depth: usize) -> Resolved {
-        let Some(first) = segments.first() else { return Resolved::Paths(vec![]) };
+        let Some(first) = segments.first() else {
+            return Resolved::Paths(vec![]);
+        };
         let rest = &segments[1..];
-        let module = self.frames[..depth_frames].last().map(|f| f.module.clone()).unwrap_or_default();
+        let module = self.frames[..depth_frames]
+            .last()
+            .map(|f| f.module.clone())
+            .unwrap_or_default();
         match first.as_str() {
-            "crate" => return Resolved::Paths(vec![join(&[self.root.clone()], rest)]),
+            "::" => return Resolved::Paths(vec![normalize(rest.to_vec())]),
+            "crate" => return Resolved::Paths(vec![join(std::slice::from_ref(&self.root), rest)]),
             "self" if !rest.is_empty() => return Resolved::Paths(vec![join(&module, rest)]),
             "super" => {
                 let mut base = module;
@@ -99,13 +109,17 @@ impl Resolver<'_> {
         if depth < MAX_DEPTH {
             for (index, frame) in self.frames[..depth_frames].iter().enumerate().rev() {
                 match frame.names.get(first) {
-                    Some(Binding::Local(ty)) if rest.is_empty() => return Resolved::Local(ty.clone()),
+                    Some(Binding::Local(ty)) if rest.is_empty() => {
+                        return Resolved::Local(ty.clone());
+                    }
                     Some(Binding::Local(_)) => return Resolved::Local(None),
                     Some(Binding::Item(path)) => return Resolved::Paths(vec![join(path, rest)]),
                     Some(Binding::Use(target)) => {
                         // A `use` is resolved from its own frame, whose names may not include itself.
                         let target = self.resolve_use(target, index + 1, depth + 1);
-                        return Resolved::Paths(target.into_iter().map(|t| join(&t, rest)).collect());
+                        return Resolved::Paths(
+                            target.into_iter().map(|t| join(&t, rest)).collect(),
+                        );
                     }
                     None => {}
                 }
@@ -133,7 +147,9 @@ impl Resolver<'_> {
 
     /// A `use` path is relative to the declaring module (2018 uniform paths), else a crate name.
     fn resolve_use(&self, target: &[String], depth_frames: usize, depth: usize) -> Vec<Path> {
-        let Some(first) = target.first() else { return vec![] };
+        let Some(first) = target.first() else {
+            return vec![];
+        };
         if first == "::" {
             return vec![normalize(target[1..].to_vec())];
         }
