@@ -12,11 +12,7 @@ use crate::output::{self, Format};
 use crate::rules::{self, RuleMeta};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "async-lint",
-    version,
-    about = "Finds the pitfalls of async code in Rust and Python"
-)]
+#[command(name = "async-lint", version, about = "Finds the pitfalls of async code in Rust and Python")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -56,11 +52,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     let result = match cli.command {
@@ -84,10 +76,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         }
     }
     let files = discover(&args.paths).map_err(|e| e.to_string())?;
-    let selection = Selection {
-        select: args.select,
-        ignore: args.ignore,
-    };
+    let selection = Selection { select: args.select, ignore: args.ignore };
     let diagnostics = Linter::default().lint(&files, &selection);
     let stdout = std::io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -95,19 +84,11 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     output::render(&diagnostics, args.format, color, &mut out)
         .and_then(|()| out.flush())
         .map_err(|e| format!("cannot write the report: {e}"))?;
-    Ok(if diagnostics.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(if diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn list_rules() -> Result<ExitCode, String> {
-    let width = rules::RULES
-        .iter()
-        .map(|r| r.meta().id.len())
-        .max()
-        .unwrap_or(0);
+    let width = rules::RULES.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
     for rule in rules::RULES {
         let meta = rule.meta();
         println!("{:width$}  {}", meta.id, meta.summary);
@@ -116,8 +97,7 @@ fn list_rules() -> Result<ExitCode, String> {
 }
 
 fn show_rule(id: &str) -> Result<ExitCode, String> {
-    let rule =
-        rules::find(id).ok_or_else(|| format!("unknown rule `{id}` (see `async-lint rules`)"))?;
+    let rule = rules::find(id).ok_or_else(|| format!("unknown rule `{id}` (see `async-lint rules`)"))?;
     print!("{}", rule_markdown(rule.meta()));
     Ok(ExitCode::SUCCESS)
 }

@@ -29,14 +29,11 @@ pub fn language_of(path: &Path) -> Option<Language> {
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<SourceFile>, DiscoverError> {
     let mut found = BTreeSet::new();
     for path in paths {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| DiscoverError(format!("{}: {}", path.display(), io_reason(&e))))?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| DiscoverError(format!("{}: {}", path.display(), io_reason(&e))))?;
         if meta.is_file() {
             if language_of(path).is_none() {
-                return Err(DiscoverError(format!(
-                    "{}: not a Rust (.rs) or Python (.py) file",
-                    path.display()
-                )));
+                return Err(DiscoverError(format!("{}: not a Rust (.rs) or Python (.py) file", path.display())));
             }
             found.insert(path.clone());
             continue;
@@ -52,14 +49,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<SourceFile>, DiscoverError> {
         for entry in walker {
             // Unreadable entries are skipped here; the files we do find report their own errors.
             let Ok(entry) = entry else { continue };
-            if entry.file_type().is_some_and(|t| t.is_file()) && language_of(entry.path()).is_some()
-            {
+            if entry.file_type().is_some_and(|t| t.is_file()) && language_of(entry.path()).is_some() {
                 found.insert(clean(entry.path()));
             }
         }
     }
     let mut layout = Layout::default();
-    Ok(found
+    let mut files: Vec<SourceFile> = found
         .into_iter()
         .filter_map(|path| {
             let language = language_of(&path)?;
@@ -67,21 +63,42 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<SourceFile>, DiscoverError> {
                 Language::Rust => layout.rust_unit(&path),
                 Language::Python => python_unit(&path),
             };
-            Some(SourceFile {
-                path,
-                language,
-                unit,
-            })
+            Some(SourceFile { path, language, unit })
         })
-        .collect())
+        .collect();
+    apply_path_attributes(&mut files);
+    Ok(files)
+}
+
+/// Files that a `#[path = "..."]` declaration places get the module it declares.
+fn apply_path_attributes(files: &mut [SourceFile]) {
+    let mut placed: HashMap<PathBuf, Unit> = HashMap::new();
+    for file in files.iter().filter(|f| f.language == Language::Rust) {
+        let Ok(text) = std::fs::read_to_string(&file.path) else { continue };
+        if !text.contains("#[path") {
+            continue;
+        }
+        for declared in crate::frontend::rust::path_modules(&text) {
+            let target = absolute(&declared.file(&file.path));
+            let mut module = file.unit.module.clone();
+            module.extend(declared.inline.iter().cloned());
+            module.push(declared.name.clone());
+            placed.insert(target, Unit { root: file.unit.root.clone(), module, is_package: false });
+        }
+    }
+    if placed.is_empty() {
+        return;
+    }
+    for file in files.iter_mut() {
+        if let Some(unit) = placed.get(&absolute(&file.path)) {
+            file.unit = unit.clone();
+        }
+    }
 }
 
 fn is_skipped_dir(entry: &ignore::DirEntry) -> bool {
     entry.file_type().is_some_and(|t| t.is_dir())
-        && matches!(
-            entry.file_name().to_str(),
-            Some("target" | "__pycache__" | "node_modules")
-        )
+        && matches!(entry.file_name().to_str(), Some("target" | "__pycache__" | "node_modules"))
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -94,15 +111,11 @@ fn io_reason(e: &std::io::Error) -> String {
 
 /// `./src/x.rs` -> `src/x.rs`, as users write paths.
 fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".")
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -169,35 +182,25 @@ fn package_unit(name: &str, path: &Path, package_dir: &Path) -> Option<Unit> {
     let rel = segments(path.strip_prefix(package_dir).ok()?);
     let rel: Vec<&str> = rel.iter().map(String::as_str).collect();
     let owned = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    let unit = |root: String, module: Vec<String>| Unit {
-        root,
-        module,
-        is_package: false,
-    };
+    let unit = |root: String, module: Vec<String>| Unit { root, module, is_package: false };
     match rel.as_slice() {
         ["build.rs"] => Some(unit(format!("{name}#build"), vec![])),
         ["src", "lib.rs" | "main.rs"] => Some(unit(name.into(), vec![])),
-        ["src", "bin", file] if file.ends_with(".rs") => Some(unit(
-            format!("{name}#bin/{}", stem(Path::new(file))),
-            vec![],
-        )),
+        ["src", "bin", file] if file.ends_with(".rs") => {
+            Some(unit(format!("{name}#bin/{}", stem(Path::new(file))), vec![]))
+        }
         ["src", "bin", bin, "main.rs"] => Some(unit(format!("{name}#bin/{bin}"), vec![])),
-        ["src", "bin", bin, rest @ ..] => Some(unit(
-            format!("{name}#bin/{bin}"),
-            module_below(&owned(rest)),
-        )),
+        ["src", "bin", bin, rest @ ..] => Some(unit(format!("{name}#bin/{bin}"), module_below(&owned(rest)))),
         ["src", rest @ ..] => Some(unit(name.into(), module_below(&owned(rest)))),
-        [kind @ ("tests" | "examples" | "benches"), file] => Some(unit(
-            format!("{name}#{kind}/{}", stem(Path::new(file))),
-            vec![],
-        )),
+        [kind @ ("tests" | "examples" | "benches"), file] => {
+            Some(unit(format!("{name}#{kind}/{}", stem(Path::new(file))), vec![]))
+        }
         [kind @ ("tests" | "examples" | "benches"), target, "main.rs"] => {
             Some(unit(format!("{name}#{kind}/{target}"), vec![]))
         }
-        [kind @ ("tests" | "examples" | "benches"), target, rest @ ..] => Some(unit(
-            format!("{name}#{kind}/{target}"),
-            module_below(&owned(rest)),
-        )),
+        [kind @ ("tests" | "examples" | "benches"), target, rest @ ..] => {
+            Some(unit(format!("{name}#{kind}/{target}"), module_below(&owned(rest))))
+        }
         _ => None,
     }
 }
@@ -217,32 +220,18 @@ fn loose_unit(path: &Path, path_abs: &Path) -> Unit {
             } else {
                 module_below(&rel)
             };
-            return Unit {
-                root: d.display().to_string(),
-                module,
-                is_package: false,
-            };
+            return Unit { root: d.display().to_string(), module, is_package: false };
         }
         dir = d.parent();
     }
-    Unit {
-        root: path.with_extension("").display().to_string(),
-        module: Vec::new(),
-        is_package: false,
-    }
+    Unit { root: path.with_extension("").display().to_string(), module: Vec::new(), is_package: false }
 }
 
 /// The dotted module of a Python file: its package chain (directories with `__init__.py`) and stem.
 fn python_unit(path: &Path) -> Unit {
     let abs = absolute(path);
-    let is_package = abs
-        .file_name()
-        .is_some_and(|n| n == "__init__.py" || n == "__init__.pyi");
-    let mut module = if is_package {
-        Vec::new()
-    } else {
-        vec![stem(&abs)]
-    };
+    let is_package = abs.file_name().is_some_and(|n| n == "__init__.py" || n == "__init__.pyi");
+    let mut module = if is_package { Vec::new() } else { vec![stem(&abs)] };
     let mut dir = abs.parent();
     while let Some(d) = dir {
         if !(d.join("__init__.py").is_file() || d.join("__init__.pyi").is_file()) {
@@ -253,11 +242,7 @@ fn python_unit(path: &Path) -> Unit {
         }
         dir = d.parent();
     }
-    Unit {
-        root: String::new(),
-        module,
-        is_package,
-    }
+    Unit { root: String::new(), module, is_package }
 }
 
 #[cfg(test)]
@@ -266,6 +251,15 @@ mod tests {
 
     fn owned(parts: &[&str]) -> Vec<String> {
         parts.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn path_attributes_place_files_relative_to_the_declaring_file() {
+        let text = "#[path = \"impls/fast.rs\"] mod fast;\nmod outer { #[path = \"x.rs\"] mod inner; }";
+        let found = crate::frontend::rust::path_modules(text);
+        let files: Vec<PathBuf> = found.iter().map(|m| m.file(Path::new("/p/src/lib.rs"))).collect();
+        assert_eq!(files, vec![PathBuf::from("/p/src/impls/fast.rs"), PathBuf::from("/p/src/outer/x.rs")]);
+        assert_eq!(found[1].file(Path::new("/p/src/net.rs")), PathBuf::from("/p/src/net/outer/x.rs"));
     }
 
     #[test]

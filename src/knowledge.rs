@@ -105,9 +105,8 @@ impl Knowledge {
             Language::Python => PYTHON_TOML,
         };
         let mut kb = Knowledge::empty(language);
-        kb.extend_from_toml(text).unwrap_or_else(|e| {
-            panic!("the embedded knowledge base for {language:?} is invalid: {e}")
-        });
+        kb.extend_from_toml(text)
+            .unwrap_or_else(|e| panic!("the embedded knowledge base for {language:?} is invalid: {e}"));
         kb
     }
 
@@ -162,10 +161,7 @@ impl Knowledge {
         }
         let entries = self.tables.entry(table).or_default();
         let index = entries.advice.len();
-        entries.advice.push(Advice {
-            category: group.category,
-            replacement: group.replacement,
-        });
+        entries.advice.push(Advice { category: group.category, replacement: group.replacement });
         for path in group.paths {
             entries.paths.insert(path, index);
         }
@@ -190,29 +186,20 @@ impl Knowledge {
     pub fn lookup(&self, table: Table, call: &CallSite) -> Option<Match<'_>> {
         let entries = self.tables.get(&table)?;
         let (api, index) = match &call.callee {
-            Callee::Path(paths) => paths
-                .iter()
-                .find_map(|p| entries.paths.get_key_value(p.as_str()))?,
+            Callee::Path(paths) => paths.iter().find_map(|p| entries.paths.get_key_value(p.as_str()))?,
             Callee::Method(name) => entries.methods.get_key_value(name.as_str())?,
             Callee::Unknown => return None,
         };
-        Some(Match {
-            api,
-            advice: &entries.advice[*index],
-        })
+        Some(Match { api, advice: &entries.advice[*index] })
     }
 
     /// Whether `path` is listed in `table` (for frontends that resolve before building a call).
     pub fn contains_path(&self, table: Table, path: &str) -> bool {
-        self.tables
-            .get(&table)
-            .is_some_and(|e| e.paths.contains_key(path))
+        self.tables.get(&table).is_some_and(|e| e.paths.contains_key(path))
     }
 
     pub fn contains_method(&self, table: Table, name: &str) -> bool {
-        self.tables
-            .get(&table)
-            .is_some_and(|e| e.methods.contains_key(name))
+        self.tables.get(&table).is_some_and(|e| e.methods.contains_key(name))
     }
 
     pub fn is_runtime_attribute(&self, path: &str) -> bool {
@@ -243,30 +230,21 @@ mod tests {
     fn embedded_knowledge_bases_load() {
         for language in [Language::Rust] {
             let kb = Knowledge::builtin(language);
-            assert!(
-                kb.tables
-                    .get(&Table::Blocking)
-                    .is_some_and(|e| !e.paths.is_empty())
-            );
+            assert!(kb.tables.get(&Table::Blocking).is_some_and(|e| !e.paths.is_empty()));
         }
     }
 
     #[test]
     fn unknown_category_is_an_error() {
         let mut kb = Knowledge::empty(Language::Rust);
-        let err = kb
-            .extend_from_toml("[[blocking]]\ncategory = \"nap\"\npaths = [\"a::b\"]\n")
-            .unwrap_err();
+        let err = kb.extend_from_toml("[[blocking]]\ncategory = \"nap\"\npaths = [\"a::b\"]\n").unwrap_err();
         assert!(err.contains("unknown blocking category `nap`"), "{err}");
     }
 
     #[test]
     fn unknown_key_is_an_error() {
         let mut kb = Knowledge::empty(Language::Rust);
-        assert!(
-            kb.extend_from_toml("[[blocking]]\ncategory = \"io\"\npathz = []\n")
-                .is_err()
-        );
+        assert!(kb.extend_from_toml("[[blocking]]\ncategory = \"io\"\npathz = []\n").is_err());
     }
 
     #[test]

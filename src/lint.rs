@@ -23,24 +23,26 @@ pub struct Selection {
 
 impl Selection {
     pub fn enabled(&self, rule: &str) -> bool {
-        self.select
-            .as_ref()
-            .is_none_or(|s| s.iter().any(|r| r == rule))
-            && !self.ignore.iter().any(|r| r == rule)
+        self.select.as_ref().is_none_or(|s| s.iter().any(|r| r == rule)) && !self.ignore.iter().any(|r| r == rule)
     }
 }
 
 pub struct Linter {
     rust: Knowledge,
     python: Knowledge,
+    /// Workers with stacks deep enough for the parsers' recursion at the frontends' nesting limits.
+    pool: rayon::ThreadPool,
 }
+
+const WORKER_STACK: usize = 64 << 20;
 
 impl Default for Linter {
     fn default() -> Self {
-        Linter {
-            rust: Knowledge::builtin(Language::Rust),
-            python: Knowledge::builtin(Language::Python),
-        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .stack_size(WORKER_STACK)
+            .build()
+            .unwrap_or_else(|e| panic!("cannot start worker threads: {e}"));
+        Linter { rust: Knowledge::builtin(Language::Rust), python: Knowledge::builtin(Language::Python), pool }
     }
 }
 
@@ -54,10 +56,12 @@ impl Linter {
 
     /// Lints the files as one project; findings sorted by path, line, column and rule.
     pub fn lint(&self, files: &[SourceFile], selection: &Selection) -> Vec<Diagnostic> {
-        let models: Vec<(FileModel, Option<Diagnostic>)> =
-            files.par_iter().map(|f| self.load(f)).collect();
-        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) =
-            models.into_iter().unzip();
+        self.pool.install(|| self.lint_in_pool(files, selection))
+    }
+
+    fn lint_in_pool(&self, files: &[SourceFile], selection: &Selection) -> Vec<Diagnostic> {
+        let models: Vec<(FileModel, Option<Diagnostic>)> = files.par_iter().map(|f| self.load(f)).collect();
+        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) = models.into_iter().unzip();
         let kb_for = |language| self.knowledge(language);
         let project = Project::new(&models, &kb_for);
         let mut found: Vec<Diagnostic> = models
@@ -70,12 +74,7 @@ impl Linter {
                     .filter(move |d| !suppressions.is_suppressed(d.rule, d.span.line))
             })
             .collect();
-        found.extend(
-            internal
-                .into_iter()
-                .flatten()
-                .filter(|d| selection.enabled(d.rule)),
-        );
+        found.extend(internal.into_iter().flatten().filter(|d| selection.enabled(d.rule)));
         found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         found.dedup();
         found
@@ -109,10 +108,7 @@ impl Linter {
                     help: Some("please report this file to the async-lint maintainers".into()),
                     via: Vec::new(),
                 };
-                (
-                    FileModel::new(file.path.clone(), file.language),
-                    Some(diagnostic),
-                )
+                (FileModel::new(file.path.clone(), file.language), Some(diagnostic))
             }
         }
     }
@@ -120,19 +116,14 @@ impl Linter {
 
 /// The file's text without a byte-order mark; unreadable or non-UTF-8 files are syntax errors.
 pub fn read_source(file: &SourceFile) -> Result<String, SyntaxError> {
-    let bytes = std::fs::read(&file.path).map_err(|e| SyntaxError {
-        span: Span::point(1, 1),
-        message: format!("cannot read the file: {e}"),
-    })?;
+    let bytes = std::fs::read(&file.path)
+        .map_err(|e| SyntaxError { span: Span::point(1, 1), message: format!("cannot read the file: {e}") })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..offset];
         let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
         let column = before.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
-        SyntaxError {
-            span: Span::point(line, column),
-            message: format!("the file is not valid UTF-8 (byte {offset})"),
-        }
+        SyntaxError { span: Span::point(line, column), message: format!("the file is not valid UTF-8 (byte {offset})") }
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),

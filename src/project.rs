@@ -43,22 +43,14 @@ impl<'a> Project<'a> {
         let mut aliases = HashMap::new();
         for (file_index, file) in files.iter().enumerate() {
             for (function_index, function) in file.functions.iter().enumerate() {
-                let at = FnRef {
-                    file: file_index,
-                    function: function_index,
-                };
+                let at = FnRef { file: file_index, function: function_index };
                 functions.entry(function.qualname.as_str()).or_insert(at);
             }
             for (alias, target) in &file.aliases {
                 aliases.entry(alias.as_str()).or_insert(target.as_str());
             }
         }
-        let mut project = Project {
-            files,
-            functions,
-            aliases,
-            effects: HashMap::new(),
-        };
+        let mut project = Project { files, functions, aliases, effects: HashMap::new() };
         project.compute_effects(kb_for);
         project
     }
@@ -69,9 +61,7 @@ impl<'a> Project<'a> {
 
     /// The project function a call reaches, following re-exports.
     pub fn resolve(&self, call: &CallSite, language: Language) -> Option<FnRef> {
-        call.candidates()
-            .iter()
-            .find_map(|path| self.lookup(path, language))
+        call.candidates().iter().find_map(|path| self.lookup(path, language))
     }
 
     fn lookup(&self, path: &str, language: Language) -> Option<FnRef> {
@@ -111,10 +101,7 @@ impl<'a> Project<'a> {
         for (file_index, file) in self.files.iter().enumerate() {
             let kb = kb_for(file.language);
             for (function_index, function) in file.functions.iter().enumerate() {
-                let at = FnRef {
-                    file: file_index,
-                    function: function_index,
-                };
+                let at = FnRef { file: file_index, function: function_index };
                 if function.returns_future {
                     continue;
                 }
@@ -128,23 +115,14 @@ impl<'a> Project<'a> {
                     queue.push_back((at, RUNTIME));
                 }
                 for call in function.calls.iter().filter(|c| runs_when_called(c)) {
-                    let step = Step {
-                        function: call.written.clone(),
-                        path: file.path.clone(),
-                        line: call.span.line,
-                    };
+                    let step = Step { function: call.written.clone(), path: file.path.clone(), line: call.span.line };
                     if let Some(callee) = self.resolve(call, file.language) {
-                        let step = Step {
-                            function: self.function(callee).display.clone(),
-                            ..step
-                        };
+                        let step = Step { function: self.function(callee).display.clone(), ..step };
                         callers.entry(callee).or_default().push((at, step));
                         continue;
                     }
                     for (kind, effect) in direct_effects(kb, call, step) {
-                        if let std::collections::hash_map::Entry::Vacant(slot) =
-                            self.effects.entry((at, kind))
-                        {
+                        if let std::collections::hash_map::Entry::Vacant(slot) = self.effects.entry((at, kind)) {
                             slot.insert(effect);
                             queue.push_back((at, kind));
                         }
@@ -157,19 +135,13 @@ impl<'a> Project<'a> {
                 continue;
             };
             for (caller, step) in edges {
-                if self.effects.contains_key(&(*caller, kind))
-                    || self.function(*caller).returns_future
-                {
+                if self.effects.contains_key(&(*caller, kind)) || self.function(*caller).returns_future {
                     continue;
                 }
                 let inner = &self.effects[&(callee, kind)];
                 let mut via = vec![step.clone()];
                 via.extend(inner.via.iter().cloned());
-                let effect = Effect {
-                    api: inner.api.clone(),
-                    help: inner.help.clone(),
-                    via,
-                };
+                let effect = Effect { api: inner.api.clone(), help: inner.help.clone(), via };
                 self.effects.insert((*caller, kind), effect);
                 queue.push_back((*caller, kind));
             }
@@ -187,36 +159,18 @@ fn direct_effects(kb: &Knowledge, call: &CallSite, step: Step) -> Vec<(&'static 
     if let Some(m) = kb.lookup(Table::Blocking, call)
         && let Some(kind) = m.advice.category.as_deref().and_then(effect_kind)
     {
-        let step = Step {
-            function: m.api.to_string(),
-            ..step.clone()
-        };
-        let effect = Effect {
-            api: m.api.to_string(),
-            help: m.advice.replacement.clone(),
-            via: vec![step],
-        };
+        let step = Step { function: m.api.to_string(), ..step.clone() };
+        let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
         found.push((kind, effect));
     }
     if let Some(m) = kb.lookup(Table::Runtime, call) {
-        let step = Step {
-            function: m.api.to_string(),
-            ..step
-        };
-        let effect = Effect {
-            api: m.api.to_string(),
-            help: m.advice.replacement.clone(),
-            via: vec![step],
-        };
+        let step = Step { function: m.api.to_string(), ..step };
+        let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
         found.push((RUNTIME, effect));
     }
     found
 }
 
 fn effect_kind(kind: &str) -> Option<&'static str> {
-    BLOCKING_CATEGORIES
-        .iter()
-        .copied()
-        .chain([RUNTIME])
-        .find(|k| *k == kind)
+    BLOCKING_CATEGORIES.iter().copied().chain([RUNTIME]).find(|k| *k == kind)
 }

@@ -65,10 +65,7 @@ fn parse(text: &str) -> Option<Allowed> {
     let text = text.trim();
     if let Some(rest) = text.strip_prefix("async-lint:") {
         let inner = rest.trim().strip_prefix("allow(")?.split(')').next()?;
-        let rules = inner
-            .split(',')
-            .map(|r| r.trim().to_string())
-            .filter(|r| !r.is_empty());
+        let rules = inner.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
         return Some(Allowed::Rules(rules.collect()));
     }
     // `noqa` may follow other text in the same comment (`# type: ignore  # noqa`).
@@ -77,12 +74,10 @@ fn parse(text: &str) -> Option<Allowed> {
     let Some(codes) = rest.strip_prefix(':') else {
         return rest.trim().is_empty().then_some(Allowed::All);
     };
-    let mapped = codes.split([',', ' ']).map(str::trim).filter_map(|code| {
-        NOQA_CODES
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(_, r)| r.to_string())
-    });
+    let mapped = codes
+        .split([',', ' '])
+        .map(str::trim)
+        .filter_map(|code| NOQA_CODES.iter().find(|(c, _)| *c == code).map(|(_, r)| r.to_string()));
     Some(Allowed::Rules(mapped.collect()))
 }
 
@@ -91,11 +86,7 @@ mod tests {
     use super::*;
 
     fn comment(line: u32, text: &str, trailing: bool) -> Comment {
-        Comment {
-            line,
-            text: text.into(),
-            trailing,
-        }
+        Comment { line, text: text.into(), trailing }
     }
 
     #[test]

@@ -56,10 +56,7 @@ fn concise_format_is_one_line_per_finding() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "src/a.rs", BLOCKING);
     let out = run_in(dir.path(), &["check", "src", "--format", "concise"]);
-    assert_eq!(
-        stdout(&out),
-        "src/a.rs:2:5: blocking-sleep blocking call `std::thread::sleep` in an async context\n"
-    );
+    assert_eq!(stdout(&out), "src/a.rs:2:5: blocking-sleep blocking call `std::thread::sleep` in an async context\n");
 }
 
 #[test]
@@ -67,7 +64,11 @@ fn json_format_carries_every_field() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
     write(dir.path(), "app/src/main.rs", "mod util;\nasync fn f() {\n    util::pause();\n}\nfn main() {}\n");
-    write(dir.path(), "app/src/util.rs", "pub fn pause() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n");
+    write(
+        dir.path(),
+        "app/src/util.rs",
+        "pub fn pause() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n",
+    );
     let out = run_in(dir.path(), &["check", "app", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("stdout is one JSON document");
@@ -84,7 +85,9 @@ fn json_format_carries_every_field() {
     let via = f["via"].as_array().unwrap();
     let steps: Vec<(String, String, u64)> = via
         .iter()
-        .map(|s| (s["function"].as_str().unwrap().into(), s["path"].as_str().unwrap().into(), s["line"].as_u64().unwrap()))
+        .map(|s| {
+            (s["function"].as_str().unwrap().into(), s["path"].as_str().unwrap().into(), s["line"].as_u64().unwrap())
+        })
         .collect();
     assert_eq!(
         steps,
@@ -169,9 +172,14 @@ fn cargo_subcommand_runs_check() {
     write(dir.path(), "Cargo.toml", "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
     write(dir.path(), "src/main.rs", &format!("{BLOCKING}fn main() {{}}\n"));
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_cargo-async-lint")).parent().unwrap().to_path_buf();
-    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
-        .unwrap();
-    for args in [&["async-lint"][..], &["async-lint", "check", "--format", "concise"][..], &["async-lint", "--format", "concise", "src"][..]] {
+    let path =
+        std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
+            .unwrap();
+    for args in [
+        &["async-lint"][..],
+        &["async-lint", "check", "--format", "concise"][..],
+        &["async-lint", "--format", "concise", "src"][..],
+    ] {
         let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(dir.path())
             .env("PATH", &path)
@@ -188,7 +196,15 @@ fn cargo_subcommand_runs_check() {
 fn rules_are_listed_and_documented() {
     let dir = tempfile::tempdir().unwrap();
     let list = stdout(&run_in(dir.path(), &["rules"]));
-    for id in ["blocking-sleep", "blocking-io", "blocking-network", "blocking-subprocess", "blocking-wait", "missing-await", "nested-runtime"] {
+    for id in [
+        "blocking-sleep",
+        "blocking-io",
+        "blocking-network",
+        "blocking-subprocess",
+        "blocking-wait",
+        "missing-await",
+        "nested-runtime",
+    ] {
         assert!(list.lines().any(|l| l.starts_with(id)), "{id} missing from `rules`");
     }
     let doc = run_in(dir.path(), &["rule", "blocking-sleep"]);
@@ -198,4 +214,19 @@ fn rules_are_listed_and_documented() {
         assert!(doc.contains(heading), "missing {heading}");
     }
     assert_eq!(run_in(dir.path(), &["rule", "nope"]).status.code(), Some(2));
+}
+
+#[test]
+fn deep_nesting_is_a_parse_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(100_000), ")".repeat(100_000));
+    write(dir.path(), "deep.rs", &deep);
+    let just_under = format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(250), ")".repeat(250));
+    write(dir.path(), "nested.rs", &just_under);
+    write(dir.path(), "other.rs", BLOCKING);
+    let out = run_in(dir.path(), &["check", ".", "--format", "concise"]);
+    let text = stdout(&out);
+    let rules: Vec<&str> = text.lines().map(|l| l.split(' ').nth(1).unwrap()).collect();
+    assert_eq!(rules, vec!["parse-error", "blocking-sleep"], "{text}");
+    assert!(text.starts_with("deep.rs:1:1: parse-error brackets nest 100001 deep"), "{text}");
 }

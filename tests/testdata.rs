@@ -14,19 +14,13 @@ fn expectations(files: &[PathBuf]) -> BTreeMap<Key, usize> {
     let mut expected = BTreeMap::new();
     for path in files {
         let text = std::fs::read_to_string(path).unwrap_or_default();
-        let marker = if path.extension().is_some_and(|e| e == "py") {
-            "# ~ "
-        } else {
-            "// ~ "
-        };
+        let marker = if path.extension().is_some_and(|e| e == "py") { "# ~ " } else { "// ~ " };
         for (index, line) in text.lines().enumerate() {
             let Some((_, rules)) = line.rsplit_once(marker) else {
                 continue;
             };
             for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-                *expected
-                    .entry((path.clone(), index as u32 + 1, rule.to_string()))
-                    .or_default() += 1;
+                *expected.entry((path.clone(), index as u32 + 1, rule.to_string())).or_default() += 1;
             }
         }
     }
@@ -34,9 +28,7 @@ fn expectations(files: &[PathBuf]) -> BTreeMap<Key, usize> {
 }
 
 fn cases(language_dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata")
-        .join(language_dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(language_dir);
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };
@@ -68,27 +60,13 @@ fn check_cases(language_dir: &str) {
         }
         for (key, count) in &actual {
             if *count > expected.get(key).copied().unwrap_or(0) {
-                failures.push(format!(
-                    "extra   {}:{}: {} ({})",
-                    key.0.display(),
-                    key.1,
-                    key.2,
-                    messages[key]
-                ));
+                failures.push(format!("extra   {}:{}: {} ({})", key.0.display(), key.1, key.2, messages[key]));
             }
         }
         checked += expected.values().sum::<usize>();
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    assert!(
-        checked > 0,
-        "no expectations found under testdata/{language_dir}"
-    );
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked > 0, "no expectations found under testdata/{language_dir}");
     eprintln!("testdata/{language_dir}: {checked} expected findings, all found, none extra");
 }
 

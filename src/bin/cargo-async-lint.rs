@@ -8,21 +8,8 @@ fn main() -> std::process::ExitCode {
         args.remove(1);
     }
     // `cargo async-lint` alone, or with only options or paths, means `check`.
-    let subcommands = [
-        "check",
-        "rules",
-        "rule",
-        "help",
-        "--help",
-        "-h",
-        "--version",
-        "-V",
-    ];
-    if !args
-        .get(1)
-        .and_then(|a| a.to_str())
-        .is_some_and(|a| subcommands.contains(&a))
-    {
+    let subcommands = ["check", "rules", "rule", "help", "--help", "-h", "--version", "-V"];
+    if !args.get(1).and_then(|a| a.to_str()).is_some_and(|a| subcommands.contains(&a)) {
         args.insert(1, OsString::from("check"));
     }
     async_lint::cli::run(args)

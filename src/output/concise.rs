@@ -7,11 +7,7 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
         let path = d.path.display();
         let (line, column) = (d.span.line, d.span.column);
         match d.chain() {
-            Some(chain) => writeln!(
-                out,
-                "{path}:{line}:{column}: {} {} (via {chain})",
-                d.rule, d.message
-            )?,
+            Some(chain) => writeln!(out, "{path}:{line}:{column}: {} {} (via {chain})", d.rule, d.message)?,
             None => writeln!(out, "{path}:{line}:{column}: {} {}", d.rule, d.message)?,
         }
     }

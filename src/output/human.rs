@@ -42,10 +42,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diagnostic
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -58,21 +55,14 @@ impl miette::Diagnostic for Report<'_> {
             Some(chain) => format!("via {chain}"),
             None => "here".to_string(),
         };
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(text),
-            self.span,
-        ))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(text), self.span))))
     }
 }
 
 /// The byte range of a span, clamped to the text.
 fn byte_range(text: &str, span: Span) -> SourceSpan {
     let offset = |line: u32, column: u32| -> usize {
-        let start: usize = text
-            .split_inclusive('\n')
-            .take(line.saturating_sub(1) as usize)
-            .map(str::len)
-            .sum();
+        let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1) as usize).map(str::len).sum();
         let rest = &text[start.min(text.len())..];
         let within: usize = rest
             .char_indices()
@@ -83,45 +73,28 @@ fn byte_range(text: &str, span: Span) -> SourceSpan {
         start + within
     };
     let start = offset(span.line, span.column);
-    let end = if span.end_line == 0 {
-        start
-    } else {
-        offset(span.end_line, span.end_column).max(start)
-    };
+    let end = if span.end_line == 0 { start } else { offset(span.end_line, span.end_column).max(start) };
     SourceSpan::new(start.into(), end - start)
 }
 
 pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> io::Result<()> {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme);
     let mut sources: HashMap<&PathBuf, Option<String>> = HashMap::new();
     for d in diagnostics {
         let text = sources.entry(&d.path).or_insert_with(|| {
-            std::fs::read_to_string(&d.path)
-                .ok()
-                .map(|t| t.trim_start_matches('\u{feff}').to_string())
+            std::fs::read_to_string(&d.path).ok().map(|t| t.trim_start_matches('\u{feff}').to_string())
         });
         let location = format!("{}:{}:{}", d.path.display(), d.span.line, d.span.column);
         let (source, span) = match text {
-            Some(text) => (
-                Some(NamedSource::new(d.path.display().to_string(), text.clone())),
-                byte_range(text, d.span),
-            ),
+            Some(text) => {
+                (Some(NamedSource::new(d.path.display().to_string(), text.clone())), byte_range(text, d.span))
+            }
             None => (None, SourceSpan::new(0.into(), 0)),
         };
-        let report = Report {
-            diagnostic: d,
-            source,
-            span,
-        };
+        let report = Report { diagnostic: d, source, span };
         let mut rendered = String::new();
-        handler
-            .render_report(&mut rendered, &report)
-            .map_err(io::Error::other)?;
+        handler.render_report(&mut rendered, &report).map_err(io::Error::other)?;
         if report.source.is_none() {
             writeln!(out, "{location}")?;
         }
@@ -141,27 +114,14 @@ mod tests {
     #[test]
     fn spans_map_to_byte_ranges_by_characters() {
         let text = "fn a() {}\nlet é = x();\n";
-        let span = Span {
-            line: 2,
-            column: 9,
-            end_line: 2,
-            end_column: 12,
-        };
+        let span = Span { line: 2, column: 9, end_line: 2, end_column: 12 };
         let range = byte_range(text, span);
         assert_eq!(&text[range.offset()..range.offset() + range.len()], "x()");
     }
 
     #[test]
     fn spans_past_the_end_are_clamped() {
-        let range = byte_range(
-            "ab",
-            Span {
-                line: 9,
-                column: 9,
-                end_line: 9,
-                end_column: 12,
-            },
-        );
+        let range = byte_range("ab", Span { line: 9, column: 9, end_line: 9, end_column: 12 });
         assert_eq!(range.offset(), 2);
         assert_eq!(range.len(), 0);
     }

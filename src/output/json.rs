@@ -26,11 +26,7 @@ struct JsonStep<'a> {
 }
 
 fn step(s: &Step) -> JsonStep<'_> {
-    JsonStep {
-        function: &s.function,
-        path: s.path.display().to_string(),
-        line: s.line,
-    }
+    JsonStep { function: &s.function, path: s.path.display().to_string(), line: s.line }
 }
 
 pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {

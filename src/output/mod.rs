@@ -18,12 +18,7 @@ pub enum Format {
     Json,
 }
 
-pub fn render(
-    diagnostics: &[Diagnostic],
-    format: Format,
-    color: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Human => human::render(diagnostics, color, out),
         Format::Concise => concise::render(diagnostics, out),

@@ -20,10 +20,7 @@ pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
         }];
         via.extend(effect.via.iter().cloned());
         return Some(Finding {
-            message: format!(
-                "`{written}` blocks in an async context: it calls `{}`",
-                effect.api
-            ),
+            message: format!("`{written}` blocks in an async context: it calls `{}`", effect.api),
             help: effect.help.as_ref().map(|r| replacement_help(r)),
             via,
         });

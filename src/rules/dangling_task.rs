@@ -25,9 +25,7 @@ impl Rule for DanglingTask {
 
     fn check(&self, cx: &CallCx<'_>) -> Option<Finding> {
         let fate = match &cx.call.usage {
-            Usage::Discarded | Usage::DiscardedBinding | Usage::Dropped => {
-                "is discarded".to_string()
-            }
+            Usage::Discarded | Usage::DiscardedBinding | Usage::Dropped => "is discarded".to_string(),
             Usage::UnusedBinding(name) => format!("is bound to `{name}`, which is never used"),
             Usage::Awaited | Usage::Used => return None,
         };
@@ -37,9 +35,7 @@ impl Rule for DanglingTask {
                 "the task from `{}` {fate}; it may be garbage-collected before it finishes",
                 cx.call.written
             ),
-            help: Some(
-                "keep a reference to the task until it is done, or use `asyncio.TaskGroup`".into(),
-            ),
+            help: Some("keep a reference to the task until it is done, or use `asyncio.TaskGroup`".into()),
             via: Vec::new(),
         })
     }

@@ -80,28 +80,14 @@ pub fn check_file(
     project: &Project<'_>,
     enabled: &dyn Fn(&str) -> bool,
 ) -> Vec<Diagnostic> {
-    let rules: Vec<&dyn Rule> = RULES
-        .iter()
-        .copied()
-        .filter(|r| enabled(r.meta().id))
-        .collect();
+    let rules: Vec<&dyn Rule> = RULES.iter().copied().filter(|r| enabled(r.meta().id)).collect();
     let mut out = Vec::new();
     if enabled(parse_error::META.id) {
-        out.extend(
-            file.errors
-                .iter()
-                .map(|e| parse_error::diagnostic(&file.path, e)),
-        );
+        out.extend(file.errors.iter().map(|e| parse_error::diagnostic(&file.path, e)));
     }
     for function in &file.functions {
         for call in &function.calls {
-            let cx = CallCx {
-                file,
-                function,
-                call,
-                kb,
-                project,
-            };
+            let cx = CallCx { file, function, call, kb, project };
             for rule in &rules {
                 if let Some(finding) = rule.check(&cx) {
                     let meta = rule.meta();
@@ -139,10 +125,7 @@ mod tests {
         for rule in RULES {
             let id = rule.meta().id;
             assert!(seen.insert(id), "duplicate rule id {id}");
-            assert!(
-                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{id} is not kebab-case"
-            );
+            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id} is not kebab-case");
         }
     }
 
@@ -163,11 +146,7 @@ mod tests {
                 assert!(!text.trim().is_empty(), "rule {} has no {field}", m.id);
             }
             let first = m.summary.chars().next().unwrap();
-            assert!(
-                !first.is_uppercase() && !m.summary.ends_with('.'),
-                "{}: summary style",
-                m.id
-            );
+            assert!(!first.is_uppercase() && !m.summary.ends_with('.'), "{}: summary style", m.id);
         }
     }
 }

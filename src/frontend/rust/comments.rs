@@ -1,11 +1,20 @@
-//! Comments of a Rust file, which `syn` drops: a small scanner that knows strings, raw strings,
-//! chars and lifetimes well enough not to mistake their contents for comments.
+//! A light scan of a Rust file before `syn` parses it: the comments (which `syn` drops) and the
+//! deepest bracket nesting. It knows strings, raw strings, chars and lifetimes well enough not to
+//! mistake their contents for comments or brackets.
 
 use crate::model::Comment;
 
-pub fn extract(text: &str) -> Vec<Comment> {
+pub struct Scan {
+    pub comments: Vec<Comment>,
+    /// The deepest nesting of `(`, `[` and `{`, with the line where it is first reached.
+    pub max_depth: (usize, u32),
+}
+
+pub fn scan(text: &str) -> Scan {
     let chars: Vec<char> = text.chars().collect();
     let mut comments = Vec::new();
+    let mut depth = 0usize;
+    let mut max_depth = (0usize, 1u32);
     let mut line = 1u32;
     let mut code_on_line = false;
     let mut i = 0;
@@ -27,11 +36,7 @@ pub fn extract(text: &str) -> Vec<Comment> {
                 let body: String = chars[start..end].iter().collect();
                 // Doc comments (`///`, `//!`) are documentation, never directives.
                 if !body.starts_with('/') && !body.starts_with('!') {
-                    comments.push(Comment {
-                        line,
-                        text: body,
-                        trailing: code_on_line,
-                    });
+                    comments.push(Comment { line, text: body, trailing: code_on_line });
                 }
                 i = end;
             }
@@ -62,11 +67,7 @@ pub fn extract(text: &str) -> Vec<Comment> {
                     }
                 }
                 if !body.contains('\n') {
-                    comments.push(Comment {
-                        line: start_line,
-                        text: body,
-                        trailing,
-                    });
+                    comments.push(Comment { line: start_line, text: body, trailing });
                 }
                 i = j;
             }
@@ -84,13 +85,26 @@ pub fn extract(text: &str) -> Vec<Comment> {
                 i = skip_char_or_lifetime(&chars, i);
             }
             c if c.is_whitespace() => i += 1,
+            '(' | '[' | '{' => {
+                code_on_line = true;
+                depth += 1;
+                if depth > max_depth.0 {
+                    max_depth = (depth, line);
+                }
+                i += 1;
+            }
+            ')' | ']' | '}' => {
+                code_on_line = true;
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
             _ => {
                 code_on_line = true;
                 i += 1;
             }
         }
     }
-    comments
+    Scan { comments, max_depth }
 }
 
 fn ident_char(c: char) -> bool {
@@ -156,20 +170,16 @@ mod tests {
     #[test]
     fn finds_line_and_trailing_comments() {
         let text = "// alone\nlet x = 1; // after code\n";
-        let found = extract(text);
+        let found = scan(text).comments;
         assert_eq!(found.len(), 2);
-        assert_eq!(
-            (found[0].line, found[0].trailing, found[0].text.as_str()),
-            (1, false, " alone")
-        );
+        assert_eq!((found[0].line, found[0].trailing, found[0].text.as_str()), (1, false, " alone"));
         assert_eq!((found[1].line, found[1].trailing), (2, true));
     }
 
     #[test]
     fn ignores_comment_markers_in_strings_chars_and_raw_strings() {
-        let text =
-            "let a = \"// no\";\nlet b = r#\"// \"no\"#;\nlet c = '/';\nfn f<'a>() {} // yes\n";
-        let found = extract(text);
+        let text = "let a = \"// no\";\nlet b = r#\"// \"no\"#;\nlet c = '/';\nfn f<'a>() {} // yes\n";
+        let found = scan(text).comments;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].line, 4);
     }
@@ -177,12 +187,18 @@ mod tests {
     #[test]
     fn counts_lines_inside_block_comments_and_strings() {
         let text = "/* a\nb */\nlet s = \"x\ny\";\n// here\n";
-        let found = extract(text);
+        let found = scan(text).comments;
         assert_eq!(found.last().map(|c| c.line), Some(5));
     }
 
     #[test]
+    fn measures_bracket_nesting_outside_strings() {
+        assert_eq!(scan("fn f() {\n    g(h([1]));\n}\n").max_depth, (4, 2));
+        assert_eq!(scan("let s = \"((((\"; // ((((\n").max_depth.0, 0);
+    }
+
+    #[test]
     fn skips_doc_comments() {
-        assert!(extract("/// async-lint: allow(blocking-io)\n//! x\n").is_empty());
+        assert!(scan("/// async-lint: allow(blocking-io)\n//! x\n").comments.is_empty());
     }
 }

@@ -17,18 +17,8 @@ use crate::model::{CallSite, Callee, Context, FileModel, Function, Span, Usage};
 pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let mut module = vec![file.unit.root.clone()];
     module.extend(file.unit.module.iter().cloned());
-    let resolver = Resolver {
-        kb,
-        root: file.unit.root.clone(),
-        frames: Vec::new(),
-        self_type: None,
-    };
-    let mut lowerer = Lowerer {
-        resolver,
-        model,
-        fields: HashMap::new(),
-        state: FnState::default(),
-    };
+    let resolver = Resolver { kb, root: file.unit.root.clone(), frames: Vec::new(), self_type: None };
+    let mut lowerer = Lowerer { resolver, model, fields: HashMap::new(), state: FnState::default() };
     lowerer.module(&ast.items, module);
 }
 
@@ -85,13 +75,8 @@ impl Lowerer<'_, '_> {
     // ------------------------------------------------------------------ items
 
     fn module(&mut self, items: &[Item], module: Path) {
-        let saved = std::mem::replace(
-            &mut self.resolver.frames,
-            vec![Frame {
-                module: module.clone(),
-                ..Frame::default()
-            }],
-        );
+        let saved =
+            std::mem::replace(&mut self.resolver.frames, vec![Frame { module: module.clone(), ..Frame::default() }]);
         self.declare_items(items, &module);
         self.record_aliases(&module);
         for item in items {
@@ -106,17 +91,12 @@ impl Lowerer<'_, '_> {
             match item {
                 Item::Use(u) => {
                     let frame = self.resolver.frames.last_mut().expect("frame");
-                    let prefix = if u.leading_colon.is_some() {
-                        vec!["::".to_string()]
-                    } else {
-                        vec![]
-                    };
+                    let prefix = if u.leading_colon.is_some() { vec!["::".to_string()] } else { vec![] };
                     declare_use(&u.tree, prefix, frame);
                 }
                 Item::ExternCrate(e) => {
                     let name = e.rename.as_ref().map_or(&e.ident, |(_, r)| r).to_string();
-                    self.resolver
-                        .bind(name, Binding::Use(vec!["::".into(), e.ident.to_string()]));
+                    self.resolver.bind(name, Binding::Use(vec!["::".into(), e.ident.to_string()]));
                 }
                 _ => {
                     if let Some(name) = item_name(item) {
@@ -144,20 +124,14 @@ impl Lowerer<'_, '_> {
     /// A module's imports are aliases other modules may reach it through (re-exports).
     fn record_aliases(&mut self, module: &Path) {
         let frame = self.resolver.frames.last().expect("frame");
-        let names: Vec<String> = frame
-            .names
-            .iter()
-            .filter(|(_, b)| matches!(b, Binding::Use(_)))
-            .map(|(n, _)| n.clone())
-            .collect();
+        let names: Vec<String> =
+            frame.names.iter().filter(|(_, b)| matches!(b, Binding::Use(_))).map(|(n, _)| n.clone()).collect();
         for name in names {
             if let Some(target) = self.resolver.resolve_path(std::slice::from_ref(&name)) {
                 let mut alias = module.clone();
                 alias.push(name);
                 if alias != target {
-                    self.model
-                        .aliases
-                        .push((alias.join("::"), target.join("::")));
+                    self.model.aliases.push((alias.join("::"), target.join("::")));
                 }
             }
         }
@@ -182,11 +156,7 @@ impl Lowerer<'_, '_> {
                     if let ImplItem::Fn(f) = impl_item {
                         let mut path = self_type.clone();
                         path.push(f.sig.ident.to_string());
-                        let display = format!(
-                            "{}::{}",
-                            self_type.last().map_or("", String::as_str),
-                            f.sig.ident
-                        );
+                        let display = format!("{}::{}", self_type.last().map_or("", String::as_str), f.sig.ident);
                         self.function(&f.sig, &f.attrs, &f.block, path, display);
                     }
                 }
@@ -234,9 +204,7 @@ impl Lowerer<'_, '_> {
     ) {
         let starts_runtime = attrs.iter().any(|a| {
             let written = ident_path(a.path());
-            self.resolver
-                .resolve_path(&written)
-                .is_some_and(|p| self.resolver.kb.is_runtime_attribute(&p.join("::")))
+            self.resolver.resolve_path(&written).is_some_and(|p| self.resolver.kb.is_runtime_attribute(&p.join("::")))
         });
         let is_async = sig.asyncness.is_some();
         let returns_future = (is_async && !starts_runtime) || returns_future_type(&sig.output);
@@ -245,19 +213,12 @@ impl Lowerer<'_, '_> {
         let state = FnState {
             path: path.clone(),
             calls: Vec::new(),
-            context: Some(if is_async {
-                Context::Async
-            } else {
-                Context::Sync
-            }),
+            context: Some(if is_async { Context::Async } else { Context::Sync }),
             reads,
         };
         let saved = std::mem::replace(&mut self.state, state);
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame {
-            module,
-            ..Frame::default()
-        });
+        self.resolver.frames.push(Frame { module, ..Frame::default() });
         for input in &sig.inputs {
             match input {
                 syn::FnArg::Receiver(_) => {
@@ -314,8 +275,7 @@ impl Lowerer<'_, '_> {
             return None;
         };
         let is_type = ty.chars().next().is_some_and(char::is_uppercase);
-        (is_type && (name == "new" || name == "default"))
-            .then(|| Returns::One(path[..path.len() - 1].join("::")))
+        (is_type && (name == "new" || name == "default")).then(|| Returns::One(path[..path.len() - 1].join("::")))
     }
 
     fn type_of(&self, expr: &Expr) -> Option<Path> {
@@ -324,8 +284,7 @@ impl Lowerer<'_, '_> {
             Returns::Tuple(_) => None,
         };
         match expr {
-            Expr::Path(p) if p.qself.is_none() => match self.resolver.resolve(&ident_path(&p.path))
-            {
+            Expr::Path(p) if p.qself.is_none() => match self.resolver.resolve(&ident_path(&p.path)) {
                 Resolved::Local(ty) => ty,
                 Resolved::Paths(_) => None,
             },
@@ -350,9 +309,7 @@ impl Lowerer<'_, '_> {
                 };
                 self.fields.get(&base)?.get(&name.to_string()).cloned()
             }
-            Expr::Struct(s) if s.qself.is_none() => {
-                self.resolver.resolve_path(&ident_path(&s.path))
-            }
+            Expr::Struct(s) if s.qself.is_none() => self.resolver.resolve_path(&ident_path(&s.path)),
             _ => None,
         }
     }
@@ -368,21 +325,9 @@ impl Lowerer<'_, '_> {
 
     fn block(&mut self, block: &syn::Block) {
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame {
-            module,
-            ..Frame::default()
-        });
-        let items: Vec<Item> = block
-            .stmts
-            .iter()
-            .filter_map(|s| {
-                if let Stmt::Item(i) = s {
-                    Some(i.clone())
-                } else {
-                    None
-                }
-            })
-            .collect();
+        self.resolver.frames.push(Frame { module, ..Frame::default() });
+        let items: Vec<Item> =
+            block.stmts.iter().filter_map(|s| if let Stmt::Item(i) = s { Some(i.clone()) } else { None }).collect();
         let owner = self.state.path.clone();
         self.declare_items(&items, &owner);
         for stmt in &block.stmts {
@@ -422,16 +367,8 @@ impl Lowerer<'_, '_> {
                 Pat::Wild(_) => Usage::DiscardedBinding,
                 Pat::Ident(pi) if pi.subpat.is_none() => {
                     let name = pi.ident.to_string();
-                    let read_later = self
-                        .state
-                        .reads
-                        .iter()
-                        .any(|(n, at)| *n == name && *at > end);
-                    if read_later {
-                        Usage::Used
-                    } else {
-                        Usage::UnusedBinding(name)
-                    }
+                    let read_later = self.state.reads.iter().any(|(n, at)| *n == name && *at > end);
+                    if read_later { Usage::Used } else { Usage::UnusedBinding(name) }
                 }
                 _ => Usage::Used,
             };
@@ -500,11 +437,7 @@ impl Lowerer<'_, '_> {
             Expr::Group(g) => self.expr(&g.expr, usage),
             Expr::Macro(m) => self.mac(&m.mac),
             Expr::Closure(c) => {
-                let context = if c.asyncness.is_some() {
-                    Context::Async
-                } else {
-                    self.context()
-                };
+                let context = if c.asyncness.is_some() { Context::Async } else { self.context() };
                 self.closure(c, context);
             }
             Expr::Async(a) => self.with_context(Context::Async, |this| this.block(&a.block)),
@@ -521,10 +454,7 @@ impl Lowerer<'_, '_> {
 
     fn closure(&mut self, closure: &syn::ExprClosure, context: Context) {
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame {
-            module,
-            ..Frame::default()
-        });
+        self.resolver.frames.push(Frame { module, ..Frame::default() });
         for input in &closure.inputs {
             self.bind_pattern(input, None);
         }
@@ -537,9 +467,7 @@ impl Lowerer<'_, '_> {
             Expr::Path(p) if p.qself.is_none() => {
                 let written = ident_path(&p.path);
                 let callee = match self.resolver.resolve(&written) {
-                    Resolved::Paths(paths) => {
-                        Callee::Path(paths.iter().map(|p| p.join("::")).collect())
-                    }
+                    Resolved::Paths(paths) => Callee::Path(paths.iter().map(|p| p.join("::")).collect()),
                     Resolved::Local(_) => Callee::Unknown,
                 };
                 (callee, written.join("::"))
@@ -550,11 +478,9 @@ impl Lowerer<'_, '_> {
             }
         };
         let offload = self.is_offload(&callee);
-        let is_drop = matches!(&callee, Callee::Path(p) if p.first().is_some_and(|p| p == "std::mem::drop" || p == "drop"));
-        let span = span_between(
-            call.func.span().start(),
-            call.paren_token.span.close().end(),
-        );
+        let is_drop =
+            matches!(&callee, Callee::Path(p) if p.first().is_some_and(|p| p == "std::mem::drop" || p == "drop"));
+        let span = span_between(call.func.span().start(), call.paren_token.span.close().end());
         self.record(callee, written, span, usage);
         for arg in &call.args {
             match arg {
@@ -585,10 +511,7 @@ impl Lowerer<'_, '_> {
             }
         };
         let offload = self.is_offload(&callee);
-        let span = span_between(
-            call.method.span().start(),
-            call.paren_token.span.close().end(),
-        );
+        let span = span_between(call.method.span().start(), call.paren_token.span.close().end());
         self.record(callee, written, span, usage);
         self.expr(&call.receiver, Usage::Used);
         for arg in &call.args {
@@ -612,13 +535,7 @@ impl Lowerer<'_, '_> {
         let context = self.context();
         // Code outside any function (a const initializer) runs at compile time: nothing to record.
         if self.state.context.is_some() {
-            self.state.calls.push(CallSite {
-                callee,
-                written,
-                span,
-                context,
-                usage,
-            });
+            self.state.calls.push(CallSite { callee, written, span, context, usage });
         }
     }
 
@@ -655,10 +572,7 @@ impl<'ast> Visit<'ast> for Lowerer<'_, '_> {
 
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame {
-            module,
-            ..Frame::default()
-        });
+        self.resolver.frames.push(Frame { module, ..Frame::default() });
         self.bind_pattern(&arm.pat, None);
         if let Some((_, guard)) = &arm.guard {
             self.expr(guard, Usage::Used);
@@ -678,25 +592,17 @@ fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
         UseTree::Path(p) => declare_use(&p.tree, with(&p.ident), frame),
         UseTree::Name(n) if n.ident == "self" => {
             if let Some(last) = prefix.last() {
-                frame
-                    .names
-                    .insert(last.clone(), Binding::Use(prefix.clone()));
+                frame.names.insert(last.clone(), Binding::Use(prefix.clone()));
             }
         }
         UseTree::Name(n) => {
-            frame
-                .names
-                .insert(n.ident.to_string(), Binding::Use(with(&n.ident)));
+            frame.names.insert(n.ident.to_string(), Binding::Use(with(&n.ident)));
         }
         UseTree::Rename(r) if r.ident == "self" => {
-            frame
-                .names
-                .insert(r.rename.to_string(), Binding::Use(prefix));
+            frame.names.insert(r.rename.to_string(), Binding::Use(prefix));
         }
         UseTree::Rename(r) => {
-            frame
-                .names
-                .insert(r.rename.to_string(), Binding::Use(with(&r.ident)));
+            frame.names.insert(r.rename.to_string(), Binding::Use(with(&r.ident)));
         }
         UseTree::Glob(_) => frame.globs.push(prefix),
         UseTree::Group(g) => {
@@ -741,8 +647,7 @@ fn collect_reads(block: &syn::Block, out: &mut Vec<(String, (usize, usize))>) {
     impl<'ast> Visit<'ast> for Reads<'_> {
         fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
             if let Some(ident) = p.path.get_ident() {
-                self.0
-                    .push((ident.to_string(), position(ident.span().start())));
+                self.0.push((ident.to_string(), position(ident.span().start())));
             }
             visit::visit_expr_path(self, p);
         }
@@ -763,10 +668,7 @@ fn returns_future_type(output: &syn::ReturnType) -> bool {
 }
 
 fn mentions_future(ty: &Type) -> bool {
-    let bound_is_future = |bounds: &syn::punctuated::Punctuated<
-        syn::TypeParamBound,
-        syn::Token![+],
-    >| {
+    let bound_is_future = |bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>| {
         bounds.iter().any(|b| {
             matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Future"))
         })

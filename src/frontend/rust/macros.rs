@@ -29,12 +29,7 @@ fn repeat_form(input: ParseStream) -> syn::Result<Vec<Expr>> {
 /// conditions and handlers, in order.
 fn select_branches(input: ParseStream) -> syn::Result<Vec<Expr>> {
     let mut exprs = Vec::new();
-    if input.peek(syn::Ident)
-        && input
-            .fork()
-            .parse::<syn::Ident>()
-            .is_ok_and(|i| i == "biased")
-    {
+    if input.peek(syn::Ident) && input.fork().parse::<syn::Ident>().is_ok_and(|i| i == "biased") {
         input.parse::<syn::Ident>()?;
         input.parse::<Token![;]>()?;
     }
@@ -98,13 +93,8 @@ fn format_captures(text: &str) -> Vec<String> {
             chars.next();
             continue;
         }
-        let name: String =
-            std::iter::from_fn(|| chars.next_if(|c| c.is_alphanumeric() || *c == '_')).collect();
-        if name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
-        {
+        let name: String = std::iter::from_fn(|| chars.next_if(|c| c.is_alphanumeric() || *c == '_')).collect();
+        if name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') {
             names.push(name);
         }
     }
@@ -124,21 +114,12 @@ mod tests {
         assert_eq!(count("println", "\"{}\", f()"), Some(2));
         assert_eq!(count("vec", "f(); 3"), Some(2));
         assert_eq!(count("join", "a(), b(),"), Some(2));
-        assert_eq!(
-            count(
-                "select",
-                "biased; x = a() => 1, Some(y) = b(), if c => { 2 } else => 3,"
-            ),
-            Some(6)
-        );
+        assert_eq!(count("select", "biased; x = a() => 1, Some(y) = b(), if c => { 2 } else => 3,"), Some(6));
         assert_eq!(count("macro_rules", "($x:expr) => { $x }"), None);
     }
 
     #[test]
     fn finds_format_captures() {
-        assert_eq!(
-            format_captures("\"{a} {b:?} {{c}} {0} {}\""),
-            vec!["a", "b"]
-        );
+        assert_eq!(format_captures("\"{a} {b:?} {{c}} {0} {}\""), vec!["a", "b"]);
     }
 }

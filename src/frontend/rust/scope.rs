@@ -48,11 +48,7 @@ const MAX_DEPTH: usize = 16;
 
 impl Resolver<'_> {
     pub fn module(&self) -> &Path {
-        &self
-            .frames
-            .last()
-            .expect("a resolver always has its module frame")
-            .module
+        &self.frames.last().expect("a resolver always has its module frame").module
     }
 
     pub fn bind(&mut self, name: String, binding: Binding) {
@@ -80,10 +76,7 @@ impl Resolver<'_> {
             return Resolved::Paths(vec![]);
         };
         let rest = &segments[1..];
-        let module = self.frames[..depth_frames]
-            .last()
-            .map(|f| f.module.clone())
-            .unwrap_or_default();
+        let module = self.frames[..depth_frames].last().map(|f| f.module.clone()).unwrap_or_default();
         match first.as_str() {
             "::" => return Resolved::Paths(vec![normalize(rest.to_vec())]),
             "crate" => return Resolved::Paths(vec![join(std::slice::from_ref(&self.root), rest)]),
@@ -117,9 +110,7 @@ impl Resolver<'_> {
                     Some(Binding::Use(target)) => {
                         // A `use` is resolved from its own frame, whose names may not include itself.
                         let target = self.resolve_use(target, index + 1, depth + 1);
-                        return Resolved::Paths(
-                            target.into_iter().map(|t| join(&t, rest)).collect(),
-                        );
+                        return Resolved::Paths(target.into_iter().map(|t| join(&t, rest)).collect());
                     }
                     None => {}
                 }
