@@ -30,6 +30,8 @@ struct Schema {
     runtime_attributes: Vec<String>,
     #[serde(default)]
     returns: HashMap<String, Returns>,
+    #[serde(default)]
+    method_returns: HashMap<String, String>,
 }
 
 /// APIs that share a kind and an advice.
@@ -94,6 +96,8 @@ pub struct Knowledge {
     tables: HashMap<Table, Entries>,
     runtime_attributes: HashSet<String>,
     returns: HashMap<String, Returns>,
+    /// Methods distinctive enough that their name alone tells the type they return.
+    method_returns: HashMap<String, String>,
     /// Every proper prefix of a known path: the modules a glob import can be resolved against.
     modules: HashSet<String>,
 }
@@ -116,6 +120,7 @@ impl Knowledge {
             tables: HashMap::new(),
             runtime_attributes: HashSet::new(),
             returns: HashMap::new(),
+            method_returns: HashMap::new(),
             modules: HashSet::new(),
         }
     }
@@ -140,6 +145,7 @@ impl Knowledge {
             self.note_modules(&path);
             self.returns.insert(path, returns);
         }
+        self.method_returns.extend(schema.method_returns);
         Ok(())
     }
 
@@ -208,6 +214,11 @@ impl Knowledge {
 
     pub fn returns(&self, path: &str) -> Option<&Returns> {
         self.returns.get(path)
+    }
+
+    /// The type a method returns when its receiver's type is unknown, if its name tells.
+    pub fn method_returns(&self, method: &str) -> Option<&str> {
+        self.method_returns.get(method).map(String::as_str)
     }
 
     /// Whether anything is known under `module` (so a glob import of it can be resolved).

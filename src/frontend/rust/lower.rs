@@ -18,7 +18,8 @@ pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mu
     let mut module = vec![file.unit.root.clone()];
     module.extend(file.unit.module.iter().cloned());
     let resolver = Resolver { kb, root: file.unit.root.clone(), frames: Vec::new(), self_type: None };
-    let mut lowerer = Lowerer { resolver, model, fields: HashMap::new(), state: FnState::default() };
+    let mut lowerer =
+        Lowerer { resolver, model, fields: HashMap::new(), fn_returns: HashMap::new(), state: FnState::default() };
     lowerer.module(&ast.items, module);
 }
 
@@ -38,6 +39,8 @@ struct Lowerer<'a, 'm> {
     model: &'m mut FileModel,
     /// Field types of the file's structs: struct path -> field -> type path.
     fields: HashMap<Path, HashMap<String, Path>>,
+    /// Declared return types of the file's functions and methods.
+    fn_returns: HashMap<Path, Path>,
     state: FnState,
 }
 
@@ -108,6 +111,20 @@ impl Lowerer<'_, '_> {
             }
         }
         for item in items {
+            match item {
+                Item::Fn(f) => self.declare_return(owner, &f.sig),
+                Item::Impl(imp) => {
+                    let Some(self_type) = self.type_path(&imp.self_ty) else { continue };
+                    let saved = self.resolver.self_type.replace(self_type.clone());
+                    for impl_item in &imp.items {
+                        if let ImplItem::Fn(f) = impl_item {
+                            self.declare_return(&self_type, &f.sig);
+                        }
+                    }
+                    self.resolver.self_type = saved;
+                }
+                _ => {}
+            }
             if let Item::Struct(s) = item {
                 let mut path = owner.clone();
                 path.push(s.ident.to_string());
@@ -118,6 +135,16 @@ impl Lowerer<'_, '_> {
                     .collect();
                 self.fields.insert(path, fields);
             }
+        }
+    }
+
+    fn declare_return(&mut self, owner: &Path, sig: &syn::Signature) {
+        if let syn::ReturnType::Type(_, ty) = &sig.output
+            && let Some(ty) = self.type_path(ty)
+        {
+            let mut path = owner.clone();
+            path.push(sig.ident.to_string());
+            self.fn_returns.insert(path, ty);
         }
     }
 
@@ -266,8 +293,12 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    /// The type a call to `path` returns: from the knowledge base, or `T::new` returns `T`.
+    /// The type a call to `path` returns: declared in this file, from the knowledge base, or by
+    /// convention (`T::new` returns `T`).
     fn returns(&self, path: &Path) -> Option<Returns> {
+        if let Some(ty) = self.fn_returns.get(path) {
+            return Some(Returns::One(ty.join("::")));
+        }
         if let Some(r) = self.resolver.kb.returns(&path.join("::")) {
             return Some(r.clone());
         }
@@ -286,17 +317,26 @@ impl Lowerer<'_, '_> {
         match expr {
             Expr::Path(p) if p.qself.is_none() => match self.resolver.resolve(&ident_path(&p.path)) {
                 Resolved::Local(ty) => ty,
-                Resolved::Paths(_) => None,
+                // A unit struct's value: `let store = Store;`
+                Resolved::Paths(paths) => {
+                    let path = paths.into_iter().next()?;
+                    path.last().is_some_and(|s| s.starts_with(char::is_uppercase)).then_some(path)
+                }
             },
             Expr::Call(c) => one(self.returns(&self.callee_path(&c.func)?)?),
             Expr::MethodCall(m) => {
+                let method = m.method.to_string();
                 let receiver = self.type_of(&m.receiver);
-                if PASS_THROUGH.contains(&m.method.to_string().as_str()) {
+                if PASS_THROUGH.contains(&method.as_str()) {
                     return receiver;
                 }
-                let mut path = receiver?;
-                path.push(m.method.to_string());
-                one(self.returns(&path)?)
+                if let Some(mut path) = receiver {
+                    path.push(method.clone());
+                    if let Some(returns) = self.returns(&path) {
+                        return one(returns);
+                    }
+                }
+                self.resolver.kb.method_returns(&method).map(|t| t.split("::").map(String::from).collect())
             }
             Expr::Try(t) => self.type_of(&t.expr),
             Expr::Paren(p) => self.type_of(&p.expr),
