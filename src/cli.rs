@@ -1,12 +1,13 @@
 //! The command line: `async-lint check`, `rules`, `rule`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::discover::discover;
+use crate::config::Configs;
+use crate::discover::discover_excluding;
 use crate::lint::{Linter, Selection};
 use crate::output::{self, Format};
 use crate::rules::{self, RuleMeta};
@@ -29,6 +30,11 @@ pub enum Command {
         /// The rule's id, e.g. `blocking-sleep`.
         id: String,
     },
+    /// Print the configuration that applies to a path.
+    Config {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -44,6 +50,9 @@ pub struct CheckArgs {
     /// Do not run these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
 }
 
 /// Exit codes: 0 clean, 1 findings, 2 usage or I/O error.
@@ -59,6 +68,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules => list_rules(),
         Command::Rule { id } => show_rule(&id),
+        Command::Config { path } => show_config(&path),
     };
     match result {
         Ok(code) => code,
@@ -75,16 +85,56 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             return Err(format!("unknown rule `{id}` (see `async-lint rules`)"));
         }
     }
-    let files = discover(&args.paths).map_err(|e| e.to_string())?;
+    let mut configs = Configs::default();
+    let mut excluded = |path: &Path| {
+        Ok(configs.for_path(path).map_err(|e| e.to_string())?.is_some_and(|c| c.excludes(&absolute(path))))
+    };
+    let files = discover_excluding(&args.paths, &mut excluded).map_err(|e| e.to_string())?;
+    for file in &files {
+        configs.for_path(&file.path).map_err(|e| e.to_string())?;
+    }
+    let linter = Linter::with_knowledge(configs.loaded.iter().map(|c| &c.options.knowledge))?;
+    let cli_selects = args.select.is_some();
     let selection = Selection { select: args.select, ignore: args.ignore };
-    let diagnostics = Linter::default().lint(&files, &selection);
-    let stdout = std::io::stdout();
-    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = stdout.lock();
-    output::render(&diagnostics, args.format, color, &mut out)
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write the report: {e}"))?;
+    let mut diagnostics = linter.lint(&files, &selection);
+    diagnostics.retain_mut(|d| {
+        let Ok(Some(config)) = configs.for_path(&d.path) else { return true };
+        if let Some(severity) = config.severity(d.rule) {
+            d.severity = severity;
+        }
+        config.enables(d.rule, &absolute(&d.path), cli_selects)
+    });
+    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            output::render(&diagnostics, args.format, color, &mut out)?;
+            out.flush()
+        }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            output::render(&diagnostics, args.format, color, &mut out).and_then(|()| out.flush())
+        }
+    };
+    written.map_err(|e| match &args.output {
+        Some(path) => format!("{}: cannot write the report: {e}", path.display()),
+        None => format!("cannot write the report: {e}"),
+    })?;
     Ok(if diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn show_config(path: &Path) -> Result<ExitCode, String> {
+    if !path.exists() {
+        return Err(format!("{}: no such file or directory", path.display()));
+    }
+    let mut configs = Configs::default();
+    let config = configs.for_path(path).map_err(|e| e.to_string())?;
+    print!("{}", crate::config::describe(config));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn list_rules() -> Result<ExitCode, String> {

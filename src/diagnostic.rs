@@ -31,6 +31,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// For a transitive finding, the calls from the reported site to the blocking API.
     pub via: Vec<Step>,
+    /// The function the finding is in (empty outside any function): with the rule, the path and
+    /// the line's text, it identifies a finding across unrelated edits.
+    pub function: String,
 }
 
 impl Diagnostic {
@@ -45,5 +48,27 @@ impl Diagnostic {
 
     pub fn sort_key(&self) -> (&PathBuf, u32, u32, &'static str) {
         (&self.path, self.span.line, self.span.column, self.rule)
+    }
+}
+
+/// FNV-1a, 64 bits: a hash that stays the same across Rust versions and platforms, for keys that
+/// are written to files (baselines, SARIF fingerprints).
+fn stable_hash(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+impl Diagnostic {
+    /// Identifies the finding by rule, path, enclosing function and the text of its line, not by
+    /// line number, so that unrelated edits above it do not change it.
+    pub fn fingerprint(&self, line_text: &str) -> String {
+        let path = self.path.to_string_lossy().replace('\\', "/");
+        format!("{:016x}", stable_hash(&[self.rule, &path, &self.function, line_text.trim()]))
     }
 }

@@ -27,6 +27,15 @@ pub fn language_of(path: &Path) -> Option<Language> {
 /// Every `.rs` and `.py` file under `paths`, skipping `target/`, hidden directories and what
 /// `.gitignore` ignores; a file named explicitly is always linted.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<SourceFile>, DiscoverError> {
+    discover_excluding(paths, &mut |_| Ok(false))
+}
+
+/// Like [`discover`], leaving out the files a directory walk finds for which `excluded` says so
+/// (a file named explicitly is never left out).
+pub fn discover_excluding(
+    paths: &[PathBuf],
+    excluded: &mut dyn FnMut(&Path) -> Result<bool, String>,
+) -> Result<Vec<SourceFile>, DiscoverError> {
     let mut found = BTreeSet::new();
     for path in paths {
         let meta =
@@ -50,7 +59,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<SourceFile>, DiscoverError> {
             // Unreadable entries are skipped here; the files we do find report their own errors.
             let Ok(entry) = entry else { continue };
             if entry.file_type().is_some_and(|t| t.is_file()) && language_of(entry.path()).is_some() {
-                found.insert(clean(entry.path()));
+                let path = clean(entry.path());
+                if !excluded(&path).map_err(DiscoverError)? {
+                    found.insert(path);
+                }
             }
         }
     }

@@ -13,9 +13,10 @@ pub const PYTHON_TOML: &str = include_str!("../rules/python.toml");
 /// The kinds of blocking the `blocking-*` rules report, one rule each.
 pub const BLOCKING_CATEGORIES: [&str; 5] = ["sleep", "io", "network", "subprocess", "wait"];
 
-#[derive(Debug, Deserialize)]
+/// A document in the `rules/*.toml` schema (also the `knowledge` tables of a configuration).
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Schema {
+pub struct Schema {
     #[serde(default)]
     blocking: Vec<Group>,
     #[serde(default)]
@@ -34,13 +35,28 @@ struct Schema {
     method_returns: HashMap<String, String>,
 }
 
+impl Schema {
+    /// How many entries of each kind the document adds.
+    pub fn summary(&self) -> String {
+        let count = |groups: &[Group]| groups.iter().map(|g| g.paths.len() + g.methods.len()).sum::<usize>();
+        format!(
+            "{} blocking, {} awaitable, {} runtime, {} offload, {} spawn entries",
+            count(&self.blocking),
+            count(&self.awaitable),
+            count(&self.runtime),
+            count(&self.offload),
+            count(&self.spawn)
+        )
+    }
+}
+
 /// APIs that share a kind and an advice.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Group {
-    /// For `blocking`: one of [`BLOCKING_CATEGORIES`].
+    /// For `blocking`: the kind of blocking, which decides the rule.
     #[serde(default)]
-    category: Option<String>,
+    category: Option<Category>,
     /// What to call instead (shown as help).
     #[serde(default)]
     replacement: Option<String>,
@@ -50,6 +66,28 @@ struct Group {
     /// Method names distinctive enough to match when the receiver's type is unknown.
     #[serde(default)]
     methods: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Category {
+    Sleep,
+    Io,
+    Network,
+    Subprocess,
+    Wait,
+}
+
+impl Category {
+    fn name(self) -> &'static str {
+        match self {
+            Category::Sleep => "sleep",
+            Category::Io => "io",
+            Category::Network => "network",
+            Category::Subprocess => "subprocess",
+            Category::Wait => "wait",
+        }
+    }
 }
 
 /// The type a call returns: one type or a tuple of them.
@@ -128,6 +166,11 @@ impl Knowledge {
     /// Adds the entries of a document in the `rules/*.toml` schema; later entries win.
     pub fn extend_from_toml(&mut self, text: &str) -> Result<(), String> {
         let schema: Schema = toml::from_str(text).map_err(|e| e.to_string())?;
+        self.extend(schema)
+    }
+
+    /// Adds the entries of a parsed document; later entries win.
+    pub fn extend(&mut self, schema: Schema) -> Result<(), String> {
         let tables = [
             (Table::Blocking, schema.blocking),
             (Table::Awaitable, schema.awaitable),
@@ -150,24 +193,16 @@ impl Knowledge {
     }
 
     fn add_group(&mut self, table: Table, group: Group) -> Result<(), String> {
-        if table == Table::Blocking {
-            match group.category.as_deref() {
-                Some(c) if BLOCKING_CATEGORIES.contains(&c) => {}
-                Some(c) => {
-                    return Err(format!(
-                        "unknown blocking category `{c}` (expected one of {})",
-                        BLOCKING_CATEGORIES.join(", ")
-                    ));
-                }
-                None => return Err("a `[[blocking]]` group needs a `category`".into()),
-            }
+        if table == Table::Blocking && group.category.is_none() {
+            return Err("a `[[blocking]]` group needs a `category`".into());
         }
         for path in &group.paths {
             self.note_modules(path);
         }
         let entries = self.tables.entry(table).or_default();
         let index = entries.advice.len();
-        entries.advice.push(Advice { category: group.category, replacement: group.replacement });
+        let category = group.category.map(|c| c.name().to_string());
+        entries.advice.push(Advice { category, replacement: group.replacement });
         for path in group.paths {
             entries.paths.insert(path, index);
         }
@@ -249,7 +284,7 @@ mod tests {
     fn unknown_category_is_an_error() {
         let mut kb = Knowledge::empty(Language::Rust);
         let err = kb.extend_from_toml("[[blocking]]\ncategory = \"nap\"\npaths = [\"a::b\"]\n").unwrap_err();
-        assert!(err.contains("unknown blocking category `nap`"), "{err}");
+        assert!(err.contains("unknown variant `nap`"), "{err}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! async-lint: finds the pitfalls of asynchronous code in Rust and Python.
 
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod frontend;

@@ -47,6 +47,20 @@ impl Default for Linter {
 }
 
 impl Linter {
+    /// The built-in knowledge, extended with what configurations add.
+    pub fn with_knowledge<'c>(extra: impl IntoIterator<Item = &'c crate::config::Knowledge>) -> Result<Linter, String> {
+        let mut linter = Linter::default();
+        for knowledge in extra {
+            if let Some(schema) = &knowledge.rust {
+                linter.rust.extend(schema.clone())?;
+            }
+            if let Some(schema) = &knowledge.python {
+                linter.python.extend(schema.clone())?;
+            }
+        }
+        Ok(linter)
+    }
+
     pub fn knowledge(&self, language: Language) -> &Knowledge {
         match language {
             Language::Rust => &self.rust,
@@ -107,6 +121,7 @@ impl Linter {
                     message: format!("async-lint failed on this file: {reason}"),
                     help: Some("please report this file to the async-lint maintainers".into()),
                     via: Vec::new(),
+                    function: String::new(),
                 };
                 (FileModel::new(file.path.clone(), file.language), Some(diagnostic))
             }

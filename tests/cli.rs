@@ -230,3 +230,133 @@ fn deep_nesting_is_a_parse_error_not_a_crash() {
     assert_eq!(rules, vec!["parse-error", "blocking-sleep"], "{text}");
     assert!(text.starts_with("deep.rs:1:1: parse-error brackets nest 100001 deep"), "{text}");
 }
+
+#[test]
+fn sarif_is_what_code_scanning_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/a.rs", BLOCKING);
+    let out = run_in(dir.path(), &["check", "src", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "async-lint");
+    let rules = driver["rules"].as_array().unwrap();
+    assert!(rules.iter().all(|r| r["shortDescription"]["text"].is_string() && r["helpUri"].is_string()));
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "blocking-sleep");
+    assert_eq!(rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"], "blocking-sleep");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "src/a.rs");
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(location["region"]["startLine"], 2);
+    assert_eq!(location["region"]["startColumn"], 5);
+    let fingerprint = result["partialFingerprints"]["asyncLint/v1"].as_str().unwrap().to_string();
+
+    // The fingerprint follows the finding's text, not its line number.
+    write(dir.path(), "src/a.rs", &format!("\n\n{BLOCKING}"));
+    let moved: serde_json::Value =
+        serde_json::from_str(&stdout(&run_in(dir.path(), &["check", "src", "--format", "sarif"]))).unwrap();
+    let moved = &moved["runs"][0]["results"][0];
+    assert_eq!(moved["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
+    assert_eq!(moved["partialFingerprints"]["asyncLint/v1"], fingerprint.as_str());
+}
+
+#[test]
+fn github_annotations_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "odd,name:x.rs", BLOCKING);
+    let out = run_in(dir.path(), &["check", "odd,name:x.rs", "--format", "github"]);
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "::warning file=odd%2Cname%3Ax.rs,line=2,col=5,endLine=2,endColumn=60,title=async-lint blocking-sleep::"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("%0Ahelp: use `tokio::time::sleep(..).await`"), "{text}");
+    assert_eq!(text.lines().count(), 1);
+}
+
+#[test]
+fn output_file_receives_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.rs", BLOCKING);
+    let out = run_in(dir.path(), &["check", "a.rs", "--format", "json", "--output", "report.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report[0]["rule"], "blocking-sleep");
+    let bad = run_in(dir.path(), &["check", "a.rs", "--output", "no/such/dir/r.txt"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("no/such/dir/r.txt: cannot write the report"), "{}", stderr(&bad));
+}
+
+#[test]
+fn configuration_selects_ignores_excludes_and_sets_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = "async fn g() {}\nasync fn f() {\n    std::fs::read(\"x\");\n    g();\n}\n";
+    write(dir.path(), "src/a.rs", two);
+    write(dir.path(), "tests/t.rs", two);
+    write(dir.path(), "gen/a.rs", two);
+    write(
+        dir.path(),
+        "async-lint.toml",
+        "exclude = [\"gen\"]\n[per-file-ignores]\n\"tests/**\" = [\"blocking-io\"]\n[severity]\nblocking-io = \"error\"\n",
+    );
+    let out = run_in(dir.path(), &["check", "--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let seen: Vec<(String, String, String)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["rule"].as_str().unwrap().into(),
+                f["severity"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("src/a.rs", "blocking-io", "error"),
+        ("src/a.rs", "missing-await", "error"),
+        ("tests/t.rs", "missing-await", "error"),
+    ];
+    assert_eq!(seen, expected.map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())));
+
+    // A nearer configuration wins for the files below it.
+    write(dir.path(), "tests/pyproject.toml", "[tool.async-lint]\nselect = [\"blocking-io\"]\n");
+    let out = run_in(dir.path(), &["check", "tests", "--format", "concise"]);
+    assert_eq!(stdout(&out).lines().map(|l| l.split(' ').nth(1).unwrap()).collect::<Vec<_>>(), vec!["blocking-io"]);
+
+    let shown = stdout(&run_in(dir.path(), &["config", "tests/t.rs"]));
+    assert!(shown.contains("tests/pyproject.toml"), "{shown}");
+    assert!(shown.contains("select = [\"blocking-io\"]"), "{shown}");
+}
+
+#[test]
+fn configuration_errors_name_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.rs", BLOCKING);
+    write(dir.path(), ".async-lint.toml", "select = [\"blocking-io\"]\n\nseverity = { blocking-io = \"loud\" }\n");
+    let out = run_in(dir.path(), &["check", "a.rs"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains(".async-lint.toml:3: unknown variant `loud`"), "{err}");
+}
+
+#[test]
+fn configured_knowledge_extends_the_builtin_one() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[[package.metadata.async-lint.knowledge.rust.blocking]]\ncategory = \"network\"\nreplacement = \"`legacy::fetch_async`\"\npaths = [\"legacy::fetch\"]\n",
+    );
+    write(dir.path(), "src/main.rs", "async fn f() {\n    legacy::fetch();\n}\nfn main() {}\n");
+    let out = run_in(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(stdout(&out), "src/main.rs:2:5: blocking-network blocking call `legacy::fetch` in an async context\n");
+}

@@ -1,10 +1,9 @@
-use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
+use super::source::Sources;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Span;
 
@@ -80,15 +79,12 @@ fn byte_range(text: &str, span: Span) -> SourceSpan {
 pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> io::Result<()> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme);
-    let mut sources: HashMap<&PathBuf, Option<String>> = HashMap::new();
+    let mut sources = Sources::default();
     for d in diagnostics {
-        let text = sources.entry(&d.path).or_insert_with(|| {
-            std::fs::read_to_string(&d.path).ok().map(|t| t.trim_start_matches('\u{feff}').to_string())
-        });
         let location = format!("{}:{}:{}", d.path.display(), d.span.line, d.span.column);
-        let (source, span) = match text {
+        let (source, span) = match sources.text(&d.path) {
             Some(text) => {
-                (Some(NamedSource::new(d.path.display().to_string(), text.clone())), byte_range(text, d.span))
+                (Some(NamedSource::new(d.path.display().to_string(), text.to_string())), byte_range(text, d.span))
             }
             None => (None, SourceSpan::new(0.into(), 0)),
         };

@@ -1,8 +1,11 @@
 //! Renderers: one per output format, all from the same [`Diagnostic`] list.
 
 mod concise;
+mod github;
 mod human;
 mod json;
+mod sarif;
+pub mod source;
 
 use std::io::{self, Write};
 
@@ -16,6 +19,10 @@ pub enum Format {
     Concise,
     /// One JSON array.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
 }
 
 pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -23,5 +30,7 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool, out: &mut
         Format::Human => human::render(diagnostics, color, out),
         Format::Concise => concise::render(diagnostics, out),
         Format::Json => json::render(diagnostics, out),
+        Format::Sarif => sarif::render(diagnostics, out),
+        Format::Github => github::render(diagnostics, out),
     }
 }

@@ -69,6 +69,13 @@ pub static RULES: &[&dyn Rule] = &[
     &parse_error::ParseError,
 ];
 
+/// Where the rules' documentation is published (generated from their metadata into `docs/rules/`).
+pub const DOCS_HOME: &str = "https://github.com/async-lint/async-lint/blob/main/docs/rules";
+
+pub fn docs_url(id: &str) -> String {
+    format!("{DOCS_HOME}/{id}.md")
+}
+
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)
 }
@@ -99,6 +106,7 @@ pub fn check_file(
                         message: finding.message,
                         help: finding.help,
                         via: finding.via,
+                        function: function.display.clone(),
                     });
                 }
             }

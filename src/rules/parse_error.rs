@@ -39,5 +39,6 @@ pub fn diagnostic(path: &Path, error: &SyntaxError) -> Diagnostic {
         message: error.message.clone(),
         help: None,
         via: Vec::new(),
+        function: String::new(),
     }
 }
