@@ -53,6 +53,12 @@ pub struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// Record today's findings in this file (and exit 0), to hide them later with `--baseline`.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Hide the findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Exit codes: 0 clean, 1 findings, 2 usage or I/O error.
@@ -104,6 +110,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         }
         config.enables(d.rule, &absolute(&d.path), cli_selects)
     });
+    if let Some(path) = &args.write_baseline {
+        crate::baseline::write(&diagnostics, path)?;
+        eprintln!("recorded {} findings in {}", diagnostics.len(), path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = &args.baseline {
+        crate::baseline::apply(&mut diagnostics, path)?;
+    }
     let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|file| {

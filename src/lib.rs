@@ -1,5 +1,6 @@
 //! async-lint: finds the pitfalls of asynchronous code in Rust and Python.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -360,3 +360,34 @@ fn configured_knowledge_extends_the_builtin_one() {
     let out = run_in(dir.path(), &["check", "--format", "concise"]);
     assert_eq!(stdout(&out), "src/main.rs:2:5: blocking-network blocking call `legacy::fetch` in an async context\n");
 }
+
+#[test]
+fn baselines_hide_recorded_findings_across_unrelated_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = "async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+    write(dir.path(), "src/a.rs", old);
+    let record = run_in(dir.path(), &["check", "src", "--write-baseline", "baseline.json"]);
+    assert_eq!(record.status.code(), Some(0), "{}", stderr(&record));
+    assert!(stderr(&record).contains("recorded 1 findings in baseline.json"));
+    assert_eq!(run_in(dir.path(), &["check", "src", "--baseline", "baseline.json"]).status.code(), Some(0));
+
+    // Lines added above move the old finding; it stays hidden, and the new one is reported.
+    let edited = format!("async fn g() {{\n    std::fs::read(\"x\");\n}}\n\n{old}");
+    write(dir.path(), "src/a.rs", &edited);
+    let out = run_in(dir.path(), &["check", "src", "--baseline", "baseline.json", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "src/a.rs:2:5: blocking-io blocking call `std::fs::read` in an async context\n");
+
+    // From another working directory the same baseline still applies.
+    let from_src = bin()
+        .current_dir(dir.path().join("src"))
+        .args(["check", ".", "--baseline", "../baseline.json", "--select", "blocking-sleep"])
+        .output()
+        .unwrap();
+    assert_eq!(from_src.status.code(), Some(0), "{}", stdout(&from_src));
+
+    write(dir.path(), "bad.json", "{\"version\": 1}");
+    let bad = run_in(dir.path(), &["check", "src", "--baseline", "bad.json"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("bad.json:1: not an async-lint baseline"), "{}", stderr(&bad));
+}
