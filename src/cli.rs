@@ -61,6 +61,57 @@ pub struct CheckArgs {
     pub baseline: Option<PathBuf>,
 }
 
+/// `cargo async-lint [OPTIONS] [PATHS...]`: `check` on the workspace's targets.
+#[derive(Debug, Parser)]
+#[command(name = "cargo async-lint", version, about = "Lint the async code of a Cargo workspace")]
+struct CargoCli {
+    #[command(flatten)]
+    cargo: crate::cargo::CargoArgs,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+/// The `cargo-async-lint` binary: `args` without the `async-lint` word cargo inserts.
+pub fn run_cargo(mut args: Vec<std::ffi::OsString>) -> ExitCode {
+    if args.get(1).is_some_and(|a| a == "check") {
+        args.remove(1);
+    }
+    let subcommand = args.get(1).and_then(|a| a.to_str()).filter(|a| ["rules", "rule", "config"].contains(a));
+    if subcommand.is_some() {
+        return run(args);
+    }
+    let mut cli = match CargoCli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let explicit_paths = cli.check.paths != [PathBuf::from(".")];
+    if !explicit_paths {
+        match crate::cargo::target_dirs(&cli.cargo) {
+            Ok(dirs) => cli.check.paths = dirs.iter().map(|d| relative_to_cwd(d)).collect(),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    check(cli.check).unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    })
+}
+
+/// Paths below the working directory are shown relative to it, as users type them.
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
 /// Exit codes: 0 clean, 1 findings, 2 usage or I/O error.
 pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
