@@ -30,6 +30,8 @@ pub enum Command {
         /// The rule's id, e.g. `blocking-sleep`.
         id: String,
     },
+    /// Run the language server (over stdio) for editors.
+    Server,
     /// Print the configuration that applies to a path.
     Config {
         #[arg(default_value = ".")]
@@ -126,6 +128,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Rules => list_rules(),
         Command::Rule { id } => show_rule(&id),
         Command::Config { path } => show_config(&path),
+        Command::Server => crate::lsp::serve().map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

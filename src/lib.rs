@@ -9,6 +9,7 @@ pub mod discover;
 pub mod frontend;
 pub mod knowledge;
 pub mod lint;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod project;
