@@ -78,6 +78,7 @@ impl Lowerer<'_, '_> {
     // ------------------------------------------------------------------ items
 
     fn module(&mut self, items: &[Item], module: Path) {
+        let items = &*expand_item_macros(items);
         let saved =
             std::mem::replace(&mut self.resolver.frames, vec![Frame { module: module.clone(), ..Frame::default() }]);
         self.declare_items(items, &module);
@@ -368,6 +369,7 @@ impl Lowerer<'_, '_> {
         self.resolver.frames.push(Frame { module, ..Frame::default() });
         let items: Vec<Item> =
             block.stmts.iter().filter_map(|s| if let Stmt::Item(i) = s { Some(i.clone()) } else { None }).collect();
+        let items = expand_item_macros(&items);
         let owner = self.state.path.clone();
         self.declare_items(&items, &owner);
         for stmt in &block.stmts {
@@ -586,8 +588,14 @@ impl Lowerer<'_, '_> {
         if name == "macro_rules" {
             return;
         }
-        for expr in macros::expressions(&name, mac.tokens.clone()).unwrap_or_default() {
-            self.expr(&expr, Usage::Used);
+        if let Some(exprs) = macros::expressions(&name, mac.tokens.clone()) {
+            for expr in exprs {
+                self.expr(&expr, Usage::Used);
+            }
+        } else if let Some(stmts) = macros::statements(mac.tokens.clone()) {
+            for stmt in &stmts {
+                self.stmt(stmt);
+            }
         }
     }
 }
@@ -620,6 +628,25 @@ impl<'ast> Visit<'ast> for Lowerer<'_, '_> {
         self.expr(&arm.body, Usage::Used);
         self.resolver.frames.pop();
     }
+}
+
+/// Items with the items of item-position macros (`cfg_rt! { .. }`) spliced in; borrowed when
+/// there are none.
+fn expand_item_macros(items: &[Item]) -> std::borrow::Cow<'_, [Item]> {
+    let is_expandable = |item: &Item| matches!(item, Item::Macro(m) if m.ident.is_none());
+    if !items.iter().any(is_expandable) {
+        return std::borrow::Cow::Borrowed(items);
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Item::Macro(m) if m.ident.is_none() => {
+                out.extend(expand_item_macros(&macros::items(m.mac.tokens.clone())).into_owned());
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
