@@ -87,6 +87,21 @@ impl<'a> Project<'a> {
         None
     }
 
+    /// Where a call runs: as lowered, unless it sits in a closure handed to a project function
+    /// that passes that closure to an offload wrapper (`asyncify(move || std::fs::read(p))`).
+    pub fn context(&self, function: &Function, call: &CallSite, language: Language) -> Context {
+        let Some(arg) = call.in_closure_arg else { return call.context };
+        let Some(outer) = function.calls.get(arg.call) else { return call.context };
+        // An async block or an offload wrapper inside the closure decided the context itself.
+        if call.context != outer.context {
+            return call.context;
+        }
+        if self.resolve(outer, language).is_some_and(|f| self.function(f).offloaded_params.contains(&arg.arg)) {
+            return Context::Offloaded;
+        }
+        self.context(function, outer, language)
+    }
+
     /// The effect of `kind` that calling this sync function has, if any.
     pub fn effect(&self, at: FnRef, kind: &str) -> Option<&Effect> {
         let kind = effect_kind(kind)?;
@@ -114,7 +129,12 @@ impl<'a> Project<'a> {
                     self.effects.insert((at, RUNTIME), effect);
                     queue.push_back((at, RUNTIME));
                 }
-                for call in function.calls.iter().filter(|c| runs_when_called(c)) {
+                let running: Vec<&CallSite> = function
+                    .calls
+                    .iter()
+                    .filter(|c| c.usage != Usage::Awaited && self.context(function, c, file.language) == Context::Sync)
+                    .collect();
+                for call in running {
                     let step = Step { function: call.written.clone(), path: file.path.clone(), line: call.span.line };
                     if let Some(callee) = self.resolve(call, file.language) {
                         let step = Step { function: self.function(callee).display.clone(), ..step };
@@ -147,11 +167,6 @@ impl<'a> Project<'a> {
             }
         }
     }
-}
-
-/// Calls that execute on the caller's thread when the enclosing sync function runs.
-fn runs_when_called(call: &CallSite) -> bool {
-    call.context == Context::Sync && call.usage != Usage::Awaited
 }
 
 fn direct_effects(kb: &Knowledge, call: &CallSite, step: Step) -> Vec<(&'static str, Effect)> {

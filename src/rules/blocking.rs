@@ -6,7 +6,7 @@ use crate::knowledge::Table;
 use crate::model::{Context, Usage};
 
 pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
-    if cx.call.context != Context::Async || cx.call.usage == Usage::Awaited {
+    if cx.context() != Context::Async || cx.call.usage == Usage::Awaited {
         return None;
     }
     let written = &cx.call.written;

@@ -46,7 +46,7 @@ impl Rule for MissingAwait {
             return None;
         }
         let awaiting = await_syntax(cx.file.language);
-        let help = match cx.call.context {
+        let help = match cx.context() {
             Context::Async => format!("add {awaiting}"),
             Context::Sync | Context::Offloaded => {
                 format!("call it from an async context with {awaiting}, or hand it to the runtime")

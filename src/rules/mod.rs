@@ -51,6 +51,13 @@ pub struct CallCx<'a> {
     pub project: &'a Project<'a>,
 }
 
+impl CallCx<'_> {
+    /// Where the call runs, as the linker sees it (see [`Project::context`]).
+    pub fn context(&self) -> crate::model::Context {
+        self.project.context(self.function, self.call, self.file.language)
+    }
+}
+
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &CallCx<'_>) -> Option<Finding>;

@@ -25,7 +25,7 @@ impl Rule for NestedRuntime {
     }
 
     fn check(&self, cx: &CallCx<'_>) -> Option<Finding> {
-        if cx.call.context != Context::Async || cx.call.usage == Usage::Awaited {
+        if cx.context() != Context::Async || cx.call.usage == Usage::Awaited {
             return None;
         }
         let written = &cx.call.written;

@@ -12,7 +12,7 @@ use super::macros;
 use super::scope::{Binding, Frame, Path, Resolved, Resolver};
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{CallSite, Callee, Context, FileModel, Function, Span, Usage};
+use crate::model::{CallSite, Callee, ClosureArg, Context, FileModel, Function, Span, Usage};
 
 pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let mut module = vec![file.unit.root.clone()];
@@ -32,6 +32,11 @@ struct FnState {
     context: Option<Context>,
     /// Identifiers read in the body, with where: to tell whether a binding is used later.
     reads: Vec<(String, (usize, usize))>,
+    /// The names of the parameters, in order (`self` excluded; empty for a pattern).
+    params: Vec<String>,
+    offloaded_params: Vec<usize>,
+    /// The closure arguments being walked, innermost last.
+    closure_args: Vec<ClosureArg>,
 }
 
 struct Lowerer<'a, 'm> {
@@ -238,11 +243,23 @@ impl Lowerer<'_, '_> {
         let returns_future = (is_async && !starts_runtime) || returns_future_type(&sig.output);
         let mut reads = Vec::new();
         collect_reads(block, &mut reads);
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Receiver(_) => None,
+                syn::FnArg::Typed(typed) => Some(match &*typed.pat {
+                    Pat::Ident(pi) => pi.ident.to_string(),
+                    _ => String::new(),
+                }),
+            })
+            .collect();
         let state = FnState {
             path: path.clone(),
-            calls: Vec::new(),
             context: Some(if is_async { Context::Async } else { Context::Sync }),
             reads,
+            params,
+            ..FnState::default()
         };
         let saved = std::mem::replace(&mut self.state, state);
         let module = self.resolver.module().clone();
@@ -268,6 +285,7 @@ impl Lowerer<'_, '_> {
             span: super::span_of(sig.ident.span()),
             returns_future,
             starts_runtime,
+            offloaded_params: state.offloaded_params,
             calls: state.calls,
         });
     }
@@ -523,12 +541,42 @@ impl Lowerer<'_, '_> {
         let is_drop =
             matches!(&callee, Callee::Path(p) if p.first().is_some_and(|p| p == "std::mem::drop" || p == "drop"));
         let span = span_between(call.func.span().start(), call.paren_token.span.close().end());
-        self.record(callee, written, span, usage);
-        for arg in &call.args {
+        let index = self.record(callee, written, span, usage);
+        let usage = if is_drop { Usage::Dropped } else { Usage::Used };
+        self.arguments(call.args.iter(), index, offload, usage);
+    }
+
+    /// Walks a call's arguments: closures run where the callee runs them, and a parameter handed
+    /// to an offload wrapper makes the enclosing function an offloading one.
+    fn arguments<'e>(
+        &mut self,
+        args: impl Iterator<Item = &'e Expr>,
+        call: Option<usize>,
+        offload: bool,
+        usage: Usage,
+    ) {
+        for (position, arg) in args.enumerate() {
             match arg {
                 Expr::Closure(c) if offload => self.closure(c, Context::Offloaded),
-                arg if is_drop => self.expr(arg, Usage::Dropped),
-                arg => self.expr(arg, Usage::Used),
+                Expr::Closure(c) => {
+                    let context = if c.asyncness.is_some() { Context::Async } else { self.context() };
+                    if let Some(call) = call {
+                        self.state.closure_args.push(ClosureArg { call, arg: position });
+                    }
+                    self.closure(c, context);
+                    if call.is_some() {
+                        self.state.closure_args.pop();
+                    }
+                }
+                Expr::Path(p) if offload && p.qself.is_none() => {
+                    if let Some(name) = p.path.get_ident().map(ToString::to_string)
+                        && let Some(param) = self.state.params.iter().position(|n| *n == name)
+                        && !self.state.offloaded_params.contains(&param)
+                    {
+                        self.state.offloaded_params.push(param);
+                    }
+                }
+                arg => self.expr(arg, usage.clone()),
             }
         }
     }
@@ -554,14 +602,9 @@ impl Lowerer<'_, '_> {
         };
         let offload = self.is_offload(&callee);
         let span = span_between(call.method.span().start(), call.paren_token.span.close().end());
-        self.record(callee, written, span, usage);
+        let index = self.record(callee, written, span, usage);
         self.expr(&call.receiver, Usage::Used);
-        for arg in &call.args {
-            match arg {
-                Expr::Closure(c) if offload => self.closure(c, Context::Offloaded),
-                arg => self.expr(arg, Usage::Used),
-            }
-        }
+        self.arguments(call.args.iter(), index, offload, Usage::Used);
     }
 
     fn is_offload(&self, callee: &Callee) -> bool {
@@ -573,12 +616,14 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    fn record(&mut self, callee: Callee, written: String, span: Span, usage: Usage) {
+    /// Records a call; returns its index among the function's calls.
+    fn record(&mut self, callee: Callee, written: String, span: Span, usage: Usage) -> Option<usize> {
         let context = self.context();
         // Code outside any function (a const initializer) runs at compile time: nothing to record.
-        if self.state.context.is_some() {
-            self.state.calls.push(CallSite { callee, written, span, context, usage });
-        }
+        self.state.context?;
+        let in_closure_arg = self.state.closure_args.last().copied();
+        self.state.calls.push(CallSite { callee, written, span, context, usage, in_closure_arg });
+        Some(self.state.calls.len() - 1)
     }
 
     fn mac(&mut self, mac: &syn::Macro) {
