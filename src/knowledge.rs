@@ -234,6 +234,13 @@ impl Knowledge {
         Some(Match { api, advice: &entries.advice[*index] })
     }
 
+    /// The entry of `table` listed under exactly `path`.
+    pub fn lookup_path(&self, table: Table, path: &str) -> Option<Match<'_>> {
+        let entries = self.tables.get(&table)?;
+        let (api, index) = entries.paths.get_key_value(path)?;
+        Some(Match { api, advice: &entries.advice[*index] })
+    }
+
     /// Whether `path` is listed in `table` (for frontends that resolve before building a call).
     pub fn contains_path(&self, table: Table, path: &str) -> bool {
         self.tables.get(&table).is_some_and(|e| e.paths.contains_key(path))

@@ -43,7 +43,8 @@ pub struct FileModel {
     pub language: Language,
     pub functions: Vec<Function>,
     /// Module-level aliases that other modules may reach through this one (`use`, `from x import y`):
-    /// `(qualified alias, qualified target)`. The linker follows them when a callee is not found.
+    /// `(qualified alias, qualified target)`; a glob re-export is `(module + sep + "*", target
+    /// module)`. The linker follows them to reach project functions and known APIs.
     pub aliases: Vec<(String, String)>,
     /// Every comment with the line it ends on; suppressions are read from these in one place.
     pub comments: Vec<Comment>,

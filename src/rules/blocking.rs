@@ -25,7 +25,7 @@ pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
             via,
         });
     }
-    let found = cx.kb.lookup(Table::Blocking, cx.call)?;
+    let found = cx.api(Table::Blocking)?;
     if found.advice.category.as_deref() != Some(category) {
         return None;
     }

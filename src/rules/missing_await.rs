@@ -40,7 +40,7 @@ impl Rule for MissingAwait {
         };
         let returns_future = match cx.project.resolve(cx.call, cx.file.language) {
             Some(callee) => cx.project.function(callee).returns_future,
-            None => cx.kb.lookup(Table::Awaitable, cx.call).is_some(),
+            None => cx.api(Table::Awaitable).is_some(),
         };
         if !returns_future {
             return None;

@@ -42,7 +42,7 @@ impl Rule for NestedRuntime {
             let message = format!("`{written}` blocks on a runtime from an async context: it calls `{}`", effect.api);
             return Some(Finding { message, help: effect.help.clone(), via });
         }
-        let found = cx.kb.lookup(Table::Runtime, cx.call)?;
+        let found = cx.api(Table::Runtime)?;
         Some(Finding {
             message: format!("`{written}` starts or blocks on a runtime from inside an async context"),
             help: found.advice.replacement.clone(),

@@ -168,6 +168,14 @@ impl Lowerer<'_, '_> {
                 }
             }
         }
+        // `use other::*` makes every name of `other` reachable through this module: `module::*`.
+        for glob in frame.globs.clone() {
+            for target in self.resolver.resolve_glob(&glob) {
+                if target != *module {
+                    self.model.aliases.push((format!("{}::*", module.join("::")), target.join("::")));
+                }
+            }
+        }
     }
 
     fn item(&mut self, item: &Item, owner: &Path) {
@@ -610,7 +618,13 @@ impl Lowerer<'_, '_> {
     fn is_offload(&self, callee: &Callee) -> bool {
         let kb = self.resolver.kb;
         match callee {
-            Callee::Path(paths) => paths.iter().any(|p| kb.contains_path(Table::Offload, p)),
+            // A function named like a distinctive offload method (`spawn_blocking`) offloads too.
+            Callee::Path(paths) => paths.iter().any(|p| {
+                kb.contains_path(Table::Offload, p)
+                    || p.rsplit("::")
+                        .next()
+                        .is_some_and(|name| p.contains("::") && kb.contains_method(Table::Offload, name))
+            }),
             Callee::Method(name) => kb.contains_method(Table::Offload, name),
             Callee::Unknown => false,
         }

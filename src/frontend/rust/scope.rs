@@ -70,6 +70,11 @@ impl Resolver<'_> {
         }
     }
 
+    /// The modules a glob import of the innermost frame brings in.
+    pub fn resolve_glob(&self, glob: &[String]) -> Vec<Path> {
+        self.resolve_use(glob, self.frames.len(), 0, false)
+    }
+
     /// Resolution as seen from the innermost `depth_frames` frames.
     /// `globs`: whether glob imports may supply the first segment. A glob's own path is resolved
     /// without them, which keeps resolution linear in the number of globs.
