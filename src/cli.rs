@@ -29,6 +29,11 @@ pub enum Command {
         /// The rule's id, e.g. `blocking-sleep`.
         id: String,
     },
+    /// Run a program and check the findings against what it does at run time.
+    Confirm {
+        /// A Python script, or a single-file Rust program.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -59,6 +64,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules => list_rules(),
         Command::Rule { id } => show_rule(&id),
+        Command::Confirm { file } => crate::executor::confirm::confirm(&file),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod discover;
+pub mod executor;
 pub mod frontend;
 pub mod knowledge;
 pub mod lint;

@@ -1,0 +1,52 @@
+//! Building an instrumented Rust program with one `rustc` call and running it on the executor.
+
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::process::Command;
+
+use super::instrument::instrument;
+use super::observation::{self, Observation};
+use super::run::{run, write_if_changed};
+use super::RUNTIME_SOURCE;
+
+/// Instruments, builds (reusing an earlier build of the same source) and runs the single-file
+/// program `program`, with its build products in `build_dir`. The program must run to completion.
+pub fn observe(program: &Path, build_dir: &Path) -> Result<Vec<Observation>, String> {
+    let source = std::fs::read_to_string(program).map_err(|e| format!("cannot read {}: {e}", program.display()))?;
+    std::fs::create_dir_all(build_dir).map_err(|e| format!("cannot create {}: {e}", build_dir.display()))?;
+    let build_dir = build_dir.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", build_dir.display()))?;
+    let runtime = build_dir.join("async_lint_rt.rs");
+    write_if_changed(&runtime, RUNTIME_SOURCE)?;
+    let generated = instrument(&source, &runtime).map_err(|e| format!("{}: {e}", program.display()))?;
+
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (&generated, RUNTIME_SOURCE).hash(&mut hasher);
+    let stem = program.file_stem().and_then(|s| s.to_str()).unwrap_or("program");
+    let name = format!("{stem}-{:016x}", hasher.finish());
+    let generated_path = build_dir.join(format!("{name}.rs"));
+    let binary = build_dir.join(&name);
+    if !binary.exists() {
+        write_if_changed(&generated_path, &generated)?;
+        let partial = build_dir.join(format!("{name}.part{}", std::process::id()));
+        let output = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+            .args(["--edition", "2024", "--crate-type", "bin", "-A", "warnings", "-C", "debuginfo=0", "-o"])
+            .arg(&partial)
+            .arg(&generated_path)
+            .output()
+            .map_err(|e| format!("cannot run rustc: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "the instrumented {} does not build:\n{}",
+                program.display(),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        std::fs::rename(&partial, &binary).map_err(|e| format!("cannot write {}: {e}", binary.display()))?;
+    }
+
+    let outcome = run(Command::new(&binary), &build_dir.join(format!("run-{stem}")))?;
+    if !outcome.success {
+        return Err(format!("{} failed at run time:\n{}", program.display(), outcome.stderr));
+    }
+    observation::parse(&outcome.observations, program, &[&generated_path])
+}
