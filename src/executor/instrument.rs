@@ -160,7 +160,8 @@ impl VisitMut for Rewriter {
         let rt = syn::Ident::new(RT, Span::call_site());
         let line = Literal::u32_suffixed(u32::try_from(line).unwrap_or(u32::MAX));
         let call = &*expr;
-        *expr = parse_quote!({ let __async_lint_call = crate::#rt::enter(#line); #call });
+        // Arguments, unlike a block, keep the call's temporaries alive to the end of the statement.
+        *expr = parse_quote!(crate::#rt::timed(crate::#rt::enter(#line), #call));
     }
 
     fn visit_stmt_macro_mut(&mut self, stmt: &mut syn::StmtMacro) {
