@@ -1,7 +1,7 @@
 //! Building an instrumented Rust program with one `rustc` call and running it on the executor.
 
 use std::hash::{Hash, Hasher};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::instrument::instrument;
@@ -9,9 +9,22 @@ use super::observation::{self, Observation};
 use super::run::{run, write_if_changed};
 use super::RUNTIME_SOURCE;
 
-/// Instruments, builds (reusing an earlier build of the same source) and runs the single-file
-/// program `program`, with its build products in `build_dir`. The program must run to completion.
+/// Instruments, builds and runs the single-file program `program`, with its build products in
+/// `build_dir`. The program must run to completion.
 pub fn observe(program: &Path, build_dir: &Path) -> Result<Vec<Observation>, String> {
+    build(program, build_dir)?.observe()
+}
+
+/// An instrumented program, built.
+pub struct Built {
+    program: PathBuf,
+    generated: PathBuf,
+    binary: PathBuf,
+    scratch: PathBuf,
+}
+
+/// Instruments and builds `program` in `build_dir`, reusing an earlier build of the same source.
+pub fn build(program: &Path, build_dir: &Path) -> Result<Built, String> {
     let source = std::fs::read_to_string(program).map_err(|e| format!("cannot read {}: {e}", program.display()))?;
     std::fs::create_dir_all(build_dir).map_err(|e| format!("cannot create {}: {e}", build_dir.display()))?;
     let build_dir = build_dir.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", build_dir.display()))?;
@@ -43,10 +56,17 @@ pub fn observe(program: &Path, build_dir: &Path) -> Result<Vec<Observation>, Str
         }
         std::fs::rename(&partial, &binary).map_err(|e| format!("cannot write {}: {e}", binary.display()))?;
     }
+    let scratch = build_dir.join(format!("run-{stem}"));
+    Ok(Built { program: program.to_path_buf(), generated: generated_path, binary, scratch })
+}
 
-    let outcome = run(Command::new(&binary), &build_dir.join(format!("run-{stem}")))?;
-    if !outcome.success {
-        return Err(format!("{} failed at run time:\n{}", program.display(), outcome.stderr));
+impl Built {
+    /// Runs the program in a fresh scratch directory; it must run to completion.
+    pub fn observe(&self) -> Result<Vec<Observation>, String> {
+        let outcome = run(Command::new(&self.binary), &self.scratch)?;
+        if !outcome.success {
+            return Err(format!("{} failed at run time:\n{}", self.program.display(), outcome.stderr));
+        }
+        observation::parse(&outcome.observations, &self.program, &[&self.generated])
     }
-    observation::parse(&outcome.observations, program, &[&generated_path])
 }
