@@ -20,6 +20,14 @@ use async_lint::executor::observation::{Kind, Observation};
 use async_lint::executor::{confirm, python, run, rust};
 use async_lint::lint::{Linter, Selection};
 
+/// The tests of this file run one at a time: a compiler running beside a program under observation
+/// could stretch a quick call past the blocking threshold.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// The suite must confirm at least this many findings.
 const MIN_CONFIRMED: usize = 40;
 
@@ -171,7 +179,9 @@ fn tokio_programs(report: &mut Report) {
         command.env("RUST_BACKTRACE", "1");
         let observations = run::run(command, &target.join(format!("run-{name}")))
             .map(|outcome| nested_panic(&outcome.stderr, &format!("src/bin/{name}.rs")))
-            .map(|line| line.map(|line| Observation { kind: Kind::Nested, path: program.clone(), line }).into_iter().collect());
+            .map(|line| {
+                line.map(|line| Observation { kind: Kind::Nested, path: program.clone(), line }).into_iter().collect()
+            });
         let diagnostics = lint(std::slice::from_ref(&program));
         report.case(&program, &diagnostics, observations);
     }
@@ -223,7 +233,8 @@ fn python_programs(report: &mut Report) {
             .filter_map(|(line, rule)| Kind::of_rule(&rule).map(|kind| (line, kind)))
             .collect();
         for (line, kind) in expected.symmetric_difference(&observed) {
-            let what = if observed.contains(&(*line, *kind)) { "observed, not annotated" } else { "annotated, not observed" };
+            let what =
+                if observed.contains(&(*line, *kind)) { "observed, not annotated" } else { "annotated, not observed" };
             report.failures.push(format!("{}:{line}: {} {what}", program.display(), kind.name()));
         }
         checked += expected.len();
@@ -239,6 +250,7 @@ fn python_programs(report: &mut Report) {
 
 #[test]
 fn static_findings_match_runtime_observations() {
+    let _serial = serial();
     let mut report = Report::default();
     rust_programs(&mut report);
     tokio_programs(&mut report);
@@ -259,6 +271,7 @@ fn static_findings_match_runtime_observations() {
 /// A suppressed finding that really blocks, and a claimed one that does not: the oracle must say so.
 #[test]
 fn disagreements_are_reported() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let program = dir.path().join("disagree.rs");
     let text = "async fn work() {
@@ -286,6 +299,7 @@ fn main() {
 
 #[test]
 fn confirm_agrees_on_a_program_whose_findings_all_happen() {
+    let _serial = serial();
     let output = Command::new(env!("CARGO_BIN_EXE_async-lint"))
         .args(["confirm", "testdata/oracle/rust/nested_runtime.rs"])
         .output()
@@ -300,4 +314,17 @@ fn confirm_rejects_what_it_cannot_run() {
     let output = Command::new(env!("CARGO_BIN_EXE_async-lint")).args(["confirm", "README.md"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a Rust"));
+}
+
+/// The executor is built only into instrumented programs; it must stand on its own, warning-free.
+#[test]
+fn the_executor_builds_alone_without_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+        .args(["--edition", "2024", "--crate-type", "lib", "-D", "warnings", "--out-dir"])
+        .arg(dir.path())
+        .arg("src/executor/runtime.rs")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }

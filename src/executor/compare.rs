@@ -101,10 +101,7 @@ pub fn compare(
             }
         }
     }
-    comparison.runtime_only = observations
-        .iter()
-        .filter(|o| !explained.contains(&(o.path.clone(), o.line, o.kind)))
-        .cloned()
-        .collect();
+    comparison.runtime_only =
+        observations.iter().filter(|o| !explained.contains(&(o.path.clone(), o.line, o.kind))).cloned().collect();
     comparison
 }

@@ -27,7 +27,12 @@ pub fn confirm(program: &Path) -> Result<ExitCode, String> {
         println!("{:13} {}:{}: {} (not found statically)", "runtime only", o.path.display(), o.line, o.kind.name());
     }
     for (path, line) in &comparison.stale_marks {
-        println!("{:13} {}:{}: an unconfirmable mark, but the finding was observed or is absent", "stale mark", path.display(), line);
+        println!(
+            "{:13} {}:{}: an unconfirmable mark, but the finding was observed or is absent",
+            "stale mark",
+            path.display(),
+            line
+        );
     }
     println!(
         "confirm: {} confirmed, {} not observed, {} runtime-only",
@@ -47,7 +52,8 @@ pub fn check(program: &Path, work_dir: &Path) -> Result<(Comparison, Vec<Diagnos
         Language::Python => super::python::observe(&file.path, work_dir)?,
     };
     let diagnostics = Linter::default().lint(&files, &Selection::default());
-    let source = std::fs::read_to_string(&file.path).map_err(|e| format!("cannot read {}: {e}", file.path.display()))?;
+    let source =
+        std::fs::read_to_string(&file.path).map_err(|e| format!("cannot read {}: {e}", file.path.display()))?;
     let marks: BTreeMap<PathBuf, _> = [(file.path.clone(), unconfirmable_marks(&source))].into();
     Ok((compare(&diagnostics, &observations, &marks), diagnostics))
 }

@@ -1,7 +1,8 @@
 //! Running a built program with a time limit and collecting what its probes wrote.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// No test program should take longer; one that does is stuck (a deadlock is a finding too, but
@@ -23,7 +24,8 @@ pub fn run(mut command: Command, scratch: &Path) -> Result<Outcome, String> {
     std::fs::create_dir_all(scratch).map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
     let observations = scratch.join("observations.jsonl");
     let stderr_path = scratch.join("stderr.txt");
-    let stderr = std::fs::File::create(&stderr_path).map_err(|e| format!("cannot create {}: {e}", stderr_path.display()))?;
+    let stderr =
+        std::fs::File::create(&stderr_path).map_err(|e| format!("cannot create {}: {e}", stderr_path.display()))?;
     let mut child = command
         .current_dir(scratch)
         .env("ASYNC_LINT_OBSERVATIONS", &observations)
@@ -57,8 +59,16 @@ pub fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
-    let temp = path.with_extension(format!("tmp{}", std::process::id()));
+    let temp = temp_path(path);
     std::fs::write(&temp, text)
         .and_then(|()| std::fs::rename(&temp, path))
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// A path beside `path` that no other writer, in this process or another, uses.
+pub fn temp_path(path: &Path) -> PathBuf {
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".tmp{}-{}", std::process::id(), WRITES.fetch_add(1, Ordering::Relaxed)));
+    path.with_file_name(name)
 }

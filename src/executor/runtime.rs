@@ -22,7 +22,12 @@ const THRESHOLD: Duration = Duration::from_millis(20);
 fn record(kind: &str, file: &str, line: u32) {
     let text = format!("{{\"kind\":\"{kind}\",\"file\":\"{}\",\"line\":{line}}}\n", escape(file));
     let written = std::env::var_os("ASYNC_LINT_OBSERVATIONS").is_some_and(|path| {
-        std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(text.as_bytes())).is_ok()
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .is_ok()
     });
     if !written {
         eprint!("async-lint-observation: {text}");
@@ -32,6 +37,9 @@ fn record(kind: &str, file: &str, line: u32) {
 fn escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
+
+/// A spawned task, with its output already delivered to its join handle.
+type Task = Pin<Box<dyn Future<Output = ()>>>;
 
 thread_local! {
     /// How many `block_on` calls are running on this thread.
@@ -43,7 +51,7 @@ thread_local! {
     /// Timed calls in progress: (id, line, epoch at entry).
     static ACTIVE: RefCell<Vec<(u64, u32, u64)>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u64> = const { Cell::new(0) };
-    static TASKS: RefCell<HashMap<u64, Pin<Box<dyn Future<Output = ()>>>>> = RefCell::new(HashMap::new());
+    static TASKS: RefCell<HashMap<u64, Task>> = RefCell::new(HashMap::new());
     static QUEUE: Arc<Queue> = Arc::new(Queue { ready: Mutex::new(VecDeque::new()), thread: std::thread::current() });
     static TIMERS: RefCell<Vec<(Instant, Waker)>> = const { RefCell::new(Vec::new()) };
 }
@@ -209,8 +217,7 @@ fn run<F: Future>(future: F, outermost: bool) -> F::Output {
             }
         }
         let next_timer = fire_timers();
-        let ready = root.woken.load(Ordering::SeqCst)
-            || (outermost && queue.ready.lock().is_ok_and(|r| !r.is_empty()));
+        let ready = root.woken.load(Ordering::SeqCst) || (outermost && queue.ready.lock().is_ok_and(|r| !r.is_empty()));
         if !ready {
             match next_timer {
                 Some(deadline) => std::thread::park_timeout(deadline.saturating_duration_since(Instant::now())),

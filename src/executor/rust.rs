@@ -4,10 +4,10 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::RUNTIME_SOURCE;
 use super::instrument::instrument;
 use super::observation::{self, Observation};
-use super::run::{run, write_if_changed};
-use super::RUNTIME_SOURCE;
+use super::run::{run, temp_path, write_if_changed};
 
 /// Instruments, builds and runs the single-file program `program`, with its build products in
 /// `build_dir`. The program must run to completion.
@@ -40,7 +40,7 @@ pub fn build(program: &Path, build_dir: &Path) -> Result<Built, String> {
     let binary = build_dir.join(&name);
     if !binary.exists() {
         write_if_changed(&generated_path, &generated)?;
-        let partial = build_dir.join(format!("{name}.part{}", std::process::id()));
+        let partial = temp_path(&binary);
         let output = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
             .args(["--edition", "2024", "--crate-type", "bin", "-A", "warnings", "-C", "debuginfo=0", "-o"])
             .arg(&partial)
