@@ -32,14 +32,15 @@ async def direct():
     worker = threading.Thread(target=time.sleep, args=(PAUSE,))
     worker.start()
     worker.join()  # ~ blocking-wait
-    left, right = socket.socketpair()
-    threading.Timer(PAUSE, right.send, args=(b"ping",)).start()
-    left.recv(4)  # ~ blocking-network
-    left.close()
-    right.close()
+    pair = socket.socketpair()
+    conn: socket.socket = pair[0]
+    threading.Timer(PAUSE, pair[1].send, args=(b"ping",)).start()
+    conn.recv(4)  # ~ blocking-network
+    conn.close()
+    pair[1].close()
 
 
-async def transitive(db):
+async def transitive(db: Db):
     local_pause()  # ~ blocking-sleep
     pause()  # ~ blocking-sleep
     oracle_helpers.pause_via_helper()  # ~ blocking-sleep

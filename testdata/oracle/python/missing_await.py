@@ -14,7 +14,7 @@ class Store:
         self.flush()  # ~ missing-await
 
 
-async def forgotten(store):
+async def forgotten(store: Store):
     save()  # ~ missing-await
     asyncio.sleep(0.001)  # ~ missing-await
     store.flush()  # ~ missing-await
@@ -22,7 +22,7 @@ async def forgotten(store):
     await store.close()
 
 
-async def driven(store):
+async def driven(store: Store):
     await save()
     later = save()
     await later
