@@ -1,6 +1,7 @@
 //! Rewrites a Rust program so that it runs on the reference executor and reports what happens:
 //! - `async fn f(..) -> T { body }` becomes `#[track_caller] fn f(..) -> impl Future<Output = T>`
 //!   returning a tracked future, so a future dropped unpolled is reported where it was created;
+//! - a sync `fn f(..) -> impl Future<..>` is tracked the same way;
 //! - every call in async code (async fns, async blocks, closures inside them, expression macro
 //!   arguments) is timed, with the line of the original call;
 //! - `#[tokio::main]` functions block on the executor;
@@ -100,6 +101,25 @@ impl Rewriter {
     }
 }
 
+/// Wraps the future that a sync `fn .. -> impl Future` returns, so that its creation site is where
+/// the function is called.
+fn track_returned_future(sig: &Signature, block: &mut Block, attrs: &mut Vec<syn::Attribute>) {
+    let ReturnType::Type(_, ty) = &sig.output else {
+        return;
+    };
+    let syn::Type::ImplTrait(bounds) = &**ty else {
+        return;
+    };
+    let is_future = bounds.bounds.iter().any(
+        |b| matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Future")),
+    );
+    if is_future {
+        let rt = syn::Ident::new(RT, Span::call_site());
+        *block = parse_quote!({ crate::#rt::track(#block) });
+        attrs.push(parse_quote!(#[track_caller]));
+    }
+}
+
 fn path_is(path: &syn::Path, wanted: &str) -> bool {
     let written: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     written.join("::") == wanted
@@ -111,6 +131,7 @@ impl VisitMut for Rewriter {
             self.async_fn(&mut item.sig, &mut item.block, &mut item.attrs);
         } else {
             self.in_context(false, |this| visit_mut::visit_item_fn_mut(this, item));
+            track_returned_future(&item.sig, &mut item.block, &mut item.attrs);
         }
     }
 
@@ -119,6 +140,7 @@ impl VisitMut for Rewriter {
             self.async_fn(&mut item.sig, &mut item.block, &mut item.attrs);
         } else {
             self.in_context(false, |this| visit_mut::visit_impl_item_fn_mut(this, item));
+            track_returned_future(&item.sig, &mut item.block, &mut item.attrs);
         }
     }
 

@@ -3,6 +3,14 @@ use std::time::Duration;
 
 async fn save() {}
 
+fn make_future() -> impl std::future::Future<Output = ()> {
+    async {}
+}
+
+fn returned() -> impl std::future::Future<Output = ()> {
+    save()
+}
+
 struct Store;
 
 impl Store {
@@ -26,6 +34,8 @@ async fn forgotten(store: &Store) {
     tokio::task::yield_now(); // ~ missing-await
     store.flush(); // ~ missing-await
     std::mem::drop(store.flush()); // ~ missing-await
+    make_future(); // ~ missing-await
+    drop(make_future()); // ~ missing-await
     store.close().await;
 }
 
@@ -42,10 +52,14 @@ async fn driven(store: &Store) {
     handle.await;
     let boxed: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = Box::pin(save());
     boxed.await;
+    make_future().await;
+    returned().await;
 }
 
 fn sync_caller() {
     save(); // ~ missing-await
+    let kept = returned();
+    futures::executor::block_on(kept);
 }
 
 fn main() {
