@@ -19,8 +19,8 @@ pub fn observe(program: &Path, work_dir: &Path) -> Result<Vec<Observation>, Stri
     command.arg(&driver).arg(&absolute).env("PYTHONDONTWRITEBYTECODE", "1");
     let stem = program.file_stem().and_then(|s| s.to_str()).unwrap_or("program");
     let outcome = run(command, &work_dir.join(format!("run-{stem}")))?;
-    if !outcome.success {
-        return Err(format!("{} failed at run time:\n{}", program.display(), outcome.stderr));
+    if !outcome.status.success() {
+        return Err(format!("{} failed at run time ({}):\n{}", program.display(), outcome.status, outcome.stderr));
     }
     observation::parse(&outcome.observations, program, &[&absolute])
 }

@@ -13,7 +13,7 @@ const TIME_LIMIT: Duration = Duration::from_secs(60);
 pub struct Outcome {
     pub observations: String,
     pub stderr: String,
-    pub success: bool,
+    pub status: std::process::ExitStatus,
 }
 
 /// Runs `command` in a fresh directory `scratch`, with the probes writing to a file there.
@@ -49,7 +49,7 @@ pub fn run(mut command: Command, scratch: &Path) -> Result<Outcome, String> {
     Ok(Outcome {
         observations: std::fs::read_to_string(&observations).unwrap_or_default(),
         stderr: std::fs::read_to_string(&stderr_path).unwrap_or_default(),
-        success: status.success(),
+        status,
     })
 }
 

@@ -64,8 +64,13 @@ impl Built {
     /// Runs the program in a fresh scratch directory; it must run to completion.
     pub fn observe(&self) -> Result<Vec<Observation>, String> {
         let outcome = run(Command::new(&self.binary), &self.scratch)?;
-        if !outcome.success {
-            return Err(format!("{} failed at run time:\n{}", self.program.display(), outcome.stderr));
+        if !outcome.status.success() {
+            return Err(format!(
+                "{} failed at run time ({}):\n{}",
+                self.program.display(),
+                outcome.status,
+                outcome.stderr
+            ));
         }
         observation::parse(&outcome.observations, &self.program, &[&self.generated])
     }
