@@ -268,7 +268,8 @@ fn static_findings_match_runtime_observations() {
     assert!(confirmed >= MIN_CONFIRMED, "only {confirmed} confirmed findings, want {MIN_CONFIRMED}");
 }
 
-/// A suppressed finding that really blocks, and a claimed one that does not: the oracle must say so.
+/// A suppressed finding that really blocks, a claimed one that does not, and an unconfirmable mark
+/// on a finding that is observed: the oracle must say so.
 #[test]
 fn disagreements_are_reported() {
     let _serial = serial();
@@ -277,6 +278,7 @@ fn disagreements_are_reported() {
     let text = "async fn work() {
     std::thread::sleep(std::time::Duration::from_millis(50)); // async-lint: allow(blocking-sleep)
     let _ = std::fs::metadata(\".\");
+    std::thread::sleep(std::time::Duration::from_millis(50)); // oracle: unconfirmable(but it runs)
 }
 
 fn main() {
@@ -288,7 +290,9 @@ fn main() {
     let runtime_only: Vec<(Kind, u32)> = comparison.runtime_only.iter().map(|o| (o.kind, o.line)).collect();
     assert_eq!(runtime_only, [(Kind::Blocking, 2)]);
     let rows: Vec<(&str, u32, &Verdict)> = comparison.rows.iter().map(|r| (r.rule, r.line, &r.verdict)).collect();
-    assert_eq!(rows, [("blocking-io", 3, &Verdict::Unconfirmed)]);
+    let confirmed = Verdict::Confirmed;
+    assert_eq!(rows, [("blocking-io", 3, &Verdict::Unconfirmed), ("blocking-sleep", 4, &confirmed)]);
+    assert_eq!(comparison.stale_marks, [(program.clone(), 4)]);
     assert!(!comparison.agrees());
 
     let output = Command::new(env!("CARGO_BIN_EXE_async-lint")).arg("confirm").arg(&program).output().unwrap();
