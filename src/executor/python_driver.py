@@ -141,6 +141,7 @@ def main():
     script = sys.argv[1]
     sys.argv = sys.argv[1:]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
+    # Debug mode keeps each task's creation stack, which names the line a destroyed task came from.
     os.environ["PYTHONASYNCIODEBUG"] = "1"
     sys.set_coroutine_origin_tracking_depth(16)
     warnings._warn_unawaited_coroutine = warn_unawaited
@@ -148,8 +149,6 @@ def main():
     base = asyncio.base_events.BaseEventLoop
     base.run_until_complete = guard_nested(base.run_until_complete)
     base.call_exception_handler = report_destroyed_task(base.call_exception_handler)
-    # Debug mode keeps each task's creation stack, which names the line a destroyed task came from.
-    base.get_debug = lambda self: True
     sys.setprofile(CallTimer())
     try:
         runpy.run_path(script, run_name="__main__")
