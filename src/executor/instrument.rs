@@ -61,15 +61,15 @@ impl Rewriter {
         self.in_async = outer;
     }
 
-    /// Rewrites an async function's signature and body in place; `starts_runtime` for
-    /// `#[tokio::main]`, whose body the function blocks on instead of returning.
+    /// Rewrites an async function's signature and body in place. A `#[tokio::main]` function
+    /// blocks on its body instead of returning it.
     fn async_fn(&mut self, sig: &mut Signature, block: &mut Block, attrs: &mut Vec<syn::Attribute>) {
         self.in_context(true, |this| this.visit_block_mut(block));
         let rt: syn::Ident = syn::Ident::new(RT, Span::call_site());
         let body = &*block;
-        let starts_runtime = attrs.len();
+        let before = attrs.len();
         attrs.retain(|a| !path_is(a.path(), "tokio::main"));
-        let starts_runtime = attrs.len() != starts_runtime;
+        let starts_runtime = attrs.len() != before;
         self.visit_signature_mut(sig);
         sig.asyncness = None;
         if starts_runtime {
