@@ -37,6 +37,11 @@ pub enum Command {
         #[arg(default_value = ".")]
         path: PathBuf,
     },
+    /// Run a program and check the findings against what it does at run time.
+    Confirm {
+        /// A Python script, or a single-file Rust program.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -129,6 +134,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Rule { id } => show_rule(&id),
         Command::Config { path } => show_config(&path),
         Command::Server => crate::lsp::serve().map(|()| ExitCode::SUCCESS),
+        Command::Confirm { file } => crate::executor::confirm::confirm(&file),
     };
     match result {
         Ok(code) => code,
