@@ -10,7 +10,7 @@ use crate::config::Configs;
 use crate::discover::discover_excluding;
 use crate::lint::{Linter, Selection};
 use crate::output::{self, Format};
-use crate::rules::{self, RuleMeta};
+use crate::rules;
 
 #[derive(Debug, Parser)]
 #[command(name = "async-lint", version, about = "Finds the pitfalls of async code in Rust and Python")]
@@ -222,24 +222,6 @@ fn list_rules() -> Result<ExitCode, String> {
 
 fn show_rule(id: &str) -> Result<ExitCode, String> {
     let rule = rules::find(id).ok_or_else(|| format!("unknown rule `{id}` (see `async-lint rules`)"))?;
-    print!("{}", rule_markdown(rule.meta()));
+    print!("{}", rule.meta().markdown());
     Ok(ExitCode::SUCCESS)
-}
-
-/// A rule's documentation as Markdown.
-pub fn rule_markdown(m: &RuleMeta) -> String {
-    format!(
-        "# {id}\n\n{summary}\n\n## What it finds\n\n{what}\n\n## Why it is a problem\n\n{why}\n\n\
-         ## Example\n\n```rust\n{rust}\n```\n\n```python\n{python}\n```\n\n## Fix\n\n{fix}\n\n\
-         ## Escape hatches\n\n{hatches}\n\n## Equivalents in other tools\n\n{equivalents}\n",
-        id = m.id,
-        summary = m.summary,
-        what = m.what,
-        why = m.why,
-        rust = m.example_rust,
-        python = m.example_python,
-        fix = m.fix,
-        hatches = m.escape_hatches,
-        equivalents = m.equivalents,
-    )
 }

@@ -34,6 +34,27 @@ pub struct RuleMeta {
     pub equivalents: &'static str,
 }
 
+impl RuleMeta {
+    /// A rule's documentation as Markdown.
+    pub fn markdown(&self) -> String {
+        let m = self;
+        format!(
+            "# {id}\n\n{summary}\n\n## What it finds\n\n{what}\n\n## Why it is a problem\n\n{why}\n\n\
+             ## Example\n\n```rust\n{rust}\n```\n\n```python\n{python}\n```\n\n## Fix\n\n{fix}\n\n\
+             ## Escape hatches\n\n{hatches}\n\n## Equivalents in other tools\n\n{equivalents}\n",
+            id = m.id,
+            summary = m.summary,
+            what = m.what,
+            why = m.why,
+            rust = m.example_rust,
+            python = m.example_python,
+            fix = m.fix,
+            hatches = m.escape_hatches,
+            equivalents = m.equivalents,
+        )
+    }
+}
+
 /// What a rule says about one call.
 #[derive(Debug)]
 pub struct Finding {
