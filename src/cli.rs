@@ -66,6 +66,12 @@ pub struct CheckArgs {
     /// Hide the findings recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Apply the safe fixes, then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Show the safe fixes as a diff, without writing (exit 1 when there are any).
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// `cargo async-lint [OPTIONS] [PATHS...]`: `check` on the workspace's targets.
@@ -162,14 +168,36 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let linter = Linter::with_knowledge(configs.loaded.iter().map(|c| &c.options.knowledge))?;
     let cli_selects = args.select.is_some();
     let selection = Selection { select: args.select, ignore: args.ignore };
-    let mut diagnostics = linter.lint(&files, &selection);
-    diagnostics.retain_mut(|d| {
+    let mut configured = |d: &mut crate::diagnostic::Diagnostic| {
         let Ok(Some(config)) = configs.for_path(&d.path) else { return true };
         if let Some(severity) = config.severity(d.rule) {
             d.severity = severity;
         }
         config.enables(d.rule, &absolute(&d.path), cli_selects)
-    });
+    };
+    if args.fix || args.diff {
+        let outcome = crate::fix::plan(&linter, &files, &selection, &mut configured);
+        for reason in &outcome.skipped {
+            eprintln!("warning: {reason}");
+        }
+        if args.diff {
+            for change in &outcome.changes {
+                print!("{}", crate::fix::unified_diff(change));
+            }
+            return Ok(if outcome.changes.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        }
+        let mut fixed = 0;
+        for change in &outcome.changes {
+            crate::fix::write_atomically(&change.path, &change.after)
+                .map_err(|e| format!("{}: cannot write the fixed file: {e}", change.path.display()))?;
+            fixed += change.fixes;
+        }
+        if fixed > 0 {
+            eprintln!("fixed {fixed} findings in {} files", outcome.changes.len());
+        }
+    }
+    let mut diagnostics = linter.lint(&files, &selection);
+    diagnostics.retain_mut(|d| configured(d));
     if let Some(path) = &args.write_baseline {
         crate::baseline::write(&diagnostics, path)?;
         eprintln!("recorded {} findings in {}", diagnostics.len(), path.display());

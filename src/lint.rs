@@ -140,6 +140,7 @@ impl Linter {
                     message: format!("async-lint failed on this file: {reason}"),
                     help: Some("please report this file to the async-lint maintainers".into()),
                     via: Vec::new(),
+                    fix: None,
                     function: String::new(),
                 };
                 (FileModel::new(file.path.clone(), file.language), Some(diagnostic))

@@ -61,6 +61,7 @@ pub struct Finding {
     pub message: String,
     pub help: Option<String>,
     pub via: Vec<Step>,
+    pub fix: Option<crate::diagnostic::Fix>,
 }
 
 /// One call, with everything a rule may ask about it.
@@ -139,6 +140,7 @@ pub fn check_file(
                         message: finding.message,
                         help: finding.help,
                         via: finding.via,
+                        fix: finding.fix,
                         function: function.display.clone(),
                     });
                 }
@@ -146,6 +148,19 @@ pub fn check_file(
         }
     }
     out
+}
+
+/// The edit that awaits the call at `span`: `.await` after it (Rust), `await ` before it (Python).
+pub fn await_edit(language: Language, span: crate::model::Span) -> crate::diagnostic::Edit {
+    let at = match language {
+        Language::Rust => crate::model::Span { line: span.end_line, column: span.end_column, ..span },
+        Language::Python => crate::model::Span { end_line: span.line, end_column: span.column, ..span },
+    };
+    let text = match language {
+        Language::Rust => ".await",
+        Language::Python => "await ",
+    };
+    crate::diagnostic::Edit { span: at, text: text.into(), expected: String::new() }
 }
 
 /// `.await` or `await`, as the file's language spells it.
