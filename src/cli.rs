@@ -161,7 +161,8 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut excluded = |path: &Path| {
         Ok(configs.for_path(path).map_err(|e| e.to_string())?.is_some_and(|c| c.excludes(&absolute(path))))
     };
-    let files = discover_excluding(&args.paths, &mut excluded).map_err(|e| e.to_string())?;
+    let mut warn = |warning: String| eprintln!("warning: {warning}");
+    let files = discover_excluding(&args.paths, &mut excluded, &mut warn).map_err(|e| e.to_string())?;
     for file in &files {
         configs.for_path(&file.path).map_err(|e| e.to_string())?;
     }
