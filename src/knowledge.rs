@@ -105,8 +105,9 @@ impl Knowledge {
             Language::Python => PYTHON_TOML,
         };
         let mut kb = Knowledge::empty(language);
-        kb.extend_from_toml(text)
-            .unwrap_or_else(|e| panic!("the embedded knowledge base for {language:?} is invalid: {e}"));
+        kb.extend_from_toml(text).unwrap_or_else(|e| {
+            panic!("the embedded knowledge base for {language:?} is invalid: {e}")
+        });
         kb
     }
 
@@ -161,7 +162,10 @@ impl Knowledge {
         }
         let entries = self.tables.entry(table).or_default();
         let index = entries.advice.len();
-        entries.advice.push(Advice { category: group.category, replacement: group.replacement });
+        entries.advice.push(Advice {
+            category: group.category,
+            replacement: group.replacement,
+        });
         for path in group.paths {
             entries.paths.insert(path, index);
         }
@@ -186,20 +190,29 @@ impl Knowledge {
     pub fn lookup(&self, table: Table, call: &CallSite) -> Option<Match<'_>> {
         let entries = self.tables.get(&table)?;
         let (api, index) = match &call.callee {
-            Callee::Path(paths) => paths.iter().find_map(|p| entries.paths.get_key_value(p.as_str()))?,
+            Callee::Path(paths) => paths
+                .iter()
+                .find_map(|p| entries.paths.get_key_value(p.as_str()))?,
             Callee::Method(name) => entries.methods.get_key_value(name.as_str())?,
             Callee::Unknown => return None,
         };
-        Some(Match { api, advice: &entries.advice[*index] })
+        Some(Match {
+            api,
+            advice: &entries.advice[*index],
+        })
     }
 
     /// Whether `path` is listed in `table` (for frontends that resolve before building a call).
     pub fn contains_path(&self, table: Table, path: &str) -> bool {
-        self.tables.get(&table).is_some_and(|e| e.paths.contains_key(path))
+        self.tables
+            .get(&table)
+            .is_some_and(|e| e.paths.contains_key(path))
     }
 
     pub fn contains_method(&self, table: Table, name: &str) -> bool {
-        self.tables.get(&table).is_some_and(|e| e.methods.contains_key(name))
+        self.tables
+            .get(&table)
+            .is_some_and(|e| e.methods.contains_key(name))
     }
 
     pub fn is_runtime_attribute(&self, path: &str) -> bool {
@@ -227,9 +240,13 @@ mod tests {
 
     #[test]
     fn embedded_knowledge_bases_load() {
-        for language in [Language::Rust] {
+        for language in [Language::Rust, Language::Python] {
             let kb = Knowledge::builtin(language);
-            assert!(kb.tables.get(&Table::Blocking).is_some_and(|e| !e.paths.is_empty()));
+            assert!(
+                kb.tables
+                    .get(&Table::Blocking)
+                    .is_some_and(|e| !e.paths.is_empty())
+            );
         }
     }
 
@@ -245,7 +262,10 @@ mod tests {
     #[test]
     fn unknown_key_is_an_error() {
         let mut kb = Knowledge::empty(Language::Rust);
-        assert!(kb.extend_from_toml("[[blocking]]\ncategory = \"io\"\npathz = []\n").is_err());
+        assert!(
+            kb.extend_from_toml("[[blocking]]\ncategory = \"io\"\npathz = []\n")
+                .is_err()
+        );
     }
 
     #[test]
