@@ -8,9 +8,32 @@ mod parser;
 
 use super::SourceFile;
 use crate::knowledge::Knowledge;
-use crate::model::FileModel;
+use crate::model::{FileModel, Span, SyntaxError};
+
+/// Lowering recurses as deep as the input nests (up to [`parser::MAX_DEPTH`] levels), so it runs
+/// on a thread of its own with this much stack, whatever the caller's thread has.
+const STACK_SIZE: usize = 64 << 20;
 
 pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || lower_here(file, text, kb));
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                let mut model = FileModel::new(file.path.clone(), file.language);
+                model.errors.push(SyntaxError {
+                    span: Span::point(1, 1),
+                    message: "internal error in the Python frontend".to_string(),
+                });
+                model
+            }),
+            Err(_) => lower_here(file, text, kb),
+        }
+    })
+}
+
+fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
     let lexed = lexer::lex(text);
     let (body, parse_errors) = parser::parse(&lexed.tokens);
     let stem = file
@@ -236,7 +259,7 @@ mod tests {
         assert_eq!(m.comments.len(), 2);
         assert!(m.comments[0].trailing && !m.comments[1].trailing);
         let lines: Vec<u32> = m.errors.iter().map(|e| e.span.line).collect();
-        assert_eq!(lines, [2, 2, 5, 5], "{:?}", m.errors);
+        assert_eq!(lines, [2, 2, 5, 6], "{:?}", m.errors);
         assert!(
             m.functions
                 .iter()
@@ -246,13 +269,36 @@ mod tests {
     }
 
     #[test]
-    fn deep_input_does_not_overflow_the_stack() {
-        let nested = format!("x = {}f(){}\n", "(".repeat(95), ")".repeat(95));
+    fn deep_input_is_an_error_not_a_crash() {
+        let nested = format!("x = {}f(){}\n", "(".repeat(190), ")".repeat(190));
         let m = lower_in(&["m"], false, &nested);
         assert!(m.errors.is_empty(), "{:?}", m.errors);
-        let too_deep = format!("x = {}1{}\ny()\n", "[".repeat(5000), "]".repeat(5000));
-        let m = lower_in(&["m"], false, &too_deep);
-        assert!(!m.errors.is_empty());
-        assert!(m.functions[0].calls.iter().any(|c| c.written == "y"));
+        let mut blocks = String::new();
+        for level in 0..300 {
+            blocks.push_str(&" ".repeat(level));
+            blocks.push_str("if x:\n");
+        }
+        blocks.push_str(&" ".repeat(300));
+        blocks.push_str("pass\n");
+        let cases = [
+            format!("x = {}1{}\ny()\n", "[".repeat(5000), "]".repeat(5000)),
+            format!("x = {}1\ny()\n", "-".repeat(5000)),
+            format!("x = {}1{}\ny()\n", "f'{".repeat(100), "}'".repeat(100)),
+            format!("x = a{}\ny()\n", ".b()".repeat(5000)),
+            format!("x = {}1\ny()\n", "not ".repeat(5000)),
+            format!("x = {}1\ny()\n", "lambda: ".repeat(5000)),
+            format!("{blocks}y()\n"),
+        ];
+        for text in cases {
+            let m = lower_in(&["m"], false, &text);
+            assert!(!m.errors.is_empty(), "{}", &text[..40]);
+            assert!(
+                m.functions[0].calls.iter().any(|c| c.written == "y"),
+                "{}",
+                &text[..40]
+            );
+        }
+        let long = format!("x = 1{}\n", " + 1".repeat(100_000));
+        assert!(lower_in(&["m"], false, &long).errors.is_empty());
     }
 }
