@@ -112,12 +112,22 @@ fn is_newline(c: char) -> bool {
     c == '\n' || c == '\r'
 }
 
+/// Outside strings and comments, CPython accepts non-ASCII characters only in identifiers, so any
+/// that is not blank is taken for one (this covers the marks of XID_Continue without tables).
 fn is_name_start(c: char) -> bool {
-    c == '_' || c.is_alphabetic()
+    c == '_' || c.is_ascii_alphabetic() || (!c.is_ascii() && !c.is_whitespace())
 }
 
 fn is_name_char(c: char) -> bool {
-    c == '_' || c.is_alphanumeric()
+    is_name_start(c) || c.is_ascii_digit()
+}
+
+/// Identifiers are NFKC-normalised; only the fullwidth forms of ASCII are mapped here.
+fn normalise(c: char) -> char {
+    match u32::from(c) {
+        code @ 0xFF01..=0xFF5E => char::from_u32(code - 0xFF01 + 0x21).unwrap_or(c),
+        _ => c,
+    }
 }
 
 impl Lexer {
@@ -209,16 +219,14 @@ impl Lexer {
                     !matches!(t.kind, Kind::Newline | Kind::Indent | Kind::Dedent)
                 });
                 line_start = true;
-                if open.is_empty() {
-                    if logical {
-                        out.push(Token {
-                            kind: Kind::Newline,
-                            text: String::new(),
-                            start,
-                            end: start,
-                            fields: Vec::new(),
-                        });
-                    }
+                if open.is_empty() && logical {
+                    out.push(Token {
+                        kind: Kind::Newline,
+                        text: String::new(),
+                        start,
+                        end: start,
+                        fields: Vec::new(),
+                    });
                 }
                 continue;
             }
@@ -370,7 +378,7 @@ impl Lexer {
         if is_name_start(c) {
             let mut text = String::new();
             while let Some(n) = self.peek().filter(|&n| is_name_char(n)) {
-                text.push(n);
+                text.push(normalise(n));
                 self.bump();
             }
             if matches!(self.peek(), Some('"' | '\'')) && is_string_prefix(&text) {
@@ -546,6 +554,9 @@ impl Lexer {
         }
         if self.peek() == Some('=') {
             self.bump();
+            while matches!(self.peek(), Some(' ' | '\t')) {
+                self.bump();
+            }
         }
         if self.peek() == Some('!') {
             self.bump();
@@ -773,6 +784,15 @@ mod tests {
     fn columns_count_characters() {
         let lexed = lex("é = ñ(1)\n");
         assert_eq!(lexed.tokens[2].start, Pos { line: 1, col: 5 });
+    }
+
+    #[test]
+    fn identifiers_are_normalised_and_may_hold_marks() {
+        assert_eq!(
+            kinds("ｗｗｗ a\u{e0100}b").join(" "),
+            "www a\u{e0100}b NL END"
+        );
+        assert!(lex("f'{x = }' f'{y=  !r}'").errors.is_empty());
     }
 
     #[test]

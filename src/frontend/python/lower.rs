@@ -965,10 +965,9 @@ fn bind_target<'a>(
         Expr::Attr(base, attr, _) => {
             if let (Expr::Name(name, _), Some(receiver), Some(value)) =
                 (base.as_ref(), receiver, value)
+                && name == receiver
             {
-                if name == receiver {
-                    out.self_attrs.push((attr.clone(), value));
-                }
+                out.self_attrs.push((attr.clone(), value));
             }
             collect_expr(target, out, false);
         }

@@ -257,11 +257,11 @@ impl<'t> Parser<'t> {
                 out.push(stmt);
                 return Ok(());
             }
-            if token.text == "match" {
-                if let Some(stmt) = self.try_match()? {
-                    out.push(stmt);
-                    return Ok(());
-                }
+            if token.text == "match"
+                && let Some(stmt) = self.try_match()?
+            {
+                out.push(stmt);
+                return Ok(());
             }
         }
         if token.is_op("@") {
@@ -884,15 +884,15 @@ impl<'t> Parser<'t> {
                 value,
             });
         }
-        if let Kind::Op(op) = self.tok().kind {
-            if AUGMENTED.contains(&op) {
-                self.bump();
-                let value = self.yield_or_star_expressions()?;
-                return Ok(Stmt::AugAssign {
-                    target: first,
-                    value,
-                });
-            }
+        if let Kind::Op(op) = self.tok().kind
+            && AUGMENTED.contains(&op)
+        {
+            self.bump();
+            let value = self.yield_or_star_expressions()?;
+            return Ok(Stmt::AugAssign {
+                target: first,
+                value,
+            });
         }
         if !self.at_op("=") {
             return Ok(Stmt::Expr(first));
