@@ -13,9 +13,10 @@ pub const PYTHON_TOML: &str = include_str!("../rules/python.toml");
 /// The kinds of blocking the `blocking-*` rules report, one rule each.
 pub const BLOCKING_CATEGORIES: [&str; 5] = ["sleep", "io", "network", "subprocess", "wait"];
 
-#[derive(Debug, Deserialize)]
+/// A document in the `rules/*.toml` schema (also the `knowledge` tables of a configuration).
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Schema {
+pub struct Schema {
     #[serde(default)]
     blocking: Vec<Group>,
     #[serde(default)]
@@ -30,15 +31,32 @@ struct Schema {
     runtime_attributes: Vec<String>,
     #[serde(default)]
     returns: HashMap<String, Returns>,
+    #[serde(default)]
+    method_returns: HashMap<String, String>,
+}
+
+impl Schema {
+    /// How many entries of each kind the document adds.
+    pub fn summary(&self) -> String {
+        let count = |groups: &[Group]| groups.iter().map(|g| g.paths.len() + g.methods.len()).sum::<usize>();
+        format!(
+            "{} blocking, {} awaitable, {} runtime, {} offload, {} spawn entries",
+            count(&self.blocking),
+            count(&self.awaitable),
+            count(&self.runtime),
+            count(&self.offload),
+            count(&self.spawn)
+        )
+    }
 }
 
 /// APIs that share a kind and an advice.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Group {
-    /// For `blocking`: one of [`BLOCKING_CATEGORIES`].
+    /// For `blocking`: the kind of blocking, which decides the rule.
     #[serde(default)]
-    category: Option<String>,
+    category: Option<Category>,
     /// What to call instead (shown as help).
     #[serde(default)]
     replacement: Option<String>,
@@ -48,6 +66,28 @@ struct Group {
     /// Method names distinctive enough to match when the receiver's type is unknown.
     #[serde(default)]
     methods: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Category {
+    Sleep,
+    Io,
+    Network,
+    Subprocess,
+    Wait,
+}
+
+impl Category {
+    fn name(self) -> &'static str {
+        match self {
+            Category::Sleep => "sleep",
+            Category::Io => "io",
+            Category::Network => "network",
+            Category::Subprocess => "subprocess",
+            Category::Wait => "wait",
+        }
+    }
 }
 
 /// The type a call returns: one type or a tuple of them.
@@ -94,6 +134,8 @@ pub struct Knowledge {
     tables: HashMap<Table, Entries>,
     runtime_attributes: HashSet<String>,
     returns: HashMap<String, Returns>,
+    /// Methods distinctive enough that their name alone tells the type they return.
+    method_returns: HashMap<String, String>,
     /// Every proper prefix of a known path: the modules a glob import can be resolved against.
     modules: HashSet<String>,
 }
@@ -105,9 +147,8 @@ impl Knowledge {
             Language::Python => PYTHON_TOML,
         };
         let mut kb = Knowledge::empty(language);
-        kb.extend_from_toml(text).unwrap_or_else(|e| {
-            panic!("the embedded knowledge base for {language:?} is invalid: {e}")
-        });
+        kb.extend_from_toml(text)
+            .unwrap_or_else(|e| panic!("the embedded knowledge base for {language:?} is invalid: {e}"));
         kb
     }
 
@@ -117,6 +158,7 @@ impl Knowledge {
             tables: HashMap::new(),
             runtime_attributes: HashSet::new(),
             returns: HashMap::new(),
+            method_returns: HashMap::new(),
             modules: HashSet::new(),
         }
     }
@@ -124,6 +166,11 @@ impl Knowledge {
     /// Adds the entries of a document in the `rules/*.toml` schema; later entries win.
     pub fn extend_from_toml(&mut self, text: &str) -> Result<(), String> {
         let schema: Schema = toml::from_str(text).map_err(|e| e.to_string())?;
+        self.extend(schema)
+    }
+
+    /// Adds the entries of a parsed document; later entries win.
+    pub fn extend(&mut self, schema: Schema) -> Result<(), String> {
         let tables = [
             (Table::Blocking, schema.blocking),
             (Table::Awaitable, schema.awaitable),
@@ -141,31 +188,21 @@ impl Knowledge {
             self.note_modules(&path);
             self.returns.insert(path, returns);
         }
+        self.method_returns.extend(schema.method_returns);
         Ok(())
     }
 
     fn add_group(&mut self, table: Table, group: Group) -> Result<(), String> {
-        if table == Table::Blocking {
-            match group.category.as_deref() {
-                Some(c) if BLOCKING_CATEGORIES.contains(&c) => {}
-                Some(c) => {
-                    return Err(format!(
-                        "unknown blocking category `{c}` (expected one of {})",
-                        BLOCKING_CATEGORIES.join(", ")
-                    ));
-                }
-                None => return Err("a `[[blocking]]` group needs a `category`".into()),
-            }
+        if table == Table::Blocking && group.category.is_none() {
+            return Err("a `[[blocking]]` group needs a `category`".into());
         }
         for path in &group.paths {
             self.note_modules(path);
         }
         let entries = self.tables.entry(table).or_default();
         let index = entries.advice.len();
-        entries.advice.push(Advice {
-            category: group.category,
-            replacement: group.replacement,
-        });
+        let category = group.category.map(|c| c.name().to_string());
+        entries.advice.push(Advice { category, replacement: group.replacement });
         for path in group.paths {
             entries.paths.insert(path, index);
         }
@@ -190,29 +227,20 @@ impl Knowledge {
     pub fn lookup(&self, table: Table, call: &CallSite) -> Option<Match<'_>> {
         let entries = self.tables.get(&table)?;
         let (api, index) = match &call.callee {
-            Callee::Path(paths) => paths
-                .iter()
-                .find_map(|p| entries.paths.get_key_value(p.as_str()))?,
+            Callee::Path(paths) => paths.iter().find_map(|p| entries.paths.get_key_value(p.as_str()))?,
             Callee::Method(name) => entries.methods.get_key_value(name.as_str())?,
             Callee::Unknown => return None,
         };
-        Some(Match {
-            api,
-            advice: &entries.advice[*index],
-        })
+        Some(Match { api, advice: &entries.advice[*index] })
     }
 
     /// Whether `path` is listed in `table` (for frontends that resolve before building a call).
     pub fn contains_path(&self, table: Table, path: &str) -> bool {
-        self.tables
-            .get(&table)
-            .is_some_and(|e| e.paths.contains_key(path))
+        self.tables.get(&table).is_some_and(|e| e.paths.contains_key(path))
     }
 
     pub fn contains_method(&self, table: Table, name: &str) -> bool {
-        self.tables
-            .get(&table)
-            .is_some_and(|e| e.methods.contains_key(name))
+        self.tables.get(&table).is_some_and(|e| e.methods.contains_key(name))
     }
 
     pub fn is_runtime_attribute(&self, path: &str) -> bool {
@@ -221,6 +249,11 @@ impl Knowledge {
 
     pub fn returns(&self, path: &str) -> Option<&Returns> {
         self.returns.get(path)
+    }
+
+    /// The type a method returns when its receiver's type is unknown, if its name tells.
+    pub fn method_returns(&self, method: &str) -> Option<&str> {
+        self.method_returns.get(method).map(String::as_str)
     }
 
     /// Whether anything is known under `module` (so a glob import of it can be resolved).
@@ -242,30 +275,21 @@ mod tests {
     fn embedded_knowledge_bases_load() {
         for language in [Language::Rust, Language::Python] {
             let kb = Knowledge::builtin(language);
-            assert!(
-                kb.tables
-                    .get(&Table::Blocking)
-                    .is_some_and(|e| !e.paths.is_empty())
-            );
+            assert!(kb.tables.get(&Table::Blocking).is_some_and(|e| !e.paths.is_empty()));
         }
     }
 
     #[test]
     fn unknown_category_is_an_error() {
         let mut kb = Knowledge::empty(Language::Rust);
-        let err = kb
-            .extend_from_toml("[[blocking]]\ncategory = \"nap\"\npaths = [\"a::b\"]\n")
-            .unwrap_err();
-        assert!(err.contains("unknown blocking category `nap`"), "{err}");
+        let err = kb.extend_from_toml("[[blocking]]\ncategory = \"nap\"\npaths = [\"a::b\"]\n").unwrap_err();
+        assert!(err.contains("unknown variant `nap`"), "{err}");
     }
 
     #[test]
     fn unknown_key_is_an_error() {
         let mut kb = Knowledge::empty(Language::Rust);
-        assert!(
-            kb.extend_from_toml("[[blocking]]\ncategory = \"io\"\npathz = []\n")
-                .is_err()
-        );
+        assert!(kb.extend_from_toml("[[blocking]]\ncategory = \"io\"\npathz = []\n").is_err());
     }
 
     #[test]

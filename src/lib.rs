@@ -1,5 +1,14 @@
 //! async-lint: finds the pitfalls of asynchronous code in Rust and Python.
 
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
 pub mod frontend;
 pub mod knowledge;
+pub mod lint;
 pub mod model;
+pub mod output;
+pub mod project;
+pub mod rules;
+pub mod suppress;

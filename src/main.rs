@@ -1,1 +1,3 @@
-fn main() {}
+fn main() -> std::process::ExitCode {
+    async_lint::cli::run(std::env::args_os())
+}

@@ -44,20 +44,12 @@ struct Outcome {
 }
 
 fn unit_of(relative: &str) -> Unit {
-    let mut module: Vec<String> = relative
-        .trim_end_matches(".py")
-        .split('/')
-        .map(str::to_string)
-        .collect();
+    let mut module: Vec<String> = relative.trim_end_matches(".py").split('/').map(str::to_string).collect();
     let is_package = module.last().is_some_and(|m| m == "__init__");
     if is_package {
         module.pop();
     }
-    Unit {
-        root: String::new(),
-        module,
-        is_package,
-    }
+    Unit { root: String::new(), module, is_package }
 }
 
 /// Multiset difference `a - b`.
@@ -89,34 +81,19 @@ fn compare(root: &Path, dumped: &Dumped, kb: &Knowledge) -> Outcome {
         outcome.problems.push("cannot be read as UTF-8".to_string());
         return outcome;
     };
-    let file = SourceFile {
-        path: PathBuf::from(&dumped.path),
-        language: Language::Python,
-        unit: unit_of(&dumped.path),
-    };
+    let file =
+        SourceFile { path: PathBuf::from(&dumped.path), language: Language::Python, unit: unit_of(&dumped.path) };
     let model: FileModel = frontend::lower(&file, &text, kb);
     for error in &model.errors {
-        outcome.problems.push(format!(
-            "syntax error at {}:{}: {}",
-            error.span.line, error.span.column, error.message
-        ));
+        outcome.problems.push(format!("syntax error at {}:{}: {}", error.span.line, error.span.column, error.message));
     }
-    let module = model
-        .functions
-        .first()
-        .map(|f| f.qualname.clone())
-        .unwrap_or_default();
+    let module = model.functions.first().map(|f| f.qualname.clone()).unwrap_or_default();
     let ours: Vec<(String, u32, bool)> = model
         .functions
         .iter()
         .filter(|f| f.qualname != module)
         .map(|f| {
-            let name = f
-                .qualname
-                .rsplit('.')
-                .next()
-                .unwrap_or_default()
-                .to_string();
+            let name = f.qualname.rsplit('.').next().unwrap_or_default().to_string();
             (name, f.span.line, f.returns_future)
         })
         .collect();
@@ -138,13 +115,7 @@ fn compare(root: &Path, dumped: &Dumped, kb: &Knowledge) -> Outcome {
             // `written` spells other callees than name chains with `(..)`, `[..]`.
             let chain = !c.written.contains(['(', '[']);
             let written = chain.then(|| c.written.clone());
-            (
-                owner,
-                c.span.line,
-                c.span.column,
-                written,
-                c.usage == Usage::Awaited,
-            )
+            (owner, c.span.line, c.span.column, written, c.usage == Usage::Awaited)
         })
         .collect();
     for c in missing(&theirs, &ours) {
@@ -167,17 +138,11 @@ fn agrees_with_cpython_on_the_standard_library() {
     let output = match command.output() {
         Ok(output) => output,
         Err(error) => {
-            eprintln!(
-                "\n!!!!! SKIPPED: python3 cannot be run ({error}); conformance NOT checked !!!!!\n"
-            );
+            eprintln!("\n!!!!! SKIPPED: python3 cannot be run ({error}); conformance NOT checked !!!!!\n");
             return;
         }
     };
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let mut lines = stdout.lines();
     let header: Header = serde_json::from_str(lines.next().unwrap_or("{}")).expect("header");
@@ -190,10 +155,7 @@ fn agrees_with_cpython_on_the_standard_library() {
         }
     }
     let kb = Knowledge::builtin(Language::Python);
-    let outcomes: Vec<Outcome> = dumped
-        .par_iter()
-        .map(|d| compare(&header.root, d, &kb))
-        .collect();
+    let outcomes: Vec<Outcome> = dumped.par_iter().map(|d| compare(&header.root, d, &kb)).collect();
 
     let functions: usize = outcomes.iter().map(|o| o.functions).sum();
     let calls: usize = outcomes.iter().map(|o| o.calls).sum();
@@ -211,9 +173,6 @@ fn agrees_with_cpython_on_the_standard_library() {
             eprintln!("  {}: {problem}", outcome.path);
         }
     }
-    assert!(
-        outcomes.len() > 100,
-        "too few files: is the standard library where Python says?"
-    );
+    assert!(outcomes.len() > 100, "too few files: is the standard library where Python says?");
     assert_eq!(mismatches, 0, "the frontend disagrees with CPython");
 }

@@ -31,12 +31,7 @@ pub struct Span {
 
 impl Span {
     pub fn point(line: u32, column: u32) -> Span {
-        Span {
-            line,
-            column,
-            end_line: line,
-            end_column: column + 1,
-        }
+        Span { line, column, end_line: line, end_column: column + 1 }
     }
 }
 

@@ -40,12 +40,7 @@ pub struct Token {
 
 impl Token {
     pub fn span(&self) -> Span {
-        Span {
-            line: self.start.line,
-            column: self.start.col,
-            end_line: self.end.line,
-            end_column: self.end.col,
-        }
+        Span { line: self.start.line, column: self.start.col, end_line: self.end.line, end_column: self.end.col }
     }
 
     pub fn is_name(&self, name: &str) -> bool {
@@ -64,15 +59,15 @@ pub struct Lexed {
 }
 
 const OPERATORS: [&str; 48] = [
-    "**=", "//=", ">>=", "<<=", "...", "**", "//", ">>", "<<", "<=", ">=", "==", "!=", "->", "+=",
-    "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", ":=", "+", "-", "*", "/", "%", "@", "&", "|",
-    "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ";", ".", "=", "!",
+    "**=", "//=", ">>=", "<<=", "...", "**", "//", ">>", "<<", "<=", ">=", "==", "!=", "->", "+=", "-=", "*=", "/=",
+    "%=", "&=", "|=", "^=", "@=", ":=", "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]",
+    "{", "}", ",", ":", ";", ".", "=", "!",
 ];
 
 /// Keywords that begin a statement and never appear inside an expression.
 const STATEMENT_KEYWORDS: [&str; 17] = [
-    "def", "class", "return", "import", "try", "while", "with", "raise", "del", "pass", "global",
-    "nonlocal", "assert", "break", "continue", "except", "finally",
+    "def", "class", "return", "import", "try", "while", "with", "raise", "del", "pass", "global", "nonlocal", "assert",
+    "break", "continue", "except", "finally",
 ];
 
 pub fn lex(text: &str) -> Lexed {
@@ -90,11 +85,7 @@ pub fn lex(text: &str) -> Lexed {
         errors: Vec::new(),
     };
     let tokens = lexer.file();
-    Lexed {
-        tokens,
-        comments: lexer.comments,
-        errors: lexer.errors,
-    }
+    Lexed { tokens, comments: lexer.comments, errors: lexer.errors }
 }
 
 struct Lexer {
@@ -144,10 +135,7 @@ impl Lexer {
         self.i += 1;
         let crlf = c == '\r' && self.peek() == Some('\n');
         if c == '\n' || (c == '\r' && !crlf) {
-            self.pos = Pos {
-                line: self.pos.line + 1,
-                col: 1,
-            };
+            self.pos = Pos { line: self.pos.line + 1, col: 1 };
             self.code_on_line = false;
         } else {
             self.pos.col += 1;
@@ -156,20 +144,11 @@ impl Lexer {
     }
 
     fn error(&mut self, at: Pos, message: &str) {
-        self.errors.push(SyntaxError {
-            span: Span::point(at.line, at.col),
-            message: message.to_string(),
-        });
+        self.errors.push(SyntaxError { span: Span::point(at.line, at.col), message: message.to_string() });
     }
 
     fn token(&self, kind: Kind, text: String, start: Pos) -> Token {
-        Token {
-            kind,
-            text,
-            start,
-            end: self.pos,
-            fields: Vec::new(),
-        }
+        Token { kind, text, start, end: self.pos, fields: Vec::new() }
     }
 
     /// The whole file: logical lines with NEWLINE, INDENT and DEDENT.
@@ -215,18 +194,11 @@ impl Lexer {
                 if self.peek() == Some('\n') && c == '\r' {
                     self.bump();
                 }
-                let logical = out.last().is_some_and(|t: &Token| {
-                    !matches!(t.kind, Kind::Newline | Kind::Indent | Kind::Dedent)
-                });
+                let logical =
+                    out.last().is_some_and(|t: &Token| !matches!(t.kind, Kind::Newline | Kind::Indent | Kind::Dedent));
                 line_start = true;
                 if open.is_empty() && logical {
-                    out.push(Token {
-                        kind: Kind::Newline,
-                        text: String::new(),
-                        start,
-                        end: start,
-                        fields: Vec::new(),
-                    });
+                    out.push(Token { kind: Kind::Newline, text: String::new(), start, end: start, fields: Vec::new() });
                 }
                 continue;
             }
@@ -264,34 +236,13 @@ impl Lexer {
             self.error(at, "this bracket is never closed");
         }
         let end = self.pos;
-        if out
-            .last()
-            .is_some_and(|t| !matches!(t.kind, Kind::Newline | Kind::Dedent))
-        {
-            out.push(Token {
-                kind: Kind::Newline,
-                text: String::new(),
-                start: end,
-                end,
-                fields: Vec::new(),
-            });
+        if out.last().is_some_and(|t| !matches!(t.kind, Kind::Newline | Kind::Dedent)) {
+            out.push(Token { kind: Kind::Newline, text: String::new(), start: end, end, fields: Vec::new() });
         }
         for _ in 1..indents.len() {
-            out.push(Token {
-                kind: Kind::Dedent,
-                text: String::new(),
-                start: end,
-                end,
-                fields: Vec::new(),
-            });
+            out.push(Token { kind: Kind::Dedent, text: String::new(), start: end, end, fields: Vec::new() });
         }
-        out.push(Token {
-            kind: Kind::End,
-            text: String::new(),
-            start: end,
-            end,
-            fields: Vec::new(),
-        });
+        out.push(Token { kind: Kind::End, text: String::new(), start: end, end, fields: Vec::new() });
         out
     }
 
@@ -307,8 +258,7 @@ impl Lexer {
             k += 1;
         }
         let next = self.chars.get(k).copied();
-        STATEMENT_KEYWORDS.contains(&word.as_str())
-            && next.is_none_or(|c| c == ' ' || c == ':' || is_newline(c))
+        STATEMENT_KEYWORDS.contains(&word.as_str()) && next.is_none_or(|c| c == ' ' || c == ':' || is_newline(c))
     }
 
     /// Consumes leading blanks and returns the indentation width (tabs to multiples of 8; a form
@@ -329,13 +279,7 @@ impl Lexer {
     fn indent_tokens(&mut self, width: u32, indents: &mut Vec<u32>, out: &mut Vec<Token>) {
         let here = self.pos;
         let top = indents.last().copied().unwrap_or(0);
-        let mark = |kind| Token {
-            kind,
-            text: String::new(),
-            start: here,
-            end: here,
-            fields: Vec::new(),
-        };
+        let mark = |kind| Token { kind, text: String::new(), start: here, end: here, fields: Vec::new() };
         if width > top {
             indents.push(width);
             out.push(mark(Kind::Indent));
@@ -363,11 +307,7 @@ impl Lexer {
             text.push(c);
             self.bump();
         }
-        self.comments.push(Comment {
-            line,
-            text,
-            trailing,
-        });
+        self.comments.push(Comment { line, text, trailing });
     }
 
     /// One token starting at a non-blank character that is not a newline, `\` or `#`.
@@ -393,11 +333,7 @@ impl Lexer {
             return Some(self.string("", start));
         }
         for op in OPERATORS {
-            if op
-                .chars()
-                .enumerate()
-                .all(|(k, oc)| self.peek_at(k) == Some(oc))
-            {
+            if op.chars().enumerate().all(|(k, oc)| self.peek_at(k) == Some(oc)) {
                 for _ in 0..op.chars().count() {
                     self.bump();
                 }
@@ -405,17 +341,13 @@ impl Lexer {
             }
         }
         self.bump();
-        self.error(
-            start,
-            &format!("unexpected character `{}`", c.escape_debug()),
-        );
+        self.error(start, &format!("unexpected character `{}`", c.escape_debug()));
         None
     }
 
     fn number(&mut self, start: Pos) -> Token {
         let mut text = String::new();
-        let radix = self.peek() == Some('0')
-            && matches!(self.peek_at(1), Some('x' | 'X' | 'o' | 'O' | 'b' | 'B'));
+        let radix = self.peek() == Some('0') && matches!(self.peek_at(1), Some('x' | 'X' | 'o' | 'O' | 'b' | 'B'));
         let mut take = |lexer: &mut Lexer, ok: &dyn Fn(char) -> bool| {
             while let Some(c) = lexer.peek().filter(|&c| ok(c)) {
                 text.push(c);
@@ -471,18 +403,10 @@ impl Lexer {
     }
 
     fn at_close(&self, quote: char, triple: bool) -> bool {
-        self.peek() == Some(quote)
-            && (!triple || (self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote)))
+        self.peek() == Some(quote) && (!triple || (self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote)))
     }
 
-    fn string_body(
-        &mut self,
-        quote: char,
-        triple: bool,
-        raw: bool,
-        formatted: bool,
-        fields: &mut Vec<Vec<Token>>,
-    ) {
+    fn string_body(&mut self, quote: char, triple: bool, raw: bool, formatted: bool, fields: &mut Vec<Vec<Token>>) {
         let start = self.pos;
         loop {
             let Some(c) = self.peek() else {
@@ -632,22 +556,13 @@ impl Lexer {
             out.push(token);
         }
         let end = self.pos;
-        out.push(Token {
-            kind: Kind::End,
-            text: String::new(),
-            start: end,
-            end,
-            fields: Vec::new(),
-        });
+        out.push(Token { kind: Kind::End, text: String::new(), start: end, end, fields: Vec::new() });
         out
     }
 }
 
 fn is_string_prefix(text: &str) -> bool {
-    matches!(
-        text.to_ascii_lowercase().as_str(),
-        "r" | "u" | "b" | "f" | "br" | "rb" | "fr" | "rf"
-    )
+    matches!(text.to_ascii_lowercase().as_str(), "r" | "u" | "b" | "f" | "br" | "rb" | "fr" | "rf")
 }
 
 #[cfg(test)]
@@ -679,10 +594,7 @@ mod tests {
 
     #[test]
     fn dedent_at_end_of_file_without_newline() {
-        assert_eq!(
-            kinds("def f():\n\tpass").join(" "),
-            "def f ( ) : NL IN pass NL DE END"
-        );
+        assert_eq!(kinds("def f():\n\tpass").join(" "), "def f ( ) : NL IN pass NL DE END");
     }
 
     #[test]
@@ -694,10 +606,7 @@ mod tests {
     #[test]
     fn numbers() {
         let got = kinds("0x_FF 0o17 0b1_0 1_000 1.5e-3 .5 5. 3j 1E10J 10if");
-        assert_eq!(
-            got.join(" "),
-            "#0x_FF #0o17 #0b1_0 #1_000 #1.5e-3 #.5 #5. #3j #1E10J #10 if NL END"
-        );
+        assert_eq!(got.join(" "), "#0x_FF #0o17 #0b1_0 #1_000 #1.5e-3 #.5 #5. #3j #1E10J #10 if NL END");
     }
 
     #[test]
@@ -708,12 +617,8 @@ mod tests {
 
     #[test]
     fn string_prefixes_and_quotes() {
-        let got =
-            kinds("r'\\'' b\"x\" Rb'y' BR\"z\" u'w' '''a\n'b''' \"\"\"c\"\"\" rf'{x}' Fr\"{y}\"");
-        assert_eq!(
-            got.join(" "),
-            "str0 str0 str0 str0 str0 str0 str0 str1 str1 NL END"
-        );
+        let got = kinds("r'\\'' b\"x\" Rb'y' BR\"z\" u'w' '''a\n'b''' \"\"\"c\"\"\" rf'{x}' Fr\"{y}\"");
+        assert_eq!(got.join(" "), "str0 str0 str0 str0 str0 str0 str0 str1 str1 NL END");
     }
 
     #[test]
@@ -747,37 +652,21 @@ mod tests {
     #[test]
     fn comments_keep_line_text_and_trailing() {
         let lexed = lex("# head\nx = 1  # tail\n(a,\n # inner\n b)\n");
-        let got: Vec<(u32, &str, bool)> = lexed
-            .comments
-            .iter()
-            .map(|c| (c.line, c.text.as_str(), c.trailing))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (1, " head", false),
-                (2, " tail", true),
-                (4, " inner", false)
-            ]
-        );
+        let got: Vec<(u32, &str, bool)> =
+            lexed.comments.iter().map(|c| (c.line, c.text.as_str(), c.trailing)).collect();
+        assert_eq!(got, [(1, " head", false), (2, " tail", true), (4, " inner", false)]);
     }
 
     #[test]
     fn crlf_bom_tabs_and_form_feeds() {
         let lexed = lex("\u{feff}x = 1\r\nif y:\r\n\tz\r\n\x0cw\r\n");
-        let got: Vec<(String, u32, u32)> = lexed
-            .tokens
-            .iter()
-            .map(|t| (t.text.clone(), t.start.line, t.start.col))
-            .collect();
+        let got: Vec<(String, u32, u32)> =
+            lexed.tokens.iter().map(|t| (t.text.clone(), t.start.line, t.start.col)).collect();
         assert_eq!(got[0], ("x".into(), 1, 1));
         assert!(got.contains(&("z".into(), 3, 2)));
         assert!(got.contains(&("w".into(), 4, 2)));
         assert!(lexed.errors.is_empty());
-        assert_eq!(
-            kinds("if y:\r\n\tz\r\n\x0cw\r\n").join(" "),
-            "if y : NL IN z NL DE w NL END"
-        );
+        assert_eq!(kinds("if y:\r\n\tz\r\n\x0cw\r\n").join(" "), "if y : NL IN z NL DE w NL END");
     }
 
     #[test]
@@ -788,32 +677,15 @@ mod tests {
 
     #[test]
     fn identifiers_are_normalised_and_may_hold_marks() {
-        assert_eq!(
-            kinds("ｗｗｗ a\u{e0100}b").join(" "),
-            "www a\u{e0100}b NL END"
-        );
+        assert_eq!(kinds("ｗｗｗ a\u{e0100}b").join(" "), "www a\u{e0100}b NL END");
         assert!(lex("f'{x = }' f'{y=  !r}'").errors.is_empty());
     }
 
     #[test]
     fn errors_never_panic() {
-        for text in [
-            "'abc",
-            "\"\"\"abc",
-            "f'{",
-            "f'{x",
-            "x = $",
-            "\\",
-            "  x\n y\n",
-            "f'{a!'",
-            "0x",
-        ] {
+        for text in ["'abc", "\"\"\"abc", "f'{", "f'{x", "x = $", "\\", "  x\n y\n", "f'{a!'", "0x"] {
             let lexed = lex(text);
-            assert_eq!(
-                lexed.tokens.last().map(|t| &t.kind),
-                Some(&Kind::End),
-                "{text}"
-            );
+            assert_eq!(lexed.tokens.last().map(|t| &t.kind), Some(&Kind::End), "{text}");
         }
         assert!(!lex("'abc").errors.is_empty());
         assert!(!lex("if x:\n    y\n  z\n").errors.is_empty());

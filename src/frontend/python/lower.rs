@@ -184,11 +184,7 @@ fn end(span: Span) -> (u32, u32) {
 }
 
 fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_string()
-    } else {
-        format!("{prefix}.{name}")
-    }
+    if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") }
 }
 
 fn last_segment(path: &str) -> &str {
@@ -197,11 +193,7 @@ fn last_segment(path: &str) -> &str {
 
 impl<'k> Lowerer<'k> {
     pub fn new(kb: &'k Knowledge, unit: &Unit, fallback_name: &str) -> Lowerer<'k> {
-        let module = if unit.module.is_empty() {
-            fallback_name.to_string()
-        } else {
-            unit.module.join(".")
-        };
+        let module = if unit.module.is_empty() { fallback_name.to_string() } else { unit.module.join(".") };
         Lowerer {
             kb,
             unit: unit.clone(),
@@ -222,8 +214,7 @@ impl<'k> Lowerer<'k> {
         collect_block(body, &mut collected, &self.unit, None);
         self.star_modules = collected.stars.clone();
         for (name, target) in &collected.imports {
-            self.aliases
-                .push((join(&self.module, name), target.clone()));
+            self.aliases.push((join(&self.module, name), target.clone()));
         }
         let scope = Scope::new(ScopeKind::Module, self.module.clone());
         self.enter_scope(scope, collected);
@@ -245,9 +236,7 @@ impl<'k> Lowerer<'k> {
 
     /// Pushes a scope and evaluates the bindings `collected` found for it.
     fn enter_scope(&mut self, mut scope: Scope, collected: Collected<'_>) {
-        scope
-            .names
-            .extend(collected.sources.iter().map(|(name, _)| name.clone()));
+        scope.names.extend(collected.sources.iter().map(|(name, _)| name.clone()));
         scope.globals.extend(collected.globals);
         scope.nonlocals.extend(collected.nonlocals);
         for name in scope.globals.iter().chain(&scope.nonlocals) {
@@ -309,14 +298,10 @@ impl<'k> Lowerer<'k> {
                 continue;
             }
             if scope.names.contains(name) {
-                return scope
-                    .bindings
-                    .get(name)
-                    .cloned()
-                    .unwrap_or(match scope.kind {
-                        ScopeKind::Module => Value::Global(join(&self.module, name)),
-                        _ => Value::Unknown,
-                    });
+                return scope.bindings.get(name).cloned().unwrap_or(match scope.kind {
+                    ScopeKind::Module => Value::Global(join(&self.module, name)),
+                    _ => Value::Unknown,
+                });
             }
         }
         if BUILTINS.contains(&name) {
@@ -341,12 +326,9 @@ impl<'k> Lowerer<'k> {
             Expr::Name(name, _) => self.lookup(name),
             Expr::Attr(base, attr, _) => match self.value(base) {
                 Value::Path(path) => Value::Path(join(&path, attr)),
-                Value::Instance(class) => self
-                    .class_attrs
-                    .get(&class)
-                    .and_then(|attrs| attrs.get(attr))
-                    .cloned()
-                    .unwrap_or(Value::Unknown),
+                Value::Instance(class) => {
+                    self.class_attrs.get(&class).and_then(|attrs| attrs.get(attr)).cloned().unwrap_or(Value::Unknown)
+                }
                 _ => Value::Unknown,
             },
             Expr::Call(call) => match self.callee(&call.func) {
@@ -361,14 +343,14 @@ impl<'k> Lowerer<'k> {
     /// The `index`-th element of a tuple value (`a, b = x, y` or a call returning a tuple).
     fn element(&self, expr: &Expr, index: usize) -> Value {
         match expr {
-            Expr::Tuple(items, _) | Expr::List(items, _) => items
-                .get(index)
-                .map_or(Value::Unknown, |item| self.value(item)),
+            Expr::Tuple(items, _) | Expr::List(items, _) => {
+                items.get(index).map_or(Value::Unknown, |item| self.value(item))
+            }
             Expr::Call(call) => match self.callee(&call.func) {
                 Callee::Path(paths) => match paths.first().and_then(|p| self.kb.returns(p)) {
-                    Some(Returns::Tuple(types)) => types
-                        .get(index)
-                        .map_or(Value::Unknown, |t| Value::Instance(t.clone())),
+                    Some(Returns::Tuple(types)) => {
+                        types.get(index).map_or(Value::Unknown, |t| Value::Instance(t.clone()))
+                    }
                     _ => Value::Unknown,
                 },
                 _ => Value::Unknown,
@@ -391,8 +373,7 @@ impl<'k> Lowerer<'k> {
     fn is_class(&self, path: &str) -> bool {
         let name = last_segment(path);
         self.classes.contains(path)
-            || (name.starts_with(|c: char| c.is_ascii_uppercase())
-                && name.chars().any(|c| c.is_ascii_lowercase()))
+            || (name.starts_with(|c: char| c.is_ascii_uppercase()) && name.chars().any(|c| c.is_ascii_lowercase()))
     }
 
     /// The type an annotation names: `T`, `Optional[T]`, `T | None`; strings are ignored.
@@ -410,11 +391,9 @@ impl<'k> Lowerer<'k> {
                     .unwrap_or(Value::Unknown),
                 _ => Value::Unknown,
             },
-            Expr::BitOr(items, _) => items
-                .iter()
-                .map(|item| self.annotation(item))
-                .find(|v| *v != Value::Unknown)
-                .unwrap_or(Value::Unknown),
+            Expr::BitOr(items, _) => {
+                items.iter().map(|item| self.annotation(item)).find(|v| *v != Value::Unknown).unwrap_or(Value::Unknown)
+            }
             _ => Value::Unknown,
         }
     }
@@ -447,8 +426,7 @@ impl<'k> Lowerer<'k> {
     fn is_offload(&self, callee: &Callee) -> bool {
         match callee {
             Callee::Path(paths) => paths.iter().any(|p| {
-                self.kb.contains_path(Table::Offload, p)
-                    || self.kb.contains_method(Table::Offload, last_segment(p))
+                self.kb.contains_path(Table::Offload, p) || self.kb.contains_method(Table::Offload, last_segment(p))
             }),
             Callee::Method(name) => self.kb.contains_method(Table::Offload, name),
             Callee::Unknown => false,
@@ -479,11 +457,7 @@ impl<'k> Lowerer<'k> {
                     self.target(target, ctx);
                 }
             }
-            Stmt::AnnAssign {
-                target,
-                annotation,
-                value,
-            } => {
+            Stmt::AnnAssign { target, annotation, value } => {
                 self.expr(annotation, Usage::Used, ctx);
                 if let Some(value) = value {
                     let usage = match target {
@@ -516,25 +490,14 @@ impl<'k> Lowerer<'k> {
                 }
                 self.block(orelse, ctx);
             }
-            Stmt::While {
-                test,
-                body,
-                orelse,
-                span,
-            } => {
+            Stmt::While { test, body, orelse, span } => {
                 self.in_loop(*span, |this| {
                     this.expr(test, Usage::Used, ctx);
                     this.block(body, ctx);
                 });
                 self.block(orelse, ctx);
             }
-            Stmt::For {
-                target,
-                iter,
-                body,
-                orelse,
-                span,
-            } => {
+            Stmt::For { target, iter, body, orelse, span } => {
                 self.expr(iter, Usage::Used, ctx);
                 self.in_loop(*span, |this| {
                     this.target(target, ctx);
@@ -551,12 +514,7 @@ impl<'k> Lowerer<'k> {
                 }
                 self.block(body, ctx);
             }
-            Stmt::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => {
+            Stmt::Try { body, handlers, orelse, finalbody } => {
                 self.block(body, ctx);
                 for handler in handlers {
                     if let Some(kind) = &handler.kind {
@@ -609,15 +567,8 @@ impl<'k> Lowerer<'k> {
             Some(start) => start.min(after),
             None => after,
         };
-        let read = scope
-            .loads
-            .get(name)
-            .is_some_and(|loads| loads.iter().any(|&at| at >= from));
-        if read {
-            Usage::Used
-        } else {
-            Usage::UnusedBinding(name.to_string())
-        }
+        let read = scope.loads.get(name).is_some_and(|loads| loads.iter().any(|&at| at >= from));
+        if read { Usage::Used } else { Usage::UnusedBinding(name.to_string()) }
     }
 
     /// An assignment target: only the expressions inside it (`a[f()]`, `g().x`) are evaluated.
@@ -655,10 +606,7 @@ impl<'k> Lowerer<'k> {
         if let Some(returns) = &def.returns {
             self.expr(returns, Usage::Used, ctx);
         }
-        let qualname = join(
-            self.scopes.last().map_or("", |s| s.qual.as_str()),
-            &def.name,
-        );
+        let qualname = join(self.scopes.last().map_or("", |s| s.qual.as_str()), &def.name);
         let collected = self.function_collected(def);
         let returns_future = def.is_async && !collected.yields;
         self.enter_scope(Scope::new(ScopeKind::Function, qualname.clone()), collected);
@@ -676,14 +624,7 @@ impl<'k> Lowerer<'k> {
             calls: Vec::new(),
         });
         self.loop_start.push(None);
-        self.block(
-            &def.body,
-            if def.is_async {
-                Context::Async
-            } else {
-                Context::Sync
-            },
-        );
+        self.block(&def.body, if def.is_async { Context::Async } else { Context::Sync });
         self.loop_start.pop();
         self.scopes.pop();
         if let Some(function) = self.open.pop() {
@@ -694,16 +635,8 @@ impl<'k> Lowerer<'k> {
     /// The bindings of a function: parameters (with `self`/`cls` in methods) and its body's.
     fn function_collected<'a>(&self, def: &'a Def) -> Collected<'a> {
         let mut collected = Collected::default();
-        let class = self
-            .scopes
-            .last()
-            .filter(|s| s.kind == ScopeKind::Class)
-            .map(|s| s.qual.clone());
-        let decorated = |name: &str| {
-            def.decorators
-                .iter()
-                .any(|d| matches!(d, Expr::Name(n, _) if n == name))
-        };
+        let class = self.scopes.last().filter(|s| s.kind == ScopeKind::Class).map(|s| s.qual.clone());
+        let decorated = |name: &str| def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if n == name));
         for (index, param) in def.params.iter().enumerate() {
             let source = match (&class, &param.annotation) {
                 (Some(class), _) if index == 0 && !decorated("staticmethod") => {
@@ -718,10 +651,7 @@ impl<'k> Lowerer<'k> {
             };
             collected.sources.push((param.name.clone(), source));
         }
-        let receiver = class
-            .as_ref()
-            .and(def.params.first())
-            .map(|p| p.name.as_str());
+        let receiver = class.as_ref().and(def.params.first()).map(|p| p.name.as_str());
         collect_block(&def.body, &mut collected, &self.unit, receiver);
         collected
     }
@@ -731,21 +661,13 @@ impl<'k> Lowerer<'k> {
             self.expr(decorator, Usage::Used, ctx);
         }
         self.args(&class.bases, false, ctx);
-        let qual = join(
-            self.scopes.last().map_or("", |s| s.qual.as_str()),
-            &class.name,
-        );
+        let qual = join(self.scopes.last().map_or("", |s| s.qual.as_str()), &class.name);
         self.classes.insert(qual.clone());
         let mut collected = Collected::default();
         collect_block(&class.body, &mut collected, &self.unit, None);
         let mut attrs = HashMap::new();
         for stmt in &class.body {
-            if let Stmt::AnnAssign {
-                target: Expr::Name(name, _),
-                annotation,
-                ..
-            } = stmt
-            {
+            if let Stmt::AnnAssign { target: Expr::Name(name, _), annotation, .. } = stmt {
                 attrs.insert(name.clone(), self.annotation(annotation));
             }
         }
@@ -757,10 +679,7 @@ impl<'k> Lowerer<'k> {
         if let Some(init) = init {
             let collected = self.function_collected(init);
             let assigned: Vec<(String, &Expr)> = collected.self_attrs.clone();
-            self.enter_scope(
-                Scope::new(ScopeKind::Function, join(&qual, "__init__")),
-                collected,
-            );
+            self.enter_scope(Scope::new(ScopeKind::Function, join(&qual, "__init__")), collected);
             for (name, value) in assigned {
                 if let Some(value) = self.assigned(value) {
                     attrs.entry(name).or_insert(value);
@@ -792,13 +711,8 @@ impl<'k> Lowerer<'k> {
 
     fn lambda(&mut self, lambda: &Lambda, body_ctx: Context, ctx: Context) {
         self.params(&lambda.params, ctx);
-        let mut scope = Scope::new(
-            ScopeKind::Function,
-            self.scopes.last().map_or(String::new(), |s| s.qual.clone()),
-        );
-        scope
-            .names
-            .extend(lambda.params.iter().map(|p| p.name.clone()));
+        let mut scope = Scope::new(ScopeKind::Function, self.scopes.last().map_or(String::new(), |s| s.qual.clone()));
+        scope.names.extend(lambda.params.iter().map(|p| p.name.clone()));
         self.scopes.push(scope);
         self.expr(&lambda.body, Usage::Used, body_ctx);
         self.scopes.pop();
@@ -807,13 +721,7 @@ impl<'k> Lowerer<'k> {
     fn call(&mut self, call: &Call, usage: Usage, ctx: Context, offload_args: bool) {
         let callee = self.callee(&call.func);
         let offload = offload_args || self.is_offload(&callee);
-        let site = CallSite {
-            callee,
-            written: written(&call.func),
-            span: call.span,
-            context: ctx,
-            usage,
-        };
+        let site = CallSite { callee, written: written(&call.func), span: call.span, context: ctx, usage };
         if let Some(function) = self.open.last_mut() {
             function.calls.push(site);
         }
@@ -833,10 +741,8 @@ impl<'k> Lowerer<'k> {
             Expr::Attr(base, _, _) => self.expr(base, Usage::Used, ctx),
             Expr::Lambda(lambda) => self.lambda(lambda, ctx, ctx),
             Expr::Comp(comp) => {
-                let mut scope = Scope::new(
-                    ScopeKind::Function,
-                    self.scopes.last().map_or(String::new(), |s| s.qual.clone()),
-                );
+                let mut scope =
+                    Scope::new(ScopeKind::Function, self.scopes.last().map_or(String::new(), |s| s.qual.clone()));
                 for generator in &comp.generators {
                     let mut names = Vec::new();
                     target_names(&generator.target, &mut names);
@@ -871,9 +777,7 @@ impl<'k> Lowerer<'k> {
                     self.expr(value, Usage::Used, ctx);
                 }
             }
-            Expr::Walrus(_, value, _) | Expr::Starred(value, _) => {
-                self.expr(value, Usage::Used, ctx)
-            }
+            Expr::Walrus(_, value, _) | Expr::Starred(value, _) => self.expr(value, Usage::Used, ctx),
             Expr::BitOr(items, _)
             | Expr::Str(items, _)
             | Expr::Tuple(items, _)
@@ -928,23 +832,13 @@ fn relative_base(unit: &Unit, level: u32) -> Vec<String> {
 
 /// Collects the bindings of one scope's body (not of nested functions and classes, except their
 /// names) and every name it loads (nested scopes included).
-fn collect_block<'a>(
-    body: &'a [Stmt],
-    out: &mut Collected<'a>,
-    unit: &Unit,
-    receiver: Option<&str>,
-) {
+fn collect_block<'a>(body: &'a [Stmt], out: &mut Collected<'a>, unit: &Unit, receiver: Option<&str>) {
     for stmt in body {
         collect_stmt(stmt, out, unit, receiver);
     }
 }
 
-fn bind_target<'a>(
-    target: &'a Expr,
-    value: Option<&'a Expr>,
-    out: &mut Collected<'a>,
-    receiver: Option<&str>,
-) {
+fn bind_target<'a>(target: &'a Expr, value: Option<&'a Expr>, out: &mut Collected<'a>, receiver: Option<&str>) {
     match target {
         Expr::Name(name, _) => {
             let source = value.map_or(Source::Value(Value::Unknown), Source::Expr);
@@ -954,8 +848,7 @@ fn bind_target<'a>(
             for (index, item) in items.iter().enumerate() {
                 match (item, value) {
                     (Expr::Name(name, _), Some(value)) => {
-                        out.sources
-                            .push((name.clone(), Source::Element(value, index)));
+                        out.sources.push((name.clone(), Source::Element(value, index)));
                     }
                     _ => bind_target(item, None, out, receiver),
                 }
@@ -963,8 +856,7 @@ fn bind_target<'a>(
         }
         Expr::Starred(inner, _) => bind_target(inner, None, out, receiver),
         Expr::Attr(base, attr, _) => {
-            if let (Expr::Name(name, _), Some(receiver), Some(value)) =
-                (base.as_ref(), receiver, value)
+            if let (Expr::Name(name, _), Some(receiver), Some(value)) = (base.as_ref(), receiver, value)
                 && name == receiver
             {
                 out.self_attrs.push((attr.clone(), value));
@@ -1018,16 +910,8 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                 out.sources.push((name, Source::Value(Value::Path(target))));
             }
         }
-        Stmt::ImportFrom {
-            level,
-            module,
-            names,
-        } => {
-            let mut base = if *level > 0 {
-                relative_base(unit, *level)
-            } else {
-                Vec::new()
-            };
+        Stmt::ImportFrom { level, module, names } => {
+            let mut base = if *level > 0 { relative_base(unit, *level) } else { Vec::new() };
             if let Some(module) = module {
                 base.extend(module.split('.').map(str::to_string));
             }
@@ -1040,8 +924,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                 let bound = alias.clone().unwrap_or_else(|| name.clone());
                 let target = join(&base, name);
                 out.imports.push((bound.clone(), target.clone()));
-                out.sources
-                    .push((bound, Source::Value(Value::Path(target))));
+                out.sources.push((bound, Source::Value(Value::Path(target))));
             }
         }
         Stmt::Assign { targets, value } => {
@@ -1050,19 +933,13 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                 bind_target(target, Some(value), out, receiver);
             }
         }
-        Stmt::AnnAssign {
-            target,
-            annotation,
-            value,
-        } => {
+        Stmt::AnnAssign { target, annotation, value } => {
             collect_expr(annotation, out, false);
             if let Some(value) = value {
                 collect_expr(value, out, false);
             }
             match target {
-                Expr::Name(name, _) => out
-                    .sources
-                    .push((name.clone(), Source::Annotation(annotation))),
+                Expr::Name(name, _) => out.sources.push((name.clone(), Source::Annotation(annotation))),
                 _ => bind_target(target, value.as_ref(), out, receiver),
             }
         }
@@ -1100,20 +977,12 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
             }
             collect_block(orelse, out, unit, receiver);
         }
-        Stmt::While {
-            test, body, orelse, ..
-        } => {
+        Stmt::While { test, body, orelse, .. } => {
             collect_expr(test, out, false);
             collect_block(body, out, unit, receiver);
             collect_block(orelse, out, unit, receiver);
         }
-        Stmt::For {
-            target,
-            iter,
-            body,
-            orelse,
-            ..
-        } => {
+        Stmt::For { target, iter, body, orelse, .. } => {
             collect_expr(iter, out, false);
             bind_target(target, None, out, receiver);
             collect_block(body, out, unit, receiver);
@@ -1128,20 +997,14 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
             }
             collect_block(body, out, unit, receiver);
         }
-        Stmt::Try {
-            body,
-            handlers,
-            orelse,
-            finalbody,
-        } => {
+        Stmt::Try { body, handlers, orelse, finalbody } => {
             collect_block(body, out, unit, receiver);
             for handler in handlers {
                 if let Some(kind) = &handler.kind {
                     collect_expr(kind, out, false);
                 }
                 if let Some(name) = &handler.name {
-                    out.sources
-                        .push((name.clone(), Source::Value(Value::Unknown)));
+                    out.sources.push((name.clone(), Source::Value(Value::Unknown)));
                 }
                 collect_block(&handler.body, out, unit, receiver);
             }
@@ -1152,8 +1015,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
             collect_expr(subject, out, false);
             for case in cases {
                 for name in &case.captures {
-                    out.sources
-                        .push((name.clone(), Source::Value(Value::Unknown)));
+                    out.sources.push((name.clone(), Source::Value(Value::Unknown)));
                 }
                 for value in &case.values {
                     collect_expr(value, out, false);
@@ -1172,11 +1034,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
 fn collect_expr<'a>(expr: &'a Expr, out: &mut Collected<'a>, nested: bool) {
     match expr {
         Expr::Name(name, span) => {
-            let at = if nested {
-                (u32::MAX, u32::MAX)
-            } else {
-                pos(*span)
-            };
+            let at = if nested { (u32::MAX, u32::MAX) } else { pos(*span) };
             out.loads.push((name.clone(), at));
         }
         Expr::Walrus(name, value, _) => {

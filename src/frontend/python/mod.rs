@@ -16,9 +16,8 @@ const STACK_SIZE: usize = 64 << 20;
 
 pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
     std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || lower_here(file, text, kb));
+        let worker =
+            std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(scope, || lower_here(file, text, kb));
         match worker {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
                 let mut model = FileModel::new(file.path.clone(), file.language);
@@ -36,11 +35,7 @@ pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
 fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
     let lexed = lexer::lex(text);
     let (body, parse_errors) = parser::parse(&lexed.tokens);
-    let stem = file
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut lowerer = lower::Lowerer::new(kb, &file.unit, &stem);
     lowerer.module(&body);
     let mut model = FileModel::new(file.path.clone(), file.language);
@@ -64,11 +59,7 @@ mod tests {
         let file = SourceFile {
             path: PathBuf::from("t.py"),
             language: Language::Python,
-            unit: Unit {
-                root: String::new(),
-                module: module.iter().map(|s| s.to_string()).collect(),
-                is_package,
-            },
+            unit: Unit { root: String::new(), module: module.iter().map(|s| s.to_string()).collect(), is_package },
         };
         lower(&file, text, &Knowledge::builtin(Language::Python))
     }
@@ -100,11 +91,8 @@ mod tests {
         let m = model(
             "def f(): pass\nasync def g(): pass\nasync def agen():\n    yield 1\nclass C:\n    async def m(self):\n        def inner(): pass\n",
         );
-        let got: Vec<(&str, &str, bool)> = m
-            .functions
-            .iter()
-            .map(|f| (f.qualname.as_str(), f.display.as_str(), f.returns_future))
-            .collect();
+        let got: Vec<(&str, &str, bool)> =
+            m.functions.iter().map(|f| (f.qualname.as_str(), f.display.as_str(), f.returns_future)).collect();
         assert_eq!(
             got,
             [
@@ -131,23 +119,13 @@ mod tests {
         assert_eq!(path(&m, "helper"), "pkg.mod.helper");
         assert_eq!(path(&m, "open"), "builtins.open");
         assert_eq!(path(&m, "undefined.thing"), "undefined.thing");
-        assert!(
-            m.aliases
-                .contains(&("pkg.mod.snooze".into(), "time.sleep".into()))
-        );
-        assert!(
-            m.aliases
-                .contains(&("pkg.mod.util".into(), "pkg.util".into()))
-        );
+        assert!(m.aliases.contains(&("pkg.mod.snooze".into(), "time.sleep".into())));
+        assert!(m.aliases.contains(&("pkg.mod.util".into(), "pkg.util".into())));
     }
 
     #[test]
     fn relative_imports_in_a_package() {
-        let m = lower_in(
-            &["pkg", "sub"],
-            true,
-            "from . import a\nfrom .. import b\na.f()\nb.g()\n",
-        );
+        let m = lower_in(&["pkg", "sub"], true, "from . import a\nfrom .. import b\na.f()\nb.g()\n");
         assert_eq!(path(&m, "a.f"), "pkg.sub.a.f");
         assert_eq!(path(&m, "b.g"), "pkg.b.g");
     }
@@ -157,12 +135,7 @@ mod tests {
         let m = model(
             "import time\ndef f(time):\n    time.sleep(1)\ndef g():\n    open = make()\n    open(p)\ndef h():\n    time.sleep(2)\n",
         );
-        let calls: Vec<&Callee> = m
-            .functions
-            .iter()
-            .flat_map(|f| &f.calls)
-            .map(|c| &c.callee)
-            .collect();
+        let calls: Vec<&Callee> = m.functions.iter().flat_map(|f| &f.calls).map(|c| &c.callee).collect();
         assert!(calls.contains(&&Callee::Method("sleep".into())));
         assert!(calls.contains(&&Callee::Unknown));
         assert!(calls.contains(&&Callee::Path(vec!["time.sleep".into()])));
@@ -177,10 +150,7 @@ mod tests {
         assert_eq!(path(&m, "a.read"), "io.TextIOWrapper.read");
         assert_eq!(path(&m, "b.post"), "httpx.Client.post");
         assert_eq!(path(&m, "d.put"), "httpx.AsyncClient.put");
-        assert_eq!(
-            path(&m, "conn.cursor(..).execute"),
-            "sqlite3.Cursor.execute"
-        );
+        assert_eq!(path(&m, "conn.cursor(..).execute"), "sqlite3.Cursor.execute");
         assert_eq!(path(&m, "fh.readline"), "io.TextIOWrapper.readline");
     }
 
@@ -192,10 +162,7 @@ mod tests {
         assert_eq!(path(&m, "self.step"), "pkg.mod.C.step");
         assert_eq!(path(&m, "self.q.wait"), "threading.Event.wait");
         assert_eq!(path(&m, "self.lock.acquire"), "threading.Lock.acquire");
-        assert_eq!(
-            call(&m, "self.clock.sleep").callee,
-            Callee::Method("sleep".into())
-        );
+        assert_eq!(call(&m, "self.clock.sleep").callee, Callee::Method("sleep".into()));
         assert_eq!(path(&m, "cls.build"), "pkg.mod.C.build");
     }
 
@@ -212,10 +179,7 @@ mod tests {
             .map(|c| c.context)
             .collect();
         use Context::*;
-        assert_eq!(
-            contexts,
-            [Async, Offloaded, Offloaded, Offloaded, Async, Async, Sync]
-        );
+        assert_eq!(contexts, [Async, Offloaded, Offloaded, Offloaded, Async, Async, Sync]);
     }
 
     #[test]
@@ -251,21 +215,13 @@ mod tests {
 
     #[test]
     fn comments_and_errors_reach_the_model() {
-        let m = lower_in(
-            &["m"],
-            false,
-            "x = 1  # note\ndef f(:\n    pass\n# end\ndef g(x:\n    return time.sleep(1)\n",
-        );
+        let m =
+            lower_in(&["m"], false, "x = 1  # note\ndef f(:\n    pass\n# end\ndef g(x:\n    return time.sleep(1)\n");
         assert_eq!(m.comments.len(), 2);
         assert!(m.comments[0].trailing && !m.comments[1].trailing);
         let lines: Vec<u32> = m.errors.iter().map(|e| e.span.line).collect();
         assert_eq!(lines, [2, 2, 5, 6], "{:?}", m.errors);
-        assert!(
-            m.functions
-                .iter()
-                .flat_map(|f| &f.calls)
-                .any(|c| c.written == "time.sleep")
-        );
+        assert!(m.functions.iter().flat_map(|f| &f.calls).any(|c| c.written == "time.sleep"));
     }
 
     #[test]
@@ -292,11 +248,7 @@ mod tests {
         for text in cases {
             let m = lower_in(&["m"], false, &text);
             assert!(!m.errors.is_empty(), "{}", &text[..40]);
-            assert!(
-                m.functions[0].calls.iter().any(|c| c.written == "y"),
-                "{}",
-                &text[..40]
-            );
+            assert!(m.functions[0].calls.iter().any(|c| c.written == "y"), "{}", &text[..40]);
         }
         let long = format!("x = 1{}\n", " + 1".repeat(100_000));
         assert!(lower_in(&["m"], false, &long).errors.is_empty());

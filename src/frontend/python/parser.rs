@@ -12,35 +12,21 @@ use crate::model::{Span, SyntaxError};
 pub const MAX_DEPTH: u32 = 200;
 
 const KEYWORDS: [&str; 35] = [
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
-const AUGMENTED: [&str; 13] = [
-    "+=", "-=", "*=", "/=", "//=", "%=", "@=", "&=", "|=", "^=", ">>=", "<<=", "**=",
-];
+const AUGMENTED: [&str; 13] = ["+=", "-=", "*=", "/=", "//=", "%=", "@=", "&=", "|=", "^=", ">>=", "<<=", "**="];
 
 /// Binary operators by precedence, loosest first (below `|`, which is [`Expr::BitOr`]).
-const BINARY: [&[&str]; 5] = [
-    &["^"],
-    &["&"],
-    &["<<", ">>"],
-    &["+", "-"],
-    &["*", "/", "//", "%", "@"],
-];
+const BINARY: [&[&str]; 5] = [&["^"], &["&"], &["<<", ">>"], &["+", "-"], &["*", "/", "//", "%", "@"]];
 
 type PResult<T> = Result<T, SyntaxError>;
 
 /// Parses a file's tokens (which end with `End`).
 pub fn parse(tokens: &[Token]) -> (Vec<Stmt>, Vec<SyntaxError>) {
-    let mut parser = Parser {
-        toks: tokens,
-        pos: 0,
-        depth: 0,
-        errors: Vec::new(),
-    };
+    let mut parser = Parser { toks: tokens, pos: 0, depth: 0, errors: Vec::new() };
     let mut body = Vec::new();
     while !parser.at_kind(&Kind::End) {
         if parser.at_kind(&Kind::Dedent) {
@@ -123,26 +109,15 @@ impl<'t> Parser<'t> {
             Kind::Dedent => "a dedent".to_string(),
             Kind::End => "end of file".to_string(),
         };
-        SyntaxError {
-            span: token.span(),
-            message: format!("{message}, found {found}"),
-        }
+        SyntaxError { span: token.span(), message: format!("{message}, found {found}") }
     }
 
     fn expect_op(&mut self, op: &str) -> PResult<()> {
-        if self.eat_op(op) {
-            Ok(())
-        } else {
-            Err(self.error_here(&format!("expected `{op}`")))
-        }
+        if self.eat_op(op) { Ok(()) } else { Err(self.error_here(&format!("expected `{op}`"))) }
     }
 
     fn expect_name(&mut self, name: &str) -> PResult<()> {
-        if self.eat_name(name) {
-            Ok(())
-        } else {
-            Err(self.error_here(&format!("expected `{name}`")))
-        }
+        if self.eat_name(name) { Ok(()) } else { Err(self.error_here(&format!("expected `{name}`"))) }
     }
 
     /// An identifier that is not a keyword.
@@ -162,17 +137,8 @@ impl<'t> Parser<'t> {
 
     /// From `start` to the end of the last consumed token.
     fn span_from(&self, start: Pos) -> Span {
-        let end = if self.pos == 0 {
-            start
-        } else {
-            self.toks[self.pos - 1].end
-        };
-        Span {
-            line: start.line,
-            column: start.col,
-            end_line: end.line,
-            end_column: end.col,
-        }
+        let end = if self.pos == 0 { start } else { self.toks[self.pos - 1].end };
+        Span { line: start.line, column: start.col, end_line: end.line, end_column: end.col }
     }
 
     fn enter(&mut self) -> PResult<()> {
@@ -313,8 +279,7 @@ impl<'t> Parser<'t> {
             self.bump();
             self.indented_rest(&mut body);
         } else {
-            self.errors
-                .push(self.error_here("expected an indented block"));
+            self.errors.push(self.error_here("expected an indented block"));
         }
         Ok(body)
     }
@@ -331,12 +296,7 @@ impl<'t> Parser<'t> {
                 let test = self.named_expression()?;
                 let body = self.block()?;
                 let orelse = self.else_block()?;
-                Ok(Stmt::While {
-                    test,
-                    body,
-                    orelse,
-                    span: self.span_from(start),
-                })
+                Ok(Stmt::While { test, body, orelse, span: self.span_from(start) })
             }
             "for" if decorators.is_empty() => {
                 let target = self.target_list()?;
@@ -344,13 +304,7 @@ impl<'t> Parser<'t> {
                 let iter = self.star_expressions()?;
                 let body = self.block()?;
                 let orelse = self.else_block()?;
-                Ok(Stmt::For {
-                    target,
-                    iter,
-                    body,
-                    orelse,
-                    span: self.span_from(start),
-                })
+                Ok(Stmt::For { target, iter, body, orelse, span: self.span_from(start) })
             }
             "with" if decorators.is_empty() => {
                 let items = self.with_items()?;
@@ -366,11 +320,7 @@ impl<'t> Parser<'t> {
     }
 
     fn else_block(&mut self) -> PResult<Vec<Stmt>> {
-        if self.eat_name("else") {
-            self.block()
-        } else {
-            Ok(Vec::new())
-        }
+        if self.eat_name("else") { self.block() } else { Ok(Vec::new()) }
     }
 
     fn def(&mut self, decorators: Vec<Expr>, is_async: bool, start: Pos) -> PResult<Stmt> {
@@ -379,39 +329,18 @@ impl<'t> Parser<'t> {
         self.expect_op("(")?;
         let params = self.params(")", true)?;
         self.expect_op(")")?;
-        let returns = if self.eat_op("->") {
-            Some(self.expression()?)
-        } else {
-            None
-        };
+        let returns = if self.eat_op("->") { Some(self.expression()?) } else { None };
         let header = self.span_from(start);
         let body = self.block()?;
-        Ok(Stmt::Def(Box::new(Def {
-            name,
-            is_async,
-            decorators,
-            params,
-            returns,
-            body,
-            span: header,
-        })))
+        Ok(Stmt::Def(Box::new(Def { name, is_async, decorators, params, returns, body, span: header })))
     }
 
     fn class(&mut self, decorators: Vec<Expr>) -> PResult<Stmt> {
         let name = self.identifier()?;
         self.skip_type_params()?;
-        let bases = if self.eat_op("(") {
-            self.arguments()?
-        } else {
-            Vec::new()
-        };
+        let bases = if self.eat_op("(") { self.arguments()? } else { Vec::new() };
         let body = self.block()?;
-        Ok(Stmt::Class(Box::new(Class {
-            name,
-            decorators,
-            bases,
-            body,
-        })))
+        Ok(Stmt::Class(Box::new(Class { name, decorators, bases, body })))
     }
 
     /// PEP 695 type parameters (`def f[T: int]`): names and bounds, nothing to lint.
@@ -447,34 +376,18 @@ impl<'t> Parser<'t> {
                 let star = self.eat_op("*") || self.eat_op("**");
                 let name = self.identifier()?;
                 let annotation = if annotated && self.eat_op(":") {
-                    Some(if star {
-                        self.star_expression()?
-                    } else {
-                        self.expression()?
-                    })
+                    Some(if star { self.star_expression()? } else { self.expression()? })
                 } else {
                     None
                 };
-                let default = if !star && self.eat_op("=") {
-                    Some(self.expression()?)
-                } else {
-                    None
-                };
-                params.push(Param {
-                    name,
-                    annotation,
-                    default,
-                });
+                let default = if !star && self.eat_op("=") { Some(self.expression()?) } else { None };
+                params.push(Param { name, annotation, default });
             }
             if !self.eat_op(",") {
                 break;
             }
         }
-        if self.at_op(close) {
-            Ok(params)
-        } else {
-            Err(self.error_here("invalid parameter list"))
-        }
+        if self.at_op(close) { Ok(params) } else { Err(self.error_here("invalid parameter list")) }
     }
 
     fn if_statement(&mut self) -> PResult<Stmt> {
@@ -509,11 +422,7 @@ impl<'t> Parser<'t> {
         let mut items = Vec::new();
         loop {
             let context = self.expression()?;
-            let target = if self.eat_name("as") {
-                Some(self.target()?)
-            } else {
-                None
-            };
+            let target = if self.eat_name("as") { Some(self.target()?) } else { None };
             items.push((context, target));
             if !self.eat_op(",") || self.at_op(close) {
                 return Ok(items);
@@ -548,20 +457,11 @@ impl<'t> Parser<'t> {
             handlers.push(Handler { kind, name, body });
         }
         let orelse = self.else_block()?;
-        let finalbody = if self.eat_name("finally") {
-            self.block()?
-        } else {
-            Vec::new()
-        };
+        let finalbody = if self.eat_name("finally") { self.block()? } else { Vec::new() };
         if handlers.is_empty() && finalbody.is_empty() {
             return Err(self.error_here("expected `except` or `finally`"));
         }
-        Ok(Stmt::Try {
-            body,
-            handlers,
-            orelse,
-            finalbody,
-        })
+        Ok(Stmt::Try { body, handlers, orelse, finalbody })
     }
 
     /// `match` is a soft keyword: a match statement only if `match subject:` and a newline follow.
@@ -600,12 +500,7 @@ impl<'t> Parser<'t> {
 
     fn case(&mut self) -> PResult<Case> {
         self.expect_name("case")?;
-        let mut case = Case {
-            captures: Vec::new(),
-            values: Vec::new(),
-            guard: None,
-            body: Vec::new(),
-        };
+        let mut case = Case { captures: Vec::new(), values: Vec::new(), guard: None, body: Vec::new() };
         loop {
             self.pattern(&mut case)?;
             if !self.eat_op(",") || self.at_op(":") || self.at_name("if") {
@@ -732,11 +627,7 @@ impl<'t> Parser<'t> {
                 }
                 "return" => {
                     self.bump();
-                    let value = if self.starts_expression() {
-                        Some(self.star_expressions()?)
-                    } else {
-                        None
-                    };
+                    let value = if self.starts_expression() { Some(self.star_expressions()?) } else { None };
                     return Ok(Stmt::Return(value));
                 }
                 "raise" => {
@@ -772,22 +663,14 @@ impl<'t> Parser<'t> {
                     while self.eat_op(",") {
                         names.push(self.identifier()?);
                     }
-                    return Ok(if token.text == "global" {
-                        Stmt::Global(names)
-                    } else {
-                        Stmt::Nonlocal(names)
-                    });
+                    return Ok(if token.text == "global" { Stmt::Global(names) } else { Stmt::Nonlocal(names) });
                 }
                 "import" => {
                     self.bump();
                     let mut names = Vec::new();
                     loop {
                         let module = self.dotted_name()?;
-                        let alias = if self.eat_name("as") {
-                            Some(self.identifier()?)
-                        } else {
-                            None
-                        };
+                        let alias = if self.eat_name("as") { Some(self.identifier()?) } else { None };
                         names.push((module, alias));
                         if !self.eat_op(",") {
                             return Ok(Stmt::Import(names));
@@ -795,10 +678,7 @@ impl<'t> Parser<'t> {
                     }
                 }
                 "from" => return self.import_from(),
-                "type"
-                    if self.peek(1).kind == Kind::Name
-                        && (self.peek(2).is_op("=") || self.peek(2).is_op("[")) =>
-                {
+                "type" if self.peek(1).kind == Kind::Name && (self.peek(2).is_op("=") || self.peek(2).is_op("[")) => {
                     self.bump();
                     self.identifier()?;
                     self.skip_type_params()?;
@@ -832,11 +712,7 @@ impl<'t> Parser<'t> {
                 break;
             }
         }
-        let module = if self.at_name("import") {
-            None
-        } else {
-            Some(self.dotted_name()?)
-        };
+        let module = if self.at_name("import") { None } else { Some(self.dotted_name()?) };
         if level == 0 && module.is_none() {
             return Err(self.error_here("expected a module name"));
         }
@@ -848,11 +724,7 @@ impl<'t> Parser<'t> {
             let parenthesised = self.eat_op("(");
             loop {
                 let name = self.identifier()?;
-                let alias = if self.eat_name("as") {
-                    Some(self.identifier()?)
-                } else {
-                    None
-                };
+                let alias = if self.eat_name("as") { Some(self.identifier()?) } else { None };
                 names.push((name, alias));
                 if !self.eat_op(",") || (parenthesised && self.at_op(")")) {
                     break;
@@ -862,37 +734,22 @@ impl<'t> Parser<'t> {
                 self.expect_op(")")?;
             }
         }
-        Ok(Stmt::ImportFrom {
-            level,
-            module,
-            names,
-        })
+        Ok(Stmt::ImportFrom { level, module, names })
     }
 
     fn assignment_or_expression(&mut self) -> PResult<Stmt> {
         let first = self.yield_or_star_expressions()?;
         if self.eat_op(":") {
             let annotation = self.expression()?;
-            let value = if self.eat_op("=") {
-                Some(self.yield_or_star_expressions()?)
-            } else {
-                None
-            };
-            return Ok(Stmt::AnnAssign {
-                target: first,
-                annotation,
-                value,
-            });
+            let value = if self.eat_op("=") { Some(self.yield_or_star_expressions()?) } else { None };
+            return Ok(Stmt::AnnAssign { target: first, annotation, value });
         }
         if let Kind::Op(op) = self.tok().kind
             && AUGMENTED.contains(&op)
         {
             self.bump();
             let value = self.yield_or_star_expressions()?;
-            return Ok(Stmt::AugAssign {
-                target: first,
-                value,
-            });
+            return Ok(Stmt::AugAssign { target: first, value });
         }
         if !self.at_op("=") {
             return Ok(Stmt::Expr(first));
@@ -901,9 +758,7 @@ impl<'t> Parser<'t> {
         while self.eat_op("=") {
             targets.push(self.yield_or_star_expressions()?);
         }
-        let value = targets
-            .pop()
-            .ok_or_else(|| self.error_here("expected a value"))?;
+        let value = targets.pop().ok_or_else(|| self.error_here("expected a value"))?;
         Ok(Stmt::Assign { targets, value })
     }
 
@@ -915,10 +770,7 @@ impl<'t> Parser<'t> {
         match &token.kind {
             Kind::Name => {
                 !is_keyword(&token.text)
-                    || matches!(
-                        token.text.as_str(),
-                        "None" | "True" | "False" | "lambda" | "not" | "await" | "yield"
-                    )
+                    || matches!(token.text.as_str(), "None" | "True" | "False" | "lambda" | "not" | "await" | "yield")
             }
             Kind::Number | Kind::Str => true,
             Kind::Op(op) => matches!(*op, "(" | "[" | "{" | "-" | "+" | "~" | "*" | "..."),
@@ -927,11 +779,7 @@ impl<'t> Parser<'t> {
     }
 
     fn yield_or_star_expressions(&mut self) -> PResult<Expr> {
-        if self.at_name("yield") {
-            self.yield_expression()
-        } else {
-            self.star_expressions()
-        }
+        if self.at_name("yield") { self.yield_expression() } else { self.star_expressions() }
     }
 
     fn yield_expression(&mut self) -> PResult<Expr> {
@@ -1005,11 +853,7 @@ impl<'t> Parser<'t> {
         let params = self.params(":", false)?;
         self.expect_op(":")?;
         let body = self.expression()?;
-        Ok(Expr::Lambda(Box::new(Lambda {
-            params,
-            body,
-            span: self.span_from(start),
-        })))
+        Ok(Expr::Lambda(Box::new(Lambda { params, body, span: self.span_from(start) })))
     }
 
     /// Operands joined by keyword or operator tokens into one flat node.
@@ -1037,19 +881,11 @@ impl<'t> Parser<'t> {
     }
 
     fn disjunction(&mut self) -> PResult<Expr> {
-        self.joined(
-            Self::conjunction,
-            |p| usize::from(p.at_name("or")),
-            Expr::Other,
-        )
+        self.joined(Self::conjunction, |p| usize::from(p.at_name("or")), Expr::Other)
     }
 
     fn conjunction(&mut self) -> PResult<Expr> {
-        self.joined(
-            Self::inversion,
-            |p| usize::from(p.at_name("and")),
-            Expr::Other,
-        )
+        self.joined(Self::inversion, |p| usize::from(p.at_name("and")), Expr::Other)
     }
 
     fn inversion(&mut self) -> PResult<Expr> {
@@ -1139,11 +975,7 @@ impl<'t> Parser<'t> {
             } else if self.at_op("(") {
                 self.bump();
                 let args = self.nested(Self::arguments)?;
-                expr = Expr::Call(Box::new(Call {
-                    func: expr,
-                    args,
-                    span: self.span_from(start),
-                }));
+                expr = Expr::Call(Box::new(Call { func: expr, args, span: self.span_from(start) }));
             } else if self.at_op("[") {
                 self.bump();
                 let index = self.nested(Self::slices)?;
@@ -1175,11 +1007,7 @@ impl<'t> Parser<'t> {
                 args.push(self.expression()?);
             } else {
                 let value = self.named_expression()?;
-                let value = if self.at_comprehension() {
-                    self.comprehension(vec![value], start)?
-                } else {
-                    value
-                };
+                let value = if self.at_comprehension() { self.comprehension(vec![value], start)? } else { value };
                 args.push(value);
             }
             if !self.eat_op(",") {
@@ -1237,11 +1065,7 @@ impl<'t> Parser<'t> {
             }
             generators.push(Generator { target, iter, ifs });
         }
-        Ok(Expr::Comp(Box::new(Comprehension {
-            elements,
-            generators,
-            span: self.span_from(start),
-        })))
+        Ok(Expr::Comp(Box::new(Comprehension { elements, generators, span: self.span_from(start) })))
     }
 
     /// Assignment targets of `for` and comprehensions, up to `in`.
@@ -1389,12 +1213,7 @@ impl<'t> Parser<'t> {
         while self.at_kind(&Kind::Str) {
             let token = self.bump();
             for field in &token.fields {
-                let mut sub = Parser {
-                    toks: field,
-                    pos: 0,
-                    depth: self.depth,
-                    errors: Vec::new(),
-                };
+                let mut sub = Parser { toks: field, pos: 0, depth: self.depth, errors: Vec::new() };
                 let parsed = if sub.at_kind(&Kind::End) {
                     Err(sub.error_here("f-string: expected an expression"))
                 } else {
@@ -1402,9 +1221,7 @@ impl<'t> Parser<'t> {
                 };
                 match parsed {
                     Ok(expr) if sub.at_kind(&Kind::End) => fields.push(expr),
-                    Ok(_) => self
-                        .errors
-                        .push(sub.error_here("f-string: unexpected token")),
+                    Ok(_) => self.errors.push(sub.error_here("f-string: unexpected token")),
                     Err(error) => self.errors.push(error),
                 }
                 self.errors.append(&mut sub.errors);
@@ -1497,9 +1314,7 @@ def g[T: int](x: T) -> T: ...
         let text = "match = 1\nmatch(x)\nmatch x:\n    case [1, *rest] | {'k': v, **kw} if v:\n        f(v)\n    case Point(x=0, y=_) as p:\n        pass\n    case Color.RED | -1 | 1+2j | None | 'a' | (a, b):\n        pass\n    case _:\n        pass\nmatch a, b:\n    case x, y: pass\n";
         let body = ok(text);
         assert_eq!(body.len(), 4);
-        let Stmt::Match { cases, .. } = &body[2] else {
-            panic!("{:?}", body[2])
-        };
+        let Stmt::Match { cases, .. } = &body[2] else { panic!("{:?}", body[2]) };
         assert_eq!(cases.len(), 4);
         assert_eq!(cases[0].captures, ["rest", "v", "kw"]);
         assert_eq!(cases[1].captures, ["p"]);
@@ -1509,10 +1324,7 @@ def g[T: int](x: T) -> T: ...
     fn recovers_at_the_next_statement() {
         let (body, errors) = parse_text("x = 1 +\ny = 2\ndef f(:\n    pass\nh()\n");
         assert!(!errors.is_empty());
-        assert!(
-            body.iter().any(|s| matches!(s, Stmt::Expr(Expr::Call(_)))),
-            "{body:?}"
-        );
+        assert!(body.iter().any(|s| matches!(s, Stmt::Expr(Expr::Call(_)))), "{body:?}");
         let (body, errors) = parse_text("def f():\n    x = = 1\n    g()\n");
         assert_eq!(errors.len(), 1);
         let Stmt::Def(def) = &body[0] else { panic!() };

@@ -1,9 +1,109 @@
-//! The Rust frontend, built on `syn`.
+//! The Rust frontend, built on `syn`: resolves names through the crate's modules and imports,
+//! and lowers functions, contexts, calls and usages into the model.
+
+mod comments;
+mod lower;
+mod macros;
+mod scope;
 
 use super::SourceFile;
 use crate::knowledge::Knowledge;
-use crate::model::FileModel;
+use crate::model::{FileModel, Span, SyntaxError};
 
-pub fn lower(file: &SourceFile, _text: &str, _kb: &Knowledge) -> FileModel {
-    FileModel::new(file.path.clone(), file.language)
+/// Deeper nesting than this is reported instead of parsed: `syn` recurses once per level.
+pub const MAX_NESTING: usize = 256;
+
+pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
+    let mut model = FileModel::new(file.path.clone(), file.language);
+    let scan = comments::scan(text);
+    model.comments = scan.comments;
+    let (depth, line) = scan.max_depth;
+    if depth > MAX_NESTING {
+        model.errors.push(SyntaxError {
+            span: Span::point(line, 1),
+            message: format!("brackets nest {depth} deep here, more than the {MAX_NESTING} async-lint parses"),
+        });
+        return model;
+    }
+    match syn::parse_file(text) {
+        Ok(ast) => lower::lower_file(&ast, file, kb, &mut model),
+        Err(error) => {
+            let start = error.span().start();
+            model.errors.push(SyntaxError {
+                span: Span::point(start.line as u32, start.column as u32 + 1),
+                message: format!("cannot parse this file: {error}"),
+            });
+        }
+    }
+    model
+}
+
+fn span_of(span: proc_macro2::Span) -> Span {
+    let (start, end) = (span.start(), span.end());
+    Span {
+        line: start.line as u32,
+        column: start.column as u32 + 1,
+        end_line: end.line as u32,
+        end_column: end.column as u32 + 1,
+    }
+}
+
+/// An out-of-line module declared with `#[path = "..."]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathModule {
+    /// The inline modules around the declaration, outermost first.
+    pub inline: Vec<String>,
+    pub name: String,
+    /// The attribute's value, relative to the declaring file's directory (see [`Self::file`]).
+    pub path: String,
+}
+
+impl PathModule {
+    /// The file the module lives in, by the reference's rules: relative to the declaring file's
+    /// directory; inside inline modules, below directories named after them (and after the
+    /// declaring file itself when it is not a `mod.rs`, `lib.rs` or `main.rs`).
+    pub fn file(&self, declaring: &std::path::Path) -> std::path::PathBuf {
+        let mut dir = declaring.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+        if !self.inline.is_empty() {
+            let stem = declaring.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            if !matches!(stem, "mod" | "lib" | "main") {
+                dir.push(stem);
+            }
+            dir.extend(&self.inline);
+        }
+        dir.join(&self.path)
+    }
+}
+
+/// The `#[path]` module declarations of a file (empty when it does not parse).
+pub fn path_modules(text: &str) -> Vec<PathModule> {
+    fn walk(items: &[syn::Item], inline: &mut Vec<String>, out: &mut Vec<PathModule>) {
+        for item in items {
+            let syn::Item::Mod(m) = item else { continue };
+            match &m.content {
+                Some((_, items)) => {
+                    inline.push(m.ident.to_string());
+                    walk(items, inline, out);
+                    inline.pop();
+                }
+                None => {
+                    let path = m.attrs.iter().find_map(|a| match &a.meta {
+                        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                            _ => None,
+                        },
+                        _ => None,
+                    });
+                    if let Some(path) = path {
+                        out.push(PathModule { inline: inline.clone(), name: m.ident.to_string(), path });
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(ast) = syn::parse_file(text) {
+        walk(&ast.items, &mut Vec::new(), &mut out);
+    }
+    out
 }

@@ -1,0 +1,171 @@
+//! The command line: `async-lint check`, `rules`, `rule`.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Configs;
+use crate::discover::discover_excluding;
+use crate::lint::{Linter, Selection};
+use crate::output::{self, Format};
+use crate::rules::{self, RuleMeta};
+
+#[derive(Debug, Parser)]
+#[command(name = "async-lint", version, about = "Finds the pitfalls of async code in Rust and Python")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and directories (default: the current directory).
+    Check(CheckArgs),
+    /// List every rule with its one-line summary.
+    Rules,
+    /// Print a rule's documentation.
+    Rule {
+        /// The rule's id, e.g. `blocking-sleep`.
+        id: String,
+    },
+    /// Print the configuration that applies to a path.
+    Config {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to lint.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+}
+
+/// Exit codes: 0 clean, 1 findings, 2 usage or I/O error.
+pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules => list_rules(),
+        Command::Rule { id } => show_rule(&id),
+        Command::Config { path } => show_config(&path),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode, String> {
+    for id in args.select.iter().flatten().chain(&args.ignore) {
+        if rules::find(id).is_none() && id != "internal-error" {
+            return Err(format!("unknown rule `{id}` (see `async-lint rules`)"));
+        }
+    }
+    let mut configs = Configs::default();
+    let mut excluded = |path: &Path| {
+        Ok(configs.for_path(path).map_err(|e| e.to_string())?.is_some_and(|c| c.excludes(&absolute(path))))
+    };
+    let files = discover_excluding(&args.paths, &mut excluded).map_err(|e| e.to_string())?;
+    for file in &files {
+        configs.for_path(&file.path).map_err(|e| e.to_string())?;
+    }
+    let linter = Linter::with_knowledge(configs.loaded.iter().map(|c| &c.options.knowledge))?;
+    let cli_selects = args.select.is_some();
+    let selection = Selection { select: args.select, ignore: args.ignore };
+    let mut diagnostics = linter.lint(&files, &selection);
+    diagnostics.retain_mut(|d| {
+        let Ok(Some(config)) = configs.for_path(&d.path) else { return true };
+        if let Some(severity) = config.severity(d.rule) {
+            d.severity = severity;
+        }
+        config.enables(d.rule, &absolute(&d.path), cli_selects)
+    });
+    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            output::render(&diagnostics, args.format, color, &mut out)?;
+            out.flush()
+        }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            output::render(&diagnostics, args.format, color, &mut out).and_then(|()| out.flush())
+        }
+    };
+    written.map_err(|e| match &args.output {
+        Some(path) => format!("{}: cannot write the report: {e}", path.display()),
+        None => format!("cannot write the report: {e}"),
+    })?;
+    Ok(if diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn show_config(path: &Path) -> Result<ExitCode, String> {
+    if !path.exists() {
+        return Err(format!("{}: no such file or directory", path.display()));
+    }
+    let mut configs = Configs::default();
+    let config = configs.for_path(path).map_err(|e| e.to_string())?;
+    print!("{}", crate::config::describe(config));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_rules() -> Result<ExitCode, String> {
+    let width = rules::RULES.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
+    for rule in rules::RULES {
+        let meta = rule.meta();
+        println!("{:width$}  {}", meta.id, meta.summary);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show_rule(id: &str) -> Result<ExitCode, String> {
+    let rule = rules::find(id).ok_or_else(|| format!("unknown rule `{id}` (see `async-lint rules`)"))?;
+    print!("{}", rule_markdown(rule.meta()));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A rule's documentation as Markdown.
+pub fn rule_markdown(m: &RuleMeta) -> String {
+    format!(
+        "# {id}\n\n{summary}\n\n## What it finds\n\n{what}\n\n## Why it is a problem\n\n{why}\n\n\
+         ## Example\n\n```rust\n{rust}\n```\n\n```python\n{python}\n```\n\n## Fix\n\n{fix}\n\n\
+         ## Escape hatches\n\n{hatches}\n\n## Equivalents in other tools\n\n{equivalents}\n",
+        id = m.id,
+        summary = m.summary,
+        what = m.what,
+        why = m.why,
+        rust = m.example_rust,
+        python = m.example_python,
+        fix = m.fix,
+        hatches = m.escape_hatches,
+        equivalents = m.equivalents,
+    )
+}

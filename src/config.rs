@@ -1,0 +1,346 @@
+//! Configuration: `async-lint.toml`, `.async-lint.toml`, `[tool.async-lint]` in `pyproject.toml`,
+//! `[workspace.metadata.async-lint]` / `[package.metadata.async-lint]` in `Cargo.toml`. The nearest
+//! one to each file wins; within one directory, in that order.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::knowledge::Schema as KnowledgeSchema;
+use crate::rules;
+
+/// The keys of a configuration, wherever it is written.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    pub select: Option<Vec<String>>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Glob (relative to the configuration's directory) -> rules not run on matching files.
+    #[serde(default)]
+    pub per_file_ignores: BTreeMap<String, Vec<String>>,
+    /// Globs of files and directories not to lint (relative to the configuration's directory).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Rule -> severity.
+    #[serde(default)]
+    pub severity: BTreeMap<String, SeverityName>,
+    /// Extra knowledge, in the schema of `rules/*.toml`.
+    #[serde(default)]
+    pub knowledge: Knowledge,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Knowledge {
+    pub rust: Option<KnowledgeSchema>,
+    pub python: Option<KnowledgeSchema>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SeverityName {
+    Error,
+    Warning,
+}
+
+impl From<SeverityName> for Severity {
+    fn from(s: SeverityName) -> Severity {
+        match s {
+            SeverityName::Error => Severity::Error,
+            SeverityName::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// One configuration file, read and checked.
+#[derive(Debug)]
+pub struct Config {
+    /// The file it came from.
+    pub origin: PathBuf,
+    /// The directory its globs are relative to.
+    pub dir: PathBuf,
+    pub options: Options,
+    exclude: GlobSet,
+    per_file_ignores: Vec<(GlobSet, Vec<String>)>,
+}
+
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a configuration can live in a directory, in order of precedence.
+const SOURCES: [&str; 4] = ["async-lint.toml", ".async-lint.toml", "pyproject.toml", "Cargo.toml"];
+
+#[derive(Deserialize)]
+struct Pyproject {
+    tool: Option<PyprojectTool>,
+}
+
+#[derive(Deserialize)]
+struct PyprojectTool {
+    #[serde(rename = "async-lint")]
+    async_lint: Option<Options>,
+}
+
+#[derive(Deserialize)]
+struct CargoManifest {
+    package: Option<CargoSection>,
+    workspace: Option<CargoSection>,
+}
+
+#[derive(Deserialize)]
+struct CargoSection {
+    metadata: Option<CargoMetadata>,
+}
+
+#[derive(Deserialize)]
+struct CargoMetadata {
+    #[serde(rename = "async-lint")]
+    async_lint: Option<Options>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn parse_error(path: &Path, text: &str, error: toml::de::Error) -> ConfigError {
+    let line = error.span().map_or(1, |s| line_of(text, s.start));
+    let message = error.message().trim().to_string();
+    ConfigError(format!("{}:{line}: {message}", path.display()))
+}
+
+/// The 1-based line where `needle` (a key) first appears, for errors found after parsing.
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.lines().position(|l| l.contains(key)).map_or(1, |i| i + 1)
+}
+
+impl Config {
+    /// Reads the configuration a file holds, if it holds one (a `pyproject.toml` without
+    /// `[tool.async-lint]` holds none).
+    pub fn read(path: &Path) -> Result<Option<Config>, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError(format!("{}: cannot read the configuration: {e}", path.display())))?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let options = match name {
+            "pyproject.toml" => {
+                let doc: Pyproject = toml::from_str(&text).map_err(|e| parse_error(path, &text, e))?;
+                doc.tool.and_then(|t| t.async_lint)
+            }
+            "Cargo.toml" => {
+                let doc: CargoManifest = toml::from_str(&text).map_err(|e| parse_error(path, &text, e))?;
+                let package = doc.package.and_then(|p| p.metadata).and_then(|m| m.async_lint);
+                package.or_else(|| doc.workspace.and_then(|w| w.metadata).and_then(|m| m.async_lint))
+            }
+            _ => Some(toml::from_str(&text).map_err(|e| parse_error(path, &text, e))?),
+        };
+        let Some(options) = options else { return Ok(None) };
+        Config::new(path, &text, options).map(Some)
+    }
+
+    fn new(origin: &Path, text: &str, options: Options) -> Result<Config, ConfigError> {
+        let at = |key: &str, message: String| {
+            ConfigError(format!("{}:{}: {message}", origin.display(), line_of_key(text, key)))
+        };
+        let rules_named = options
+            .select
+            .iter()
+            .flatten()
+            .chain(&options.ignore)
+            .chain(options.per_file_ignores.values().flatten())
+            .chain(options.severity.keys());
+        for rule in rules_named {
+            if rules::find(rule).is_none() {
+                return Err(at(rule, format!("unknown rule `{rule}` (see `async-lint rules`)")));
+            }
+        }
+        let glob = |pattern: &str| {
+            Glob::new(pattern).map_err(|e| at(pattern, format!("invalid glob `{pattern}`: {}", e.kind())))
+        };
+        let mut exclude = GlobSetBuilder::new();
+        for pattern in &options.exclude {
+            exclude.add(glob(pattern)?);
+            exclude.add(glob(&format!("{}/**", pattern.trim_end_matches('/')))?);
+        }
+        let mut per_file_ignores = Vec::new();
+        for (pattern, rules) in &options.per_file_ignores {
+            let set = GlobSetBuilder::new().add(glob(pattern)?).build().map_err(|e| at(pattern, e.to_string()))?;
+            per_file_ignores.push((set, rules.clone()));
+        }
+        for (language, schema) in [("rust", &options.knowledge.rust), ("python", &options.knowledge.python)] {
+            let Some(schema) = schema else { continue };
+            let language =
+                if language == "rust" { crate::model::Language::Rust } else { crate::model::Language::Python };
+            crate::knowledge::Knowledge::empty(language)
+                .extend(schema.clone())
+                .map_err(|e| at("knowledge", format!("invalid knowledge: {e}")))?;
+        }
+        let dir = origin.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(Config {
+            origin: origin.to_path_buf(),
+            dir,
+            exclude: exclude.build().map_err(|e| at("exclude", e.to_string()))?,
+            per_file_ignores,
+            options,
+        })
+    }
+
+    fn relative<'p>(&self, path: &'p Path) -> Option<&'p Path> {
+        path.strip_prefix(&self.dir).ok()
+    }
+
+    pub fn excludes(&self, path: &Path) -> bool {
+        self.relative(path).is_some_and(|rel| self.exclude.is_match(rel))
+    }
+
+    /// Whether `rule` runs on `path` under this configuration (`select` is not consulted when the
+    /// command line selects rules itself).
+    pub fn enables(&self, rule: &str, path: &Path, cli_selects: bool) -> bool {
+        let selected = cli_selects || self.options.select.as_ref().is_none_or(|s| s.iter().any(|r| r == rule));
+        let ignored = self.options.ignore.iter().any(|r| r == rule);
+        let ignored_here = self.relative(path).is_some_and(|rel| {
+            self.per_file_ignores.iter().any(|(set, rules)| set.is_match(rel) && rules.iter().any(|r| r == rule))
+        });
+        selected && !ignored && !ignored_here
+    }
+
+    pub fn severity(&self, rule: &str) -> Option<Severity> {
+        self.options.severity.get(rule).map(|s| (*s).into())
+    }
+}
+
+/// Finds and caches the configuration nearest to each file.
+#[derive(Default)]
+pub struct Configs {
+    by_dir: HashMap<PathBuf, Option<usize>>,
+    pub loaded: Vec<Config>,
+}
+
+impl Configs {
+    /// The configuration nearest to `path` (searching its directory and then each parent).
+    pub fn for_path(&mut self, path: &Path) -> Result<Option<&Config>, ConfigError> {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let start = if absolute.is_dir() { Some(absolute.as_path()) } else { absolute.parent() };
+        let index = self.nearest(start)?;
+        Ok(index.map(|i| &self.loaded[i]))
+    }
+
+    fn nearest(&mut self, dir: Option<&Path>) -> Result<Option<usize>, ConfigError> {
+        let Some(dir) = dir else { return Ok(None) };
+        if let Some(found) = self.by_dir.get(dir) {
+            return Ok(*found);
+        }
+        let mut found = None;
+        for name in SOURCES {
+            let candidate = dir.join(name);
+            if candidate.is_file()
+                && let Some(config) = Config::read(&candidate)?
+            {
+                self.loaded.push(config);
+                found = Some(self.loaded.len() - 1);
+                break;
+            }
+        }
+        if found.is_none() {
+            found = self.nearest(dir.parent())?;
+        }
+        self.by_dir.insert(dir.to_path_buf(), found);
+        Ok(found)
+    }
+}
+
+/// The effective configuration, as TOML a user can read and copy.
+pub fn describe(config: Option<&Config>) -> String {
+    let mut out = String::new();
+    let options = config.map(|c| c.options.clone()).unwrap_or_default();
+    match config {
+        Some(c) => out.push_str(&format!("# from {}\n", c.origin.display())),
+        None => out.push_str("# no configuration file applies: built-in defaults\n"),
+    }
+    let list = |items: &[String]| {
+        let quoted: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
+        format!("[{}]", quoted.join(", "))
+    };
+    let all: Vec<String> = rules::RULES.iter().map(|r| r.meta().id.to_string()).collect();
+    out.push_str(&format!("select = {}\n", list(options.select.as_deref().unwrap_or(&all))));
+    out.push_str(&format!("ignore = {}\n", list(&options.ignore)));
+    out.push_str(&format!("exclude = {}\n", list(&options.exclude)));
+    out.push_str("\n[per-file-ignores]\n");
+    for (pattern, rules) in &options.per_file_ignores {
+        out.push_str(&format!("{pattern:?} = {}\n", list(rules)));
+    }
+    out.push_str("\n[severity]\n");
+    for rule in rules::RULES {
+        let meta = rule.meta();
+        let severity = config.and_then(|c| c.severity(meta.id)).unwrap_or(meta.severity);
+        let name = if severity == Severity::Error { "error" } else { "warning" };
+        out.push_str(&format!("{} = \"{name}\"\n", meta.id));
+    }
+    for (language, schema) in [("rust", &options.knowledge.rust), ("python", &options.knowledge.python)] {
+        if let Some(schema) = schema {
+            out.push_str(&format!("\n# [knowledge.{language}]: {}\n", schema.summary()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(name: &str, text: &str) -> Result<Option<Config>, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        Config::read(&path).map_err(|e| ConfigError(e.0.replace(&dir.path().display().to_string(), "DIR")))
+    }
+
+    #[test]
+    fn unknown_keys_name_file_line_and_key() {
+        let err = config("async-lint.toml", "select = [\"blocking-io\"]\nignroe = []\n").unwrap_err();
+        assert!(err.0.starts_with("DIR/async-lint.toml:2: unknown field `ignroe`"), "{}", err.0);
+    }
+
+    #[test]
+    fn bad_values_name_file_and_line() {
+        let err = config("async-lint.toml", "\n[severity]\nblocking-io = \"fatal\"\n").unwrap_err();
+        assert!(err.0.starts_with("DIR/async-lint.toml:3: unknown variant `fatal`"), "{}", err.0);
+        let err = config("async-lint.toml", "ignore = [\"blocking-nap\"]\n").unwrap_err();
+        assert_eq!(err.0, "DIR/async-lint.toml:1: unknown rule `blocking-nap` (see `async-lint rules`)");
+        let err = config("async-lint.toml", "\n[[knowledge.rust.blocking]]\ncategory = \"nap\"\n").unwrap_err();
+        assert!(err.0.starts_with("DIR/async-lint.toml:3: unknown variant `nap`"), "{}", err.0);
+    }
+
+    #[test]
+    fn pyproject_and_cargo_sections_are_read_and_others_ignored() {
+        let py = config("pyproject.toml", "[project]\nname = \"x\"\n[tool.async-lint]\nignore = [\"blocking-io\"]\n");
+        assert_eq!(py.unwrap().unwrap().options.ignore, vec!["blocking-io"]);
+        assert!(config("pyproject.toml", "[tool.ruff]\nline-length = 100\n").unwrap().is_none());
+        let cargo = config("Cargo.toml", "[package]\nname = \"x\"\n[package.metadata.async-lint]\nselect = []\n");
+        assert_eq!(cargo.unwrap().unwrap().options.select, Some(vec![]));
+        let err = config("Cargo.toml", "[package]\nname = \"x\"\n[package.metadata.async-lint]\nbogus = 1\n");
+        assert!(err.unwrap_err().0.starts_with("DIR/Cargo.toml:4: unknown field `bogus`"));
+    }
+
+    #[test]
+    fn per_file_ignores_and_excludes_match_relative_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("async-lint.toml");
+        std::fs::write(&path, "exclude = [\"gen\"]\n[per-file-ignores]\n\"tests/**\" = [\"blocking-sleep\"]\n")
+            .unwrap();
+        let c = Config::read(&path).unwrap().unwrap();
+        assert!(c.excludes(&dir.path().join("gen/a.rs")));
+        assert!(!c.excludes(&dir.path().join("src/a.rs")));
+        assert!(!c.enables("blocking-sleep", &dir.path().join("tests/it.rs"), false));
+        assert!(c.enables("blocking-sleep", &dir.path().join("src/a.rs"), false));
+        assert!(c.enables("blocking-io", &dir.path().join("tests/it.rs"), false));
+    }
+}

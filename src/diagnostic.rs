@@ -1,0 +1,74 @@
+//! The one finding type every rule produces and every output format renders.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::model::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One step of a transitive finding's chain: `function` is called at `path:line`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub function: String,
+    pub path: PathBuf,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub path: PathBuf,
+    pub span: Span,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    /// For a transitive finding, the calls from the reported site to the blocking API.
+    pub via: Vec<Step>,
+    /// The function the finding is in (empty outside any function): with the rule, the path and
+    /// the line's text, it identifies a finding across unrelated edits.
+    pub function: String,
+}
+
+impl Diagnostic {
+    /// `util::pause -> std::thread::sleep`
+    pub fn chain(&self) -> Option<String> {
+        if self.via.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = self.via.iter().map(|s| s.function.as_str()).collect();
+        Some(names.join(" -> "))
+    }
+
+    pub fn sort_key(&self) -> (&PathBuf, u32, u32, &'static str) {
+        (&self.path, self.span.line, self.span.column, self.rule)
+    }
+}
+
+/// FNV-1a, 64 bits: a hash that stays the same across Rust versions and platforms, for keys that
+/// are written to files (baselines, SARIF fingerprints).
+fn stable_hash(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+impl Diagnostic {
+    /// Identifies the finding by rule, path, enclosing function and the text of its line, not by
+    /// line number, so that unrelated edits above it do not change it.
+    pub fn fingerprint(&self, line_text: &str) -> String {
+        let path = self.path.to_string_lossy().replace('\\', "/");
+        format!("{:016x}", stable_hash(&[self.rule, &path, &self.function, line_text.trim()]))
+    }
+}

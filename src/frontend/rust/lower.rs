@@ -1,0 +1,729 @@
+//! Lowers a parsed Rust file: items into functions, bodies into call sites with their resolved
+//! callee, execution context and usage.
+
+use std::collections::HashMap;
+
+use proc_macro2::LineColumn;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, ImplItem, Item, Pat, Stmt, TraitItem, Type, UseTree};
+
+use super::macros;
+use super::scope::{Binding, Frame, Path, Resolved, Resolver};
+use crate::frontend::SourceFile;
+use crate::knowledge::{Knowledge, Returns, Table};
+use crate::model::{CallSite, Callee, Context, FileModel, Function, Span, Usage};
+
+pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
+    let mut module = vec![file.unit.root.clone()];
+    module.extend(file.unit.module.iter().cloned());
+    let resolver = Resolver { kb, root: file.unit.root.clone(), frames: Vec::new(), self_type: None };
+    let mut lowerer =
+        Lowerer { resolver, model, fields: HashMap::new(), fn_returns: HashMap::new(), state: FnState::default() };
+    lowerer.module(&ast.items, module);
+}
+
+/// The function being lowered.
+#[derive(Default)]
+struct FnState {
+    /// Where nested functions go: the enclosing function's full path.
+    path: Path,
+    calls: Vec<CallSite>,
+    context: Option<Context>,
+    /// Identifiers read in the body, with where: to tell whether a binding is used later.
+    reads: Vec<(String, (usize, usize))>,
+}
+
+struct Lowerer<'a, 'm> {
+    resolver: Resolver<'a>,
+    model: &'m mut FileModel,
+    /// Field types of the file's structs: struct path -> field -> type path.
+    fields: HashMap<Path, HashMap<String, Path>>,
+    /// Declared return types of the file's functions and methods.
+    fn_returns: HashMap<Path, Path>,
+    state: FnState,
+}
+
+/// Wrappers whose methods are the wrapped type's (auto-deref).
+const TRANSPARENT_WRAPPERS: [&str; 3] = ["Box", "Arc", "Rc"];
+/// Methods that pass their receiver's type through (`Result`/`Option` unwrapping).
+const PASS_THROUGH: [&str; 4] = ["unwrap", "expect", "unwrap_or_default", "unwrap_unchecked"];
+
+fn ident_path(path: &syn::Path) -> Path {
+    let mut segments: Path = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    if path.leading_colon.is_some() {
+        segments.insert(0, "::".into());
+    }
+    segments
+}
+
+fn span_between(start: LineColumn, end: LineColumn) -> Span {
+    Span {
+        line: start.line as u32,
+        column: start.column as u32 + 1,
+        end_line: end.line as u32,
+        end_column: end.column as u32 + 1,
+    }
+}
+
+fn position(at: LineColumn) -> (usize, usize) {
+    (at.line, at.column)
+}
+
+impl Lowerer<'_, '_> {
+    fn context(&self) -> Context {
+        self.state.context.unwrap_or(Context::Sync)
+    }
+
+    // ------------------------------------------------------------------ items
+
+    fn module(&mut self, items: &[Item], module: Path) {
+        let saved =
+            std::mem::replace(&mut self.resolver.frames, vec![Frame { module: module.clone(), ..Frame::default() }]);
+        self.declare_items(items, &module);
+        self.record_aliases(&module);
+        for item in items {
+            self.item(item, &module);
+        }
+        self.resolver.frames = saved;
+    }
+
+    /// Binds the names that items and `use` declarations introduce into the innermost frame.
+    fn declare_items(&mut self, items: &[Item], owner: &Path) {
+        for item in items {
+            match item {
+                Item::Use(u) => {
+                    let frame = self.resolver.frames.last_mut().expect("frame");
+                    let prefix = if u.leading_colon.is_some() { vec!["::".to_string()] } else { vec![] };
+                    declare_use(&u.tree, prefix, frame);
+                }
+                Item::ExternCrate(e) => {
+                    let name = e.rename.as_ref().map_or(&e.ident, |(_, r)| r).to_string();
+                    self.resolver.bind(name, Binding::Use(vec!["::".into(), e.ident.to_string()]));
+                }
+                _ => {
+                    if let Some(name) = item_name(item) {
+                        let mut path = owner.clone();
+                        path.push(name.clone());
+                        self.resolver.bind(name, Binding::Item(path));
+                    }
+                }
+            }
+        }
+        for item in items {
+            match item {
+                Item::Fn(f) => self.declare_return(owner, &f.sig),
+                Item::Impl(imp) => {
+                    let Some(self_type) = self.type_path(&imp.self_ty) else { continue };
+                    let saved = self.resolver.self_type.replace(self_type.clone());
+                    for impl_item in &imp.items {
+                        if let ImplItem::Fn(f) = impl_item {
+                            self.declare_return(&self_type, &f.sig);
+                        }
+                    }
+                    self.resolver.self_type = saved;
+                }
+                _ => {}
+            }
+            if let Item::Struct(s) = item {
+                let mut path = owner.clone();
+                path.push(s.ident.to_string());
+                let fields: HashMap<String, Path> = s
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f.ident.as_ref()?.to_string(), self.type_path(&f.ty)?)))
+                    .collect();
+                self.fields.insert(path, fields);
+            }
+        }
+    }
+
+    fn declare_return(&mut self, owner: &Path, sig: &syn::Signature) {
+        if let syn::ReturnType::Type(_, ty) = &sig.output
+            && let Some(ty) = self.type_path(ty)
+        {
+            let mut path = owner.clone();
+            path.push(sig.ident.to_string());
+            self.fn_returns.insert(path, ty);
+        }
+    }
+
+    /// A module's imports are aliases other modules may reach it through (re-exports).
+    fn record_aliases(&mut self, module: &Path) {
+        let frame = self.resolver.frames.last().expect("frame");
+        let names: Vec<String> =
+            frame.names.iter().filter(|(_, b)| matches!(b, Binding::Use(_))).map(|(n, _)| n.clone()).collect();
+        for name in names {
+            if let Some(target) = self.resolver.resolve_path(std::slice::from_ref(&name)) {
+                let mut alias = module.clone();
+                alias.push(name);
+                if alias != target {
+                    self.model.aliases.push((alias.join("::"), target.join("::")));
+                }
+            }
+        }
+    }
+
+    fn item(&mut self, item: &Item, owner: &Path) {
+        match item {
+            Item::Fn(f) => {
+                let mut path = owner.clone();
+                path.push(f.sig.ident.to_string());
+                let display = self.display_name(&path);
+                self.function(&f.sig, &f.attrs, &f.block, path, display);
+            }
+            Item::Impl(imp) => {
+                let self_type = self.type_path(&imp.self_ty).unwrap_or_else(|| {
+                    let mut p = owner.clone();
+                    p.push("<impl>".into());
+                    p
+                });
+                let saved = self.resolver.self_type.replace(self_type.clone());
+                for impl_item in &imp.items {
+                    if let ImplItem::Fn(f) = impl_item {
+                        let mut path = self_type.clone();
+                        path.push(f.sig.ident.to_string());
+                        let display = format!("{}::{}", self_type.last().map_or("", String::as_str), f.sig.ident);
+                        self.function(&f.sig, &f.attrs, &f.block, path, display);
+                    }
+                }
+                self.resolver.self_type = saved;
+            }
+            Item::Trait(t) => {
+                let mut trait_path = owner.clone();
+                trait_path.push(t.ident.to_string());
+                let saved = self.resolver.self_type.replace(trait_path.clone());
+                for trait_item in &t.items {
+                    if let TraitItem::Fn(f) = trait_item
+                        && let Some(block) = &f.default
+                    {
+                        let mut path = trait_path.clone();
+                        path.push(f.sig.ident.to_string());
+                        let display = format!("{}::{}", t.ident, f.sig.ident);
+                        self.function(&f.sig, &f.attrs, block, path, display);
+                    }
+                }
+                self.resolver.self_type = saved;
+            }
+            Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    let mut path = owner.clone();
+                    path.push(m.ident.to_string());
+                    self.module(items, path);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `util::pause` for `crate::util::pause`: the path below the crate root.
+    fn display_name(&self, path: &Path) -> String {
+        path.get(1..).unwrap_or_default().join("::")
+    }
+
+    fn function(
+        &mut self,
+        sig: &syn::Signature,
+        attrs: &[syn::Attribute],
+        block: &syn::Block,
+        path: Path,
+        display: String,
+    ) {
+        let starts_runtime = attrs.iter().any(|a| {
+            let written = ident_path(a.path());
+            self.resolver.resolve_path(&written).is_some_and(|p| self.resolver.kb.is_runtime_attribute(&p.join("::")))
+        });
+        let is_async = sig.asyncness.is_some();
+        let returns_future = (is_async && !starts_runtime) || returns_future_type(&sig.output);
+        let mut reads = Vec::new();
+        collect_reads(block, &mut reads);
+        let state = FnState {
+            path: path.clone(),
+            calls: Vec::new(),
+            context: Some(if is_async { Context::Async } else { Context::Sync }),
+            reads,
+        };
+        let saved = std::mem::replace(&mut self.state, state);
+        let module = self.resolver.module().clone();
+        self.resolver.frames.push(Frame { module, ..Frame::default() });
+        for input in &sig.inputs {
+            match input {
+                syn::FnArg::Receiver(_) => {
+                    let ty = self.resolver.self_type.clone();
+                    self.resolver.bind("self".into(), Binding::Local(ty));
+                }
+                syn::FnArg::Typed(typed) => {
+                    let ty = self.type_path(&typed.ty);
+                    self.bind_pattern(&typed.pat, ty);
+                }
+            }
+        }
+        self.block(block);
+        self.resolver.frames.pop();
+        let state = std::mem::replace(&mut self.state, saved);
+        self.model.functions.push(Function {
+            qualname: path.join("::"),
+            display,
+            span: super::span_of(sig.ident.span()),
+            returns_future,
+            starts_runtime,
+            calls: state.calls,
+        });
+    }
+
+    // ------------------------------------------------------------------ types
+
+    /// The full path of a type, seen through references and smart pointers.
+    fn type_path(&self, ty: &Type) -> Option<Path> {
+        match ty {
+            Type::Reference(r) => self.type_path(&r.elem),
+            Type::Paren(p) => self.type_path(&p.elem),
+            Type::Group(g) => self.type_path(&g.elem),
+            Type::Path(tp) if tp.qself.is_none() => {
+                let last = tp.path.segments.last()?;
+                if TRANSPARENT_WRAPPERS.contains(&last.ident.to_string().as_str())
+                    && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+                    && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+                {
+                    return self.type_path(inner);
+                }
+                self.resolver.resolve_path(&ident_path(&tp.path))
+            }
+            _ => None,
+        }
+    }
+
+    /// The type a call to `path` returns: declared in this file, from the knowledge base, or by
+    /// convention (`T::new` returns `T`).
+    fn returns(&self, path: &Path) -> Option<Returns> {
+        if let Some(ty) = self.fn_returns.get(path) {
+            return Some(Returns::One(ty.join("::")));
+        }
+        if let Some(r) = self.resolver.kb.returns(&path.join("::")) {
+            return Some(r.clone());
+        }
+        let [.., ty, name] = path.as_slice() else {
+            return None;
+        };
+        let is_type = ty.chars().next().is_some_and(char::is_uppercase);
+        (is_type && (name == "new" || name == "default")).then(|| Returns::One(path[..path.len() - 1].join("::")))
+    }
+
+    fn type_of(&self, expr: &Expr) -> Option<Path> {
+        let one = |r: Returns| match r {
+            Returns::One(t) => Some(t.split("::").map(String::from).collect()),
+            Returns::Tuple(_) => None,
+        };
+        match expr {
+            Expr::Path(p) if p.qself.is_none() => match self.resolver.resolve(&ident_path(&p.path)) {
+                Resolved::Local(ty) => ty,
+                // A unit struct's value: `let store = Store;`
+                Resolved::Paths(paths) => {
+                    let path = paths.into_iter().next()?;
+                    path.last().is_some_and(|s| s.starts_with(char::is_uppercase)).then_some(path)
+                }
+            },
+            Expr::Call(c) => one(self.returns(&self.callee_path(&c.func)?)?),
+            Expr::MethodCall(m) => {
+                let method = m.method.to_string();
+                let receiver = self.type_of(&m.receiver);
+                if PASS_THROUGH.contains(&method.as_str()) {
+                    return receiver;
+                }
+                if let Some(mut path) = receiver {
+                    path.push(method.clone());
+                    if let Some(returns) = self.returns(&path) {
+                        return one(returns);
+                    }
+                }
+                self.resolver.kb.method_returns(&method).map(|t| t.split("::").map(String::from).collect())
+            }
+            Expr::Try(t) => self.type_of(&t.expr),
+            Expr::Paren(p) => self.type_of(&p.expr),
+            Expr::Group(g) => self.type_of(&g.expr),
+            Expr::Reference(r) => self.type_of(&r.expr),
+            Expr::Field(f) => {
+                let base = self.type_of(&f.base)?;
+                let syn::Member::Named(name) = &f.member else {
+                    return None;
+                };
+                self.fields.get(&base)?.get(&name.to_string()).cloned()
+            }
+            Expr::Struct(s) if s.qself.is_none() => self.resolver.resolve_path(&ident_path(&s.path)),
+            _ => None,
+        }
+    }
+
+    fn callee_path(&self, func: &Expr) -> Option<Path> {
+        match func {
+            Expr::Path(p) if p.qself.is_none() => self.resolver.resolve_path(&ident_path(&p.path)),
+            _ => None,
+        }
+    }
+
+    // ------------------------------------------------------------------ bodies
+
+    fn block(&mut self, block: &syn::Block) {
+        let module = self.resolver.module().clone();
+        self.resolver.frames.push(Frame { module, ..Frame::default() });
+        let items: Vec<Item> =
+            block.stmts.iter().filter_map(|s| if let Stmt::Item(i) = s { Some(i.clone()) } else { None }).collect();
+        let owner = self.state.path.clone();
+        self.declare_items(&items, &owner);
+        for stmt in &block.stmts {
+            self.stmt(stmt);
+        }
+        self.resolver.frames.pop();
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Local(local) => self.local(local),
+            Stmt::Expr(e, Some(_)) => self.expr(e, Usage::Discarded),
+            Stmt::Expr(e, None) => self.expr(e, Usage::Used),
+            Stmt::Macro(m) => self.mac(&m.mac),
+            Stmt::Item(item) => {
+                if let Item::Fn(f) = item {
+                    let mut path = self.state.path.clone();
+                    path.push(f.sig.ident.to_string());
+                    let display = self.display_name(&path);
+                    self.function(&f.sig, &f.attrs, &f.block, path, display);
+                } else {
+                    let owner = self.state.path.clone();
+                    self.item(item, &owner);
+                }
+            }
+        }
+    }
+
+    fn local(&mut self, local: &syn::Local) {
+        let (pat, annotated) = match &local.pat {
+            Pat::Type(pt) => (&*pt.pat, self.type_path(&pt.ty)),
+            pat => (pat, None),
+        };
+        if let Some(init) = &local.init {
+            let end = position(local.semi_token.span.end());
+            let usage = match pat {
+                Pat::Wild(_) => Usage::DiscardedBinding,
+                Pat::Ident(pi) if pi.subpat.is_none() => {
+                    let name = pi.ident.to_string();
+                    let read_later = self.state.reads.iter().any(|(n, at)| *n == name && *at > end);
+                    if read_later { Usage::Used } else { Usage::UnusedBinding(name) }
+                }
+                _ => Usage::Used,
+            };
+            self.expr(&init.expr, usage);
+            if let Some((_, diverge)) = &init.diverge {
+                self.expr(diverge, Usage::Used);
+            }
+            match (pat, self.call_returns(&init.expr)) {
+                (Pat::Tuple(tuple), Some(Returns::Tuple(types))) => {
+                    for (elem, ty) in tuple.elems.iter().zip(types) {
+                        self.bind_pattern(elem, Some(ty.split("::").map(String::from).collect()));
+                    }
+                }
+                _ => {
+                    let ty = annotated.or_else(|| self.type_of(&init.expr));
+                    self.bind_pattern(pat, ty);
+                }
+            }
+        } else {
+            self.bind_pattern(pat, annotated);
+        }
+    }
+
+    /// What a call expression (through `?`, `unwrap` and the like) returns, tuples included.
+    fn call_returns(&self, expr: &Expr) -> Option<Returns> {
+        match expr {
+            Expr::Call(c) => self.returns(&self.callee_path(&c.func)?),
+            Expr::Try(t) => self.call_returns(&t.expr),
+            Expr::MethodCall(m) if PASS_THROUGH.contains(&m.method.to_string().as_str()) => {
+                self.call_returns(&m.receiver)
+            }
+            _ => None,
+        }
+    }
+
+    fn bind_pattern(&mut self, pat: &Pat, ty: Option<Path>) {
+        match pat {
+            Pat::Ident(pi) => {
+                self.resolver.bind(pi.ident.to_string(), Binding::Local(ty));
+                if let Some((_, sub)) = &pi.subpat {
+                    self.bind_pattern(sub, None);
+                }
+            }
+            Pat::Type(pt) => {
+                let ty = self.type_path(&pt.ty);
+                self.bind_pattern(&pt.pat, ty);
+            }
+            Pat::Reference(r) => self.bind_pattern(&r.pat, ty),
+            Pat::Paren(p) => self.bind_pattern(&p.pat, ty),
+            other => {
+                let mut names = Vec::new();
+                collect_pattern_names(other, &mut names);
+                for name in names {
+                    self.resolver.bind(name, Binding::Local(None));
+                }
+            }
+        }
+    }
+
+    fn expr(&mut self, expr: &Expr, usage: Usage) {
+        match expr {
+            Expr::Call(c) => self.call(c, usage),
+            Expr::MethodCall(m) => self.method_call(m, usage),
+            Expr::Await(a) => self.expr(&a.base, Usage::Awaited),
+            Expr::Paren(p) => self.expr(&p.expr, usage),
+            Expr::Group(g) => self.expr(&g.expr, usage),
+            Expr::Macro(m) => self.mac(&m.mac),
+            Expr::Closure(c) => {
+                let context = if c.asyncness.is_some() { Context::Async } else { self.context() };
+                self.closure(c, context);
+            }
+            Expr::Async(a) => self.with_context(Context::Async, |this| this.block(&a.block)),
+            Expr::Block(b) => self.block(&b.block),
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn with_context(&mut self, context: Context, f: impl FnOnce(&mut Self)) {
+        let saved = self.state.context.replace(context);
+        f(self);
+        self.state.context = saved;
+    }
+
+    fn closure(&mut self, closure: &syn::ExprClosure, context: Context) {
+        let module = self.resolver.module().clone();
+        self.resolver.frames.push(Frame { module, ..Frame::default() });
+        for input in &closure.inputs {
+            self.bind_pattern(input, None);
+        }
+        self.with_context(context, |this| this.expr(&closure.body, Usage::Used));
+        self.resolver.frames.pop();
+    }
+
+    fn call(&mut self, call: &syn::ExprCall, usage: Usage) {
+        let (callee, written) = match &*call.func {
+            Expr::Path(p) if p.qself.is_none() => {
+                let written = ident_path(&p.path);
+                let callee = match self.resolver.resolve(&written) {
+                    Resolved::Paths(paths) => Callee::Path(paths.iter().map(|p| p.join("::")).collect()),
+                    Resolved::Local(_) => Callee::Unknown,
+                };
+                (callee, written.join("::"))
+            }
+            other => {
+                self.expr(other, Usage::Used);
+                (Callee::Unknown, "(expression)".to_string())
+            }
+        };
+        let offload = self.is_offload(&callee);
+        let is_drop =
+            matches!(&callee, Callee::Path(p) if p.first().is_some_and(|p| p == "std::mem::drop" || p == "drop"));
+        let span = span_between(call.func.span().start(), call.paren_token.span.close().end());
+        self.record(callee, written, span, usage);
+        for arg in &call.args {
+            match arg {
+                Expr::Closure(c) if offload => self.closure(c, Context::Offloaded),
+                arg if is_drop => self.expr(arg, Usage::Dropped),
+                arg => self.expr(arg, Usage::Used),
+            }
+        }
+    }
+
+    fn method_call(&mut self, call: &syn::ExprMethodCall, usage: Usage) {
+        let method = call.method.to_string();
+        let receiver_type = self.type_of(&call.receiver);
+        let (callee, written) = match receiver_type {
+            Some(mut ty) => {
+                let written = format!("{}::{method}", ty.last().map_or("", String::as_str));
+                ty.push(method.clone());
+                (Callee::Path(vec![ty.join("::")]), written)
+            }
+            None => {
+                let written = match &*call.receiver {
+                    Expr::Path(p) if p.path.get_ident().is_some() => {
+                        format!("{}.{method}", ident_path(&p.path).join("::"))
+                    }
+                    _ => method.clone(),
+                };
+                (Callee::Method(method), written)
+            }
+        };
+        let offload = self.is_offload(&callee);
+        let span = span_between(call.method.span().start(), call.paren_token.span.close().end());
+        self.record(callee, written, span, usage);
+        self.expr(&call.receiver, Usage::Used);
+        for arg in &call.args {
+            match arg {
+                Expr::Closure(c) if offload => self.closure(c, Context::Offloaded),
+                arg => self.expr(arg, Usage::Used),
+            }
+        }
+    }
+
+    fn is_offload(&self, callee: &Callee) -> bool {
+        let kb = self.resolver.kb;
+        match callee {
+            Callee::Path(paths) => paths.iter().any(|p| kb.contains_path(Table::Offload, p)),
+            Callee::Method(name) => kb.contains_method(Table::Offload, name),
+            Callee::Unknown => false,
+        }
+    }
+
+    fn record(&mut self, callee: Callee, written: String, span: Span, usage: Usage) {
+        let context = self.context();
+        // Code outside any function (a const initializer) runs at compile time: nothing to record.
+        if self.state.context.is_some() {
+            self.state.calls.push(CallSite { callee, written, span, context, usage });
+        }
+    }
+
+    fn mac(&mut self, mac: &syn::Macro) {
+        let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
+        if name == "macro_rules" {
+            return;
+        }
+        for expr in macros::expressions(&name, mac.tokens.clone()).unwrap_or_default() {
+            self.expr(&expr, Usage::Used);
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Lowerer<'_, '_> {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        self.expr(expr, Usage::Used);
+    }
+
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        self.block(block);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.mac(mac);
+    }
+
+    fn visit_item(&mut self, item: &'ast Item) {
+        let owner = self.state.path.clone();
+        self.item(item, &owner);
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        let module = self.resolver.module().clone();
+        self.resolver.frames.push(Frame { module, ..Frame::default() });
+        self.bind_pattern(&arm.pat, None);
+        if let Some((_, guard)) = &arm.guard {
+            self.expr(guard, Usage::Used);
+        }
+        self.expr(&arm.body, Usage::Used);
+        self.resolver.frames.pop();
+    }
+}
+
+fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
+    let with = |name: &syn::Ident| {
+        let mut p = prefix.clone();
+        p.push(name.to_string());
+        p
+    };
+    match tree {
+        UseTree::Path(p) => declare_use(&p.tree, with(&p.ident), frame),
+        UseTree::Name(n) if n.ident == "self" => {
+            if let Some(last) = prefix.last() {
+                frame.names.insert(last.clone(), Binding::Use(prefix.clone()));
+            }
+        }
+        UseTree::Name(n) => {
+            frame.names.insert(n.ident.to_string(), Binding::Use(with(&n.ident)));
+        }
+        UseTree::Rename(r) if r.ident == "self" => {
+            frame.names.insert(r.rename.to_string(), Binding::Use(prefix));
+        }
+        UseTree::Rename(r) => {
+            frame.names.insert(r.rename.to_string(), Binding::Use(with(&r.ident)));
+        }
+        UseTree::Glob(_) => frame.globs.push(prefix),
+        UseTree::Group(g) => {
+            for tree in &g.items {
+                declare_use(tree, prefix.clone(), frame);
+            }
+        }
+    }
+}
+
+fn item_name(item: &Item) -> Option<String> {
+    let ident = match item {
+        Item::Fn(i) => &i.sig.ident,
+        Item::Struct(i) => &i.ident,
+        Item::Enum(i) => &i.ident,
+        Item::Trait(i) => &i.ident,
+        Item::Type(i) => &i.ident,
+        Item::Union(i) => &i.ident,
+        Item::Const(i) => &i.ident,
+        Item::Static(i) => &i.ident,
+        Item::Mod(i) => &i.ident,
+        Item::TraitAlias(i) => &i.ident,
+        _ => return None,
+    };
+    Some(ident.to_string())
+}
+
+fn collect_pattern_names(pat: &Pat, names: &mut Vec<String>) {
+    struct Names<'n>(&'n mut Vec<String>);
+    impl<'ast> Visit<'ast> for Names<'_> {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.0.push(p.ident.to_string());
+            visit::visit_pat_ident(self, p);
+        }
+    }
+    Names(names).visit_pat(pat);
+}
+
+/// Every identifier an expression reads in `block`, with its position.
+fn collect_reads(block: &syn::Block, out: &mut Vec<(String, (usize, usize))>) {
+    struct Reads<'r>(&'r mut Vec<(String, (usize, usize))>);
+    impl<'ast> Visit<'ast> for Reads<'_> {
+        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+            if let Some(ident) = p.path.get_ident() {
+                self.0.push((ident.to_string(), position(ident.span().start())));
+            }
+            visit::visit_expr_path(self, p);
+        }
+
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            macros::identifiers(mac.tokens.clone(), self.0);
+        }
+    }
+    Reads(out).visit_block(block);
+}
+
+/// `-> impl Future<..>`, `-> BoxFuture<..>`, `-> Pin<Box<dyn Future<..>>>`.
+fn returns_future_type(output: &syn::ReturnType) -> bool {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    mentions_future(ty)
+}
+
+fn mentions_future(ty: &Type) -> bool {
+    let bound_is_future = |bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>| {
+        bounds.iter().any(|b| {
+            matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Future"))
+        })
+    };
+    match ty {
+        Type::ImplTrait(t) => bound_is_future(&t.bounds),
+        Type::TraitObject(t) => bound_is_future(&t.bounds),
+        Type::Paren(p) => mentions_future(&p.elem),
+        Type::Path(p) => p.path.segments.last().is_some_and(|last| {
+            last.ident == "BoxFuture"
+                || last.ident == "LocalBoxFuture"
+                || ((last.ident == "Pin" || last.ident == "Box")
+                    && matches!(&last.arguments, syn::PathArguments::AngleBracketed(args)
+                        if args.args.iter().any(|a| matches!(a, syn::GenericArgument::Type(t) if mentions_future(t)))))
+        }),
+        _ => false,
+    }
+}

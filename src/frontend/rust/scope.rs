@@ -1,0 +1,166 @@
+//! Name resolution for one Rust file: module scopes with items and `use` imports, block scopes
+//! with local items and bindings, `crate`/`self`/`super`/`Self`, and glob imports.
+
+use std::collections::HashMap;
+
+use crate::knowledge::Knowledge;
+
+pub type Path = Vec<String>;
+
+#[derive(Debug, Clone)]
+pub enum Binding {
+    /// An item defined in scope: its full path.
+    Item(Path),
+    /// A `use` import: the path as written, resolved lazily from the module that declares it.
+    Use(Path),
+    /// A local variable, with its type when the initializer or annotation makes it evident.
+    Local(Option<Path>),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Frame {
+    /// The module this frame belongs to (where `self::` points).
+    pub module: Path,
+    pub names: HashMap<String, Binding>,
+    /// Glob imports, as written.
+    pub globs: Vec<Path>,
+}
+
+/// What a path in an expression refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Candidate full paths, most likely first.
+    Paths(Vec<Path>),
+    /// A local variable: nothing to resolve statically.
+    Local(Option<Path>),
+}
+
+pub struct Resolver<'a> {
+    pub kb: &'a Knowledge,
+    /// The crate's id: what `crate::` stands for.
+    pub root: String,
+    pub frames: Vec<Frame>,
+    /// The `Self` type inside an impl or trait.
+    pub self_type: Option<Path>,
+}
+
+const MAX_DEPTH: usize = 16;
+
+impl Resolver<'_> {
+    pub fn module(&self) -> &Path {
+        &self.frames.last().expect("a resolver always has its module frame").module
+    }
+
+    pub fn bind(&mut self, name: String, binding: Binding) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.names.insert(name, binding);
+        }
+    }
+
+    /// Resolves a path as written in an expression or type.
+    pub fn resolve(&self, segments: &[String]) -> Resolved {
+        self.resolve_in(segments, self.frames.len(), 0)
+    }
+
+    /// The single most likely full path, if `segments` names no local variable.
+    pub fn resolve_path(&self, segments: &[String]) -> Option<Path> {
+        match self.resolve(segments) {
+            Resolved::Paths(mut paths) if !paths.is_empty() => Some(paths.swap_remove(0)),
+            _ => None,
+        }
+    }
+
+    /// Resolution as seen from the innermost `depth_frames` frames.
+    fn resolve_in(&self, segments: &[String], depth_frames: usize, depth: usize) -> Resolved {
+        let Some(first) = segments.first() else {
+            return Resolved::Paths(vec![]);
+        };
+        let rest = &segments[1..];
+        let module = self.frames[..depth_frames].last().map(|f| f.module.clone()).unwrap_or_default();
+        match first.as_str() {
+            "::" => return Resolved::Paths(vec![normalize(rest.to_vec())]),
+            "crate" => return Resolved::Paths(vec![join(std::slice::from_ref(&self.root), rest)]),
+            "self" if !rest.is_empty() => return Resolved::Paths(vec![join(&module, rest)]),
+            "super" => {
+                let mut base = module;
+                let mut rest = segments;
+                while rest.first().is_some_and(|s| s == "super") {
+                    if base.len() > 1 {
+                        base.pop();
+                    }
+                    rest = &rest[1..];
+                }
+                return Resolved::Paths(vec![join(&base, rest)]);
+            }
+            "Self" => {
+                if let Some(ty) = &self.self_type {
+                    return Resolved::Paths(vec![join(ty, rest)]);
+                }
+            }
+            _ => {}
+        }
+        if depth < MAX_DEPTH {
+            for (index, frame) in self.frames[..depth_frames].iter().enumerate().rev() {
+                match frame.names.get(first) {
+                    Some(Binding::Local(ty)) if rest.is_empty() => {
+                        return Resolved::Local(ty.clone());
+                    }
+                    Some(Binding::Local(_)) => return Resolved::Local(None),
+                    Some(Binding::Item(path)) => return Resolved::Paths(vec![join(path, rest)]),
+                    Some(Binding::Use(target)) => {
+                        // A `use` is resolved from its own frame, whose names may not include itself.
+                        let target = self.resolve_use(target, index + 1, depth + 1);
+                        return Resolved::Paths(target.into_iter().map(|t| join(&t, rest)).collect());
+                    }
+                    None => {}
+                }
+            }
+        }
+        let literal = normalize(segments.to_vec());
+        let mut candidates = Vec::new();
+        if depth < MAX_DEPTH {
+            for (index, frame) in self.frames[..depth_frames].iter().enumerate().rev() {
+                for glob in &frame.globs {
+                    for base in self.resolve_use(glob, index + 1, depth + 1) {
+                        let candidate = join(&base, segments);
+                        let project = candidate.first() == Some(&self.root);
+                        let joined = candidate.join("::");
+                        if project || self.kb.knows_path(&joined) || self.kb.knows_module(&joined) {
+                            candidates.push(candidate);
+                        }
+                    }
+                }
+            }
+        }
+        candidates.push(literal);
+        Resolved::Paths(candidates)
+    }
+
+    /// A `use` path is relative to the declaring module (2018 uniform paths), else a crate name.
+    fn resolve_use(&self, target: &[String], depth_frames: usize, depth: usize) -> Vec<Path> {
+        let Some(first) = target.first() else {
+            return vec![];
+        };
+        if first == "::" {
+            return vec![normalize(target[1..].to_vec())];
+        }
+        match self.resolve_in(target, depth_frames, depth) {
+            Resolved::Paths(paths) => paths,
+            Resolved::Local(_) => vec![normalize(target.to_vec())],
+        }
+    }
+}
+
+pub fn join(base: &[String], rest: &[String]) -> Path {
+    let mut path = base.to_vec();
+    path.extend(rest.iter().cloned());
+    path
+}
+
+/// `core::` and `alloc::` paths are the same items as `std::` ones.
+fn normalize(mut path: Path) -> Path {
+    if path.first().is_some_and(|s| s == "core" || s == "alloc") {
+        path[0] = "std".into();
+    }
+    path
+}

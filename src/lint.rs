@@ -1,0 +1,147 @@
+//! The pipeline: read and lower every file in parallel, link the project, run the rules, apply
+//! suppressions.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::frontend::{self, SourceFile};
+use crate::knowledge::Knowledge;
+use crate::model::{FileModel, Language, Span, SyntaxError};
+use crate::project::Project;
+use crate::rules;
+use crate::suppress::Suppressions;
+
+/// Which rules run.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// When set, only these rules run.
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    pub fn enabled(&self, rule: &str) -> bool {
+        self.select.as_ref().is_none_or(|s| s.iter().any(|r| r == rule)) && !self.ignore.iter().any(|r| r == rule)
+    }
+}
+
+pub struct Linter {
+    rust: Knowledge,
+    python: Knowledge,
+    /// Workers with stacks deep enough for the parsers' recursion at the frontends' nesting limits.
+    pool: rayon::ThreadPool,
+}
+
+const WORKER_STACK: usize = 64 << 20;
+
+impl Default for Linter {
+    fn default() -> Self {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .stack_size(WORKER_STACK)
+            .build()
+            .unwrap_or_else(|e| panic!("cannot start worker threads: {e}"));
+        Linter { rust: Knowledge::builtin(Language::Rust), python: Knowledge::builtin(Language::Python), pool }
+    }
+}
+
+impl Linter {
+    /// The built-in knowledge, extended with what configurations add.
+    pub fn with_knowledge<'c>(extra: impl IntoIterator<Item = &'c crate::config::Knowledge>) -> Result<Linter, String> {
+        let mut linter = Linter::default();
+        for knowledge in extra {
+            if let Some(schema) = &knowledge.rust {
+                linter.rust.extend(schema.clone())?;
+            }
+            if let Some(schema) = &knowledge.python {
+                linter.python.extend(schema.clone())?;
+            }
+        }
+        Ok(linter)
+    }
+
+    pub fn knowledge(&self, language: Language) -> &Knowledge {
+        match language {
+            Language::Rust => &self.rust,
+            Language::Python => &self.python,
+        }
+    }
+
+    /// Lints the files as one project; findings sorted by path, line, column and rule.
+    pub fn lint(&self, files: &[SourceFile], selection: &Selection) -> Vec<Diagnostic> {
+        self.pool.install(|| self.lint_in_pool(files, selection))
+    }
+
+    fn lint_in_pool(&self, files: &[SourceFile], selection: &Selection) -> Vec<Diagnostic> {
+        let models: Vec<(FileModel, Option<Diagnostic>)> = files.par_iter().map(|f| self.load(f)).collect();
+        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) = models.into_iter().unzip();
+        let kb_for = |language| self.knowledge(language);
+        let project = Project::new(&models, &kb_for);
+        let mut found: Vec<Diagnostic> = models
+            .par_iter()
+            .flat_map_iter(|model| {
+                let suppressions = Suppressions::from_comments(&model.comments);
+                let kb = self.knowledge(model.language);
+                rules::check_file(model, kb, &project, &|rule| selection.enabled(rule))
+                    .into_iter()
+                    .filter(move |d| !suppressions.is_suppressed(d.rule, d.span.line))
+            })
+            .collect();
+        found.extend(internal.into_iter().flatten().filter(|d| selection.enabled(d.rule)));
+        found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        found.dedup();
+        found
+    }
+
+    /// Reads and lowers one file; a panic inside the frontend becomes an `internal-error` finding.
+    fn load(&self, file: &SourceFile) -> (FileModel, Option<Diagnostic>) {
+        let text = match read_source(file) {
+            Ok(text) => text,
+            Err(error) => {
+                let mut model = FileModel::new(file.path.clone(), file.language);
+                model.errors.push(error);
+                return (model, None);
+            }
+        };
+        let kb = self.knowledge(file.language);
+        match catch_unwind(AssertUnwindSafe(|| frontend::lower(file, &text, kb))) {
+            Ok(model) => (model, None),
+            Err(panic) => {
+                let reason = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                let diagnostic = Diagnostic {
+                    rule: "internal-error",
+                    path: file.path.clone(),
+                    span: Span::point(1, 1),
+                    severity: Severity::Error,
+                    message: format!("async-lint failed on this file: {reason}"),
+                    help: Some("please report this file to the async-lint maintainers".into()),
+                    via: Vec::new(),
+                    function: String::new(),
+                };
+                (FileModel::new(file.path.clone(), file.language), Some(diagnostic))
+            }
+        }
+    }
+}
+
+/// The file's text without a byte-order mark; unreadable or non-UTF-8 files are syntax errors.
+pub fn read_source(file: &SourceFile) -> Result<String, SyntaxError> {
+    let bytes = std::fs::read(&file.path)
+        .map_err(|e| SyntaxError { span: Span::point(1, 1), message: format!("cannot read the file: {e}") })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..offset];
+        let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+        let column = before.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
+        SyntaxError { span: Span::point(line, column), message: format!("the file is not valid UTF-8 (byte {offset})") }
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}

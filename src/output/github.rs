@@ -1,0 +1,54 @@
+//! GitHub Actions workflow commands: one annotation per finding.
+
+use std::io::{self, Write};
+
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// Escapes a command's message.
+fn data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a command's property value.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+    for d in diagnostics {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = d.message.clone();
+        if let Some(chain) = d.chain() {
+            message.push_str(&format!("\nvia {chain}"));
+        }
+        if let Some(help) = &d.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            property(&d.path.to_string_lossy()),
+            d.span.line,
+            d.span.column,
+            d.span.end_line,
+            d.span.end_column,
+            property(&format!("async-lint {}", d.rule)),
+            data(&message)
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_workflow_commands_reserve() {
+        assert_eq!(data("a%b\r\nc"), "a%25b%0D%0Ac");
+        assert_eq!(property("x:y,z%"), "x%3Ay%2Cz%25");
+    }
+}

@@ -1,0 +1,124 @@
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use super::source::Sources;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Span;
+
+/// One finding as miette sees it.
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+    span: SourceSpan,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.diagnostic.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let text = match self.diagnostic.chain() {
+            Some(chain) => format!("via {chain}"),
+            None => "here".to_string(),
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(text), self.span))))
+    }
+}
+
+/// The byte range of a span, clamped to the text.
+fn byte_range(text: &str, span: Span) -> SourceSpan {
+    let offset = |line: u32, column: u32| -> usize {
+        let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1) as usize).map(str::len).sum();
+        let rest = &text[start.min(text.len())..];
+        let within: usize = rest
+            .char_indices()
+            .take_while(|(_, c)| *c != '\n')
+            .nth(column.saturating_sub(1) as usize)
+            .map(|(i, _)| i)
+            .unwrap_or_else(|| rest.find('\n').unwrap_or(rest.len()));
+        start + within
+    };
+    let start = offset(span.line, span.column);
+    let end = if span.end_line == 0 { start } else { offset(span.end_line, span.end_column).max(start) };
+    SourceSpan::new(start.into(), end - start)
+}
+
+pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme);
+    let mut sources = Sources::default();
+    for d in diagnostics {
+        let location = format!("{}:{}:{}", d.path.display(), d.span.line, d.span.column);
+        let (source, span) = match sources.text(&d.path) {
+            Some(text) => {
+                (Some(NamedSource::new(d.path.display().to_string(), text.to_string())), byte_range(text, d.span))
+            }
+            None => (None, SourceSpan::new(0.into(), 0)),
+        };
+        let report = Report { diagnostic: d, source, span };
+        let mut rendered = String::new();
+        handler.render_report(&mut rendered, &report).map_err(io::Error::other)?;
+        if report.source.is_none() {
+            writeln!(out, "{location}")?;
+        }
+        writeln!(out, "{rendered}")?;
+    }
+    match diagnostics.len() {
+        0 => writeln!(out, "No findings."),
+        1 => writeln!(out, "Found 1 finding."),
+        n => writeln!(out, "Found {n} findings."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_map_to_byte_ranges_by_characters() {
+        let text = "fn a() {}\nlet é = x();\n";
+        let span = Span { line: 2, column: 9, end_line: 2, end_column: 12 };
+        let range = byte_range(text, span);
+        assert_eq!(&text[range.offset()..range.offset() + range.len()], "x()");
+    }
+
+    #[test]
+    fn spans_past_the_end_are_clamped() {
+        let range = byte_range("ab", Span { line: 9, column: 9, end_line: 9, end_column: 12 });
+        assert_eq!(range.offset(), 2);
+        assert_eq!(range.len(), 0);
+    }
+}

@@ -1,0 +1,50 @@
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity, Step};
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    rule: &'a str,
+    path: String,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    via: Vec<JsonStep<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonStep<'a> {
+    function: &'a str,
+    path: String,
+    line: u32,
+}
+
+fn step(s: &Step) -> JsonStep<'_> {
+    JsonStep { function: &s.function, path: s.path.display().to_string(), line: s.line }
+}
+
+pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+    let findings: Vec<Finding> = diagnostics
+        .iter()
+        .map(|d| Finding {
+            rule: d.rule,
+            path: d.path.display().to_string(),
+            line: d.span.line,
+            column: d.span.column,
+            end_line: d.span.end_line,
+            end_column: d.span.end_column,
+            severity: d.severity,
+            message: &d.message,
+            help: d.help.as_deref(),
+            via: d.via.iter().map(step).collect(),
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &findings)?;
+    writeln!(out)
+}

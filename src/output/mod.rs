@@ -1,0 +1,36 @@
+//! Renderers: one per output format, all from the same [`Diagnostic`] list.
+
+mod concise;
+mod github;
+mod human;
+mod json;
+mod sarif;
+pub mod source;
+
+use std::io::{self, Write};
+
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// miette-rendered, with the source line, a label and help.
+    Human,
+    /// `path:line:col: rule-id message`, one line each.
+    Concise,
+    /// One JSON array.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
+}
+
+pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(diagnostics, color, out),
+        Format::Concise => concise::render(diagnostics, out),
+        Format::Json => json::render(diagnostics, out),
+        Format::Sarif => sarif::render(diagnostics, out),
+        Format::Github => github::render(diagnostics, out),
+    }
+}

@@ -1,0 +1,24 @@
+//! Source text for renderers that show or hash lines, read once per file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Default)]
+pub struct Sources {
+    files: HashMap<PathBuf, Option<String>>,
+}
+
+impl Sources {
+    /// The file's text without a byte-order mark, or `None` when it cannot be read as UTF-8.
+    pub fn text(&mut self, path: &Path) -> Option<&str> {
+        self.files
+            .entry(path.to_path_buf())
+            .or_insert_with(|| std::fs::read_to_string(path).ok().map(|t| t.trim_start_matches('\u{feff}').to_string()))
+            .as_deref()
+    }
+
+    /// Line `line` (1-based) of the file, or empty.
+    pub fn line(&mut self, path: &Path, line: u32) -> &str {
+        self.text(path).and_then(|t| t.lines().nth(line.saturating_sub(1) as usize)).unwrap_or("")
+    }
+}

@@ -1,0 +1,64 @@
+//! The check shared by the five `blocking-*` rules: a call in an async context that blocks, by
+//! itself (knowledge base) or through the project's sync functions (the linker's effects).
+
+use super::{CallCx, Finding};
+use crate::knowledge::Table;
+use crate::model::{Context, Usage};
+
+pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
+    if cx.call.context != Context::Async || cx.call.usage == Usage::Awaited {
+        return None;
+    }
+    let written = &cx.call.written;
+    if let Some(callee) = cx.project.resolve(cx.call, cx.file.language) {
+        let effect = cx.project.effect(callee, category)?;
+        let function = cx.project.function(callee);
+        let mut via = vec![crate::diagnostic::Step {
+            function: function.display.clone(),
+            path: cx.file.path.clone(),
+            line: cx.call.span.line,
+        }];
+        via.extend(effect.via.iter().cloned());
+        return Some(Finding {
+            message: format!("`{written}` blocks in an async context: it calls `{}`", effect.api),
+            help: effect.help.as_ref().map(|r| replacement_help(r)),
+            via,
+        });
+    }
+    let found = cx.kb.lookup(Table::Blocking, cx.call)?;
+    if found.advice.category.as_deref() != Some(category) {
+        return None;
+    }
+    Some(Finding {
+        message: format!("blocking call `{written}` in an async context"),
+        help: found.advice.replacement.as_deref().map(replacement_help),
+        via: Vec::new(),
+    })
+}
+
+fn replacement_help(replacement: &str) -> String {
+    format!("use {replacement} instead, or move the call off the runtime's thread")
+}
+
+pub const ESCAPE_HATCHES: &str = "Calls inside closures handed to `spawn_blocking`, `block_in_place`, \
+`std::thread::spawn` or rayon (Rust), or to `asyncio.to_thread`, `loop.run_in_executor` or \
+`threading.Thread(target=...)` (Python), and sync functions that no async context calls, are not \
+reported. A line can be allowed with `async-lint: allow(<rule-id>)`.";
+
+/// Declares a `blocking-*` rule: the struct and its check for one category.
+macro_rules! blocking_rule {
+    ($name:ident, $category:literal) => {
+        pub struct $name;
+
+        impl $crate::rules::Rule for $name {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &META
+            }
+
+            fn check(&self, cx: &$crate::rules::CallCx<'_>) -> Option<$crate::rules::Finding> {
+                $crate::rules::blocking::check(cx, $category)
+            }
+        }
+    };
+}
+pub(crate) use blocking_rule;

@@ -1,0 +1,160 @@
+//! The rules, their metadata and docs, and the one walk per file that dispatches to them.
+
+mod blocking;
+pub mod blocking_io;
+pub mod blocking_network;
+pub mod blocking_sleep;
+pub mod blocking_subprocess;
+pub mod blocking_wait;
+pub mod dangling_task;
+pub mod missing_await;
+pub mod nested_runtime;
+pub mod parse_error;
+
+use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::knowledge::Knowledge;
+use crate::model::{CallSite, FileModel, Function, Language};
+use crate::project::Project;
+
+/// Everything about a rule that is not its check: id, summary and docs.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Kebab-case, stable: used by `--select`, suppressions and every output format.
+    pub id: &'static str,
+    /// One line, lower-case start, no trailing period.
+    pub summary: &'static str,
+    pub severity: Severity,
+    pub what: &'static str,
+    pub why: &'static str,
+    pub example_rust: &'static str,
+    pub example_python: &'static str,
+    pub fix: &'static str,
+    pub escape_hatches: &'static str,
+    /// The checks of other tools that find the same thing (or `none`).
+    pub equivalents: &'static str,
+}
+
+/// What a rule says about one call.
+#[derive(Debug)]
+pub struct Finding {
+    pub message: String,
+    pub help: Option<String>,
+    pub via: Vec<Step>,
+}
+
+/// One call, with everything a rule may ask about it.
+pub struct CallCx<'a> {
+    pub file: &'a FileModel,
+    pub function: &'a Function,
+    pub call: &'a CallSite,
+    pub kb: &'a Knowledge,
+    pub project: &'a Project<'a>,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &CallCx<'_>) -> Option<Finding>;
+}
+
+/// Every rule, in the order `async-lint rules` lists them.
+pub static RULES: &[&dyn Rule] = &[
+    &blocking_sleep::BlockingSleep,
+    &blocking_io::BlockingIo,
+    &blocking_network::BlockingNetwork,
+    &blocking_subprocess::BlockingSubprocess,
+    &blocking_wait::BlockingWait,
+    &missing_await::MissingAwait,
+    &dangling_task::DanglingTask,
+    &nested_runtime::NestedRuntime,
+    &parse_error::ParseError,
+];
+
+/// Where the rules' documentation is published (generated from their metadata into `docs/rules/`).
+pub const DOCS_HOME: &str = "https://github.com/async-lint/async-lint/blob/main/docs/rules";
+
+pub fn docs_url(id: &str) -> String {
+    format!("{DOCS_HOME}/{id}.md")
+}
+
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().id == id)
+}
+
+/// The one walk over a file's model: each call goes to each enabled rule.
+pub fn check_file(
+    file: &FileModel,
+    kb: &Knowledge,
+    project: &Project<'_>,
+    enabled: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    let rules: Vec<&dyn Rule> = RULES.iter().copied().filter(|r| enabled(r.meta().id)).collect();
+    let mut out = Vec::new();
+    if enabled(parse_error::META.id) {
+        out.extend(file.errors.iter().map(|e| parse_error::diagnostic(&file.path, e)));
+    }
+    for function in &file.functions {
+        for call in &function.calls {
+            let cx = CallCx { file, function, call, kb, project };
+            for rule in &rules {
+                if let Some(finding) = rule.check(&cx) {
+                    let meta = rule.meta();
+                    out.push(Diagnostic {
+                        rule: meta.id,
+                        path: file.path.clone(),
+                        span: call.span,
+                        severity: meta.severity,
+                        message: finding.message,
+                        help: finding.help,
+                        via: finding.via,
+                        function: function.display.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `.await` or `await`, as the file's language spells it.
+pub fn await_syntax(language: Language) -> &'static str {
+    match language {
+        Language::Rust => "`.await`",
+        Language::Python => "`await`",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            let id = rule.meta().id;
+            assert!(seen.insert(id), "duplicate rule id {id}");
+            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id} is not kebab-case");
+        }
+    }
+
+    #[test]
+    fn every_rule_has_complete_docs() {
+        for rule in RULES {
+            let m = rule.meta();
+            for (field, text) in [
+                ("summary", m.summary),
+                ("what", m.what),
+                ("why", m.why),
+                ("example_rust", m.example_rust),
+                ("example_python", m.example_python),
+                ("fix", m.fix),
+                ("escape_hatches", m.escape_hatches),
+                ("equivalents", m.equivalents),
+            ] {
+                assert!(!text.trim().is_empty(), "rule {} has no {field}", m.id);
+            }
+            let first = m.summary.chars().next().unwrap();
+            assert!(!first.is_uppercase() && !m.summary.ends_with('.'), "{}: summary style", m.id);
+        }
+    }
+}

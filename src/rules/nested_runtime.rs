@@ -1,0 +1,52 @@
+use super::{CallCx, Finding, Rule, RuleMeta};
+use crate::diagnostic::{Severity, Step};
+use crate::knowledge::Table;
+use crate::model::{Context, Usage};
+use crate::project::RUNTIME;
+
+pub struct NestedRuntime;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "nested-runtime",
+    summary: "a runtime started or blocked on from inside async code",
+    severity: Severity::Error,
+    what: "Finds `block_on` (tokio's `Runtime`, `Handle` and `LocalSet`, `futures::executor`, `pollster`, `smol`, `async_std`), calls to `#[tokio::main]` functions, and `asyncio.run`, `loop.run_until_complete`, `loop.run_forever`, `asyncio.Runner.run` inside an async context, directly or through a sync helper.",
+    why: "Blocking on a future from inside a runtime blocks the runtime's own thread: tokio panics with \"Cannot start a runtime from within a runtime\", asyncio raises \"cannot be called from a running event loop\", and executors without such a guard deadlock.",
+    example_rust: "async fn handler() {\n    let body = futures::executor::block_on(fetch());\n}",
+    example_python: "async def handler():\n    body = asyncio.run(fetch())",
+    fix: "Await the future instead (`fetch().await`, `await fetch()`); from sync code that an async context calls, make that code async, or run it on a blocking thread that has its own runtime.",
+    escape_hatches: "`block_on` inside a closure handed to `spawn_blocking` or `std::thread::spawn`, or in sync code that no async context calls, is not reported. A line can be allowed with `async-lint: allow(nested-runtime)`.",
+    equivalents: "none in ruff, flake8-async, pyright, mypy, rustc or clippy: the mistake is found only at run time.",
+};
+
+impl Rule for NestedRuntime {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &CallCx<'_>) -> Option<Finding> {
+        if cx.call.context != Context::Async || cx.call.usage == Usage::Awaited {
+            return None;
+        }
+        let written = &cx.call.written;
+        if let Some(callee) = cx.project.resolve(cx.call, cx.file.language) {
+            let effect = cx.project.effect(callee, RUNTIME)?;
+            let function = cx.project.function(callee);
+            if effect.via.is_empty() {
+                let message = format!("`{written}` starts a runtime, called from an async context");
+                return Some(Finding { message, help: effect.help.clone(), via: Vec::new() });
+            }
+            let mut via =
+                vec![Step { function: function.display.clone(), path: cx.file.path.clone(), line: cx.call.span.line }];
+            via.extend(effect.via.iter().cloned());
+            let message = format!("`{written}` blocks on a runtime from an async context: it calls `{}`", effect.api);
+            return Some(Finding { message, help: effect.help.clone(), via });
+        }
+        let found = cx.kb.lookup(Table::Runtime, cx.call)?;
+        Some(Finding {
+            message: format!("`{written}` starts or blocks on a runtime from inside an async context"),
+            help: found.advice.replacement.clone(),
+            via: Vec::new(),
+        })
+    }
+}

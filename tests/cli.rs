@@ -1,0 +1,362 @@
+//! The real binaries, as users run them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_async-lint"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    bin().current_dir(dir).args(args).output().expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const BLOCKING: &str = "async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+const CLEAN: &str = "async fn f() {\n    tokio::time::sleep(std::time::Duration::from_millis(1)).await;\n}\n";
+
+#[test]
+fn exit_codes_follow_findings_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "clean/a.rs", CLEAN);
+    write(dir.path(), "dirty/a.rs", BLOCKING);
+    assert_eq!(run_in(dir.path(), &["check", "clean"]).status.code(), Some(0));
+    assert_eq!(run_in(dir.path(), &["check", "dirty"]).status.code(), Some(1));
+
+    let missing = run_in(dir.path(), &["check", "nowhere"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("nowhere: no such file or directory"), "{}", stderr(&missing));
+
+    let unknown = run_in(dir.path(), &["check", "clean", "--select", "no-such-rule"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("unknown rule `no-such-rule`"));
+
+    let usage = run_in(dir.path(), &["check", "--format", "xml"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn concise_format_is_one_line_per_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/a.rs", BLOCKING);
+    let out = run_in(dir.path(), &["check", "src", "--format", "concise"]);
+    assert_eq!(stdout(&out), "src/a.rs:2:5: blocking-sleep blocking call `std::thread::sleep` in an async context\n");
+}
+
+#[test]
+fn json_format_carries_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
+    write(dir.path(), "app/src/main.rs", "mod util;\nasync fn f() {\n    util::pause();\n}\nfn main() {}\n");
+    write(
+        dir.path(),
+        "app/src/util.rs",
+        "pub fn pause() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n",
+    );
+    let out = run_in(dir.path(), &["check", "app", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("stdout is one JSON document");
+    let findings = findings.as_array().expect("an array");
+    assert_eq!(findings.len(), 1);
+    let f = &findings[0];
+    assert_eq!(f["rule"], "blocking-sleep");
+    assert_eq!(f["path"], "app/src/main.rs");
+    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(3), Some(5)));
+    assert_eq!((f["end_line"].as_u64(), f["end_column"].as_u64()), (Some(3), Some(18)));
+    assert_eq!(f["severity"], "warning");
+    assert!(f["message"].as_str().unwrap().contains("util::pause"));
+    assert!(f["help"].as_str().unwrap().contains("tokio::time::sleep"));
+    let via = f["via"].as_array().unwrap();
+    let steps: Vec<(String, String, u64)> = via
+        .iter()
+        .map(|s| {
+            (s["function"].as_str().unwrap().into(), s["path"].as_str().unwrap().into(), s["line"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            ("util::pause".into(), "app/src/main.rs".into(), 3),
+            ("std::thread::sleep".into(), "app/src/util.rs".into(), 2),
+        ]
+    );
+
+    let clean = run_in(dir.path(), &["check", "app", "--format", "json", "--ignore", "blocking-sleep"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(stdout(&clean).trim(), "[]");
+}
+
+#[test]
+fn select_and_ignore_choose_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.rs", "async fn g() {}\nasync fn f() {\n    std::fs::read(\"x\");\n    g();\n}\n");
+    let rules = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "a.rs", "--format", "concise"];
+        all.extend_from_slice(args);
+        stdout(&run_in(dir.path(), &all)).lines().map(|l| l.split(' ').nth(1).unwrap().to_string()).collect()
+    };
+    assert_eq!(rules(&[]), vec!["blocking-io", "missing-await"]);
+    assert_eq!(rules(&["--select", "missing-await"]), vec!["missing-await"]);
+    assert_eq!(rules(&["--ignore", "missing-await"]), vec!["blocking-io"]);
+    assert_eq!(rules(&["--select", "blocking-io,missing-await", "--ignore", "blocking-io"]), vec!["missing-await"]);
+}
+
+#[test]
+fn bad_files_are_parse_errors_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/broken.rs", "fn ok() {}\n\nasync fn broken( {\n");
+    write(dir.path(), "src/good.rs", BLOCKING);
+    std::fs::write(dir.path().join("src/binary.rs"), b"fn f() {}\n\xff\xfe\n").unwrap();
+    let out = run_in(dir.path(), &["check", "src", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("src/binary.rs:2:1: parse-error the file is not valid UTF-8"), "{text}");
+    assert!(lines[1].starts_with("src/broken.rs:3:"), "{text}");
+    assert!(lines[1].contains("parse-error cannot parse this file"), "{text}");
+    assert!(lines[2].starts_with("src/good.rs:2:5: blocking-sleep"), "{text}");
+}
+
+#[test]
+fn discovery_skips_target_hidden_and_gitignored() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/a.rs", BLOCKING);
+    write(dir.path(), "target/debug/gen.rs", BLOCKING);
+    write(dir.path(), ".hidden/a.rs", BLOCKING);
+    write(dir.path(), "generated/a.rs", BLOCKING);
+    write(dir.path(), ".gitignore", "generated/\n");
+    write(dir.path(), "notes.txt", "std::thread::sleep");
+    let out = run_in(dir.path(), &["check", "--format", "concise"]);
+    let text = stdout(&out);
+    let paths: Vec<&str> = text.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(paths, vec!["src/a.rs"], "{text}");
+
+    // A file named explicitly is linted even where a directory walk would skip it.
+    let explicit = run_in(dir.path(), &["check", "generated/a.rs", "--format", "concise"]);
+    assert_eq!(explicit.status.code(), Some(1));
+}
+
+#[test]
+fn human_format_matches_the_reviewed_snapshot() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run_in(root, &["check", "testdata/rust/transitive", "--format", "human"]);
+    let snapshot = root.join("tests/snapshots/human_transitive.txt");
+    let actual = stdout(&out);
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&snapshot, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
+    assert!(actual == expected, "human output changed; review it and rerun with BLESS=1:\n{actual}");
+}
+
+#[test]
+fn cargo_subcommand_runs_check() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Cargo.toml", "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+    write(dir.path(), "src/main.rs", &format!("{BLOCKING}fn main() {{}}\n"));
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_cargo-async-lint")).parent().unwrap().to_path_buf();
+    let path =
+        std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
+            .unwrap();
+    for args in [
+        &["async-lint"][..],
+        &["async-lint", "check", "--format", "concise"][..],
+        &["async-lint", "--format", "concise", "src"][..],
+    ] {
+        let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "cargo {args:?}: {}", stderr(&out));
+        assert!(stdout(&out).contains("blocking-sleep"), "cargo {args:?}: {}", stdout(&out));
+    }
+}
+
+#[test]
+fn rules_are_listed_and_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = stdout(&run_in(dir.path(), &["rules"]));
+    for id in [
+        "blocking-sleep",
+        "blocking-io",
+        "blocking-network",
+        "blocking-subprocess",
+        "blocking-wait",
+        "missing-await",
+        "nested-runtime",
+    ] {
+        assert!(list.lines().any(|l| l.starts_with(id)), "{id} missing from `rules`");
+    }
+    let doc = run_in(dir.path(), &["rule", "blocking-sleep"]);
+    assert_eq!(doc.status.code(), Some(0));
+    let doc = stdout(&doc);
+    for heading in ["# blocking-sleep", "## What it finds", "## Why it is a problem", "## Example", "## Fix"] {
+        assert!(doc.contains(heading), "missing {heading}");
+    }
+    assert_eq!(run_in(dir.path(), &["rule", "nope"]).status.code(), Some(2));
+}
+
+#[test]
+fn deep_nesting_is_a_parse_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(100_000), ")".repeat(100_000));
+    write(dir.path(), "deep.rs", &deep);
+    let just_under = format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(250), ")".repeat(250));
+    write(dir.path(), "nested.rs", &just_under);
+    write(dir.path(), "other.rs", BLOCKING);
+    let out = run_in(dir.path(), &["check", ".", "--format", "concise"]);
+    let text = stdout(&out);
+    let rules: Vec<&str> = text.lines().map(|l| l.split(' ').nth(1).unwrap()).collect();
+    assert_eq!(rules, vec!["parse-error", "blocking-sleep"], "{text}");
+    assert!(text.starts_with("deep.rs:1:1: parse-error brackets nest 100001 deep"), "{text}");
+}
+
+#[test]
+fn sarif_is_what_code_scanning_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/a.rs", BLOCKING);
+    let out = run_in(dir.path(), &["check", "src", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "async-lint");
+    let rules = driver["rules"].as_array().unwrap();
+    assert!(rules.iter().all(|r| r["shortDescription"]["text"].is_string() && r["helpUri"].is_string()));
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "blocking-sleep");
+    assert_eq!(rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"], "blocking-sleep");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "src/a.rs");
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(location["region"]["startLine"], 2);
+    assert_eq!(location["region"]["startColumn"], 5);
+    let fingerprint = result["partialFingerprints"]["asyncLint/v1"].as_str().unwrap().to_string();
+
+    // The fingerprint follows the finding's text, not its line number.
+    write(dir.path(), "src/a.rs", &format!("\n\n{BLOCKING}"));
+    let moved: serde_json::Value =
+        serde_json::from_str(&stdout(&run_in(dir.path(), &["check", "src", "--format", "sarif"]))).unwrap();
+    let moved = &moved["runs"][0]["results"][0];
+    assert_eq!(moved["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
+    assert_eq!(moved["partialFingerprints"]["asyncLint/v1"], fingerprint.as_str());
+}
+
+#[test]
+fn github_annotations_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "odd,name:x.rs", BLOCKING);
+    let out = run_in(dir.path(), &["check", "odd,name:x.rs", "--format", "github"]);
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "::warning file=odd%2Cname%3Ax.rs,line=2,col=5,endLine=2,endColumn=60,title=async-lint blocking-sleep::"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("%0Ahelp: use `tokio::time::sleep(..).await`"), "{text}");
+    assert_eq!(text.lines().count(), 1);
+}
+
+#[test]
+fn output_file_receives_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.rs", BLOCKING);
+    let out = run_in(dir.path(), &["check", "a.rs", "--format", "json", "--output", "report.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report[0]["rule"], "blocking-sleep");
+    let bad = run_in(dir.path(), &["check", "a.rs", "--output", "no/such/dir/r.txt"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("no/such/dir/r.txt: cannot write the report"), "{}", stderr(&bad));
+}
+
+#[test]
+fn configuration_selects_ignores_excludes_and_sets_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = "async fn g() {}\nasync fn f() {\n    std::fs::read(\"x\");\n    g();\n}\n";
+    write(dir.path(), "src/a.rs", two);
+    write(dir.path(), "tests/t.rs", two);
+    write(dir.path(), "gen/a.rs", two);
+    write(
+        dir.path(),
+        "async-lint.toml",
+        "exclude = [\"gen\"]\n[per-file-ignores]\n\"tests/**\" = [\"blocking-io\"]\n[severity]\nblocking-io = \"error\"\n",
+    );
+    let out = run_in(dir.path(), &["check", "--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let seen: Vec<(String, String, String)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["rule"].as_str().unwrap().into(),
+                f["severity"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("src/a.rs", "blocking-io", "error"),
+        ("src/a.rs", "missing-await", "error"),
+        ("tests/t.rs", "missing-await", "error"),
+    ];
+    assert_eq!(seen, expected.map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())));
+
+    // A nearer configuration wins for the files below it.
+    write(dir.path(), "tests/pyproject.toml", "[tool.async-lint]\nselect = [\"blocking-io\"]\n");
+    let out = run_in(dir.path(), &["check", "tests", "--format", "concise"]);
+    assert_eq!(stdout(&out).lines().map(|l| l.split(' ').nth(1).unwrap()).collect::<Vec<_>>(), vec!["blocking-io"]);
+
+    let shown = stdout(&run_in(dir.path(), &["config", "tests/t.rs"]));
+    assert!(shown.contains("tests/pyproject.toml"), "{shown}");
+    assert!(shown.contains("select = [\"blocking-io\"]"), "{shown}");
+}
+
+#[test]
+fn configuration_errors_name_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.rs", BLOCKING);
+    write(dir.path(), ".async-lint.toml", "select = [\"blocking-io\"]\n\nseverity = { blocking-io = \"loud\" }\n");
+    let out = run_in(dir.path(), &["check", "a.rs"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains(".async-lint.toml:3: unknown variant `loud`"), "{err}");
+}
+
+#[test]
+fn configured_knowledge_extends_the_builtin_one() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[[package.metadata.async-lint.knowledge.rust.blocking]]\ncategory = \"network\"\nreplacement = \"`legacy::fetch_async`\"\npaths = [\"legacy::fetch\"]\n",
+    );
+    write(dir.path(), "src/main.rs", "async fn f() {\n    legacy::fetch();\n}\nfn main() {}\n");
+    let out = run_in(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(stdout(&out), "src/main.rs:2:5: blocking-network blocking call `legacy::fetch` in an async context\n");
+}
