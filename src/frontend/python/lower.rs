@@ -127,6 +127,7 @@ struct Scope {
     nonlocals: HashSet<String>,
     /// Every load of a name in the function (loads inside nested functions at `u32::MAX`).
     loads: HashMap<String, Vec<(u32, u32)>>,
+    deletes: HashMap<String, Vec<(u32, u32)>>,
 }
 
 impl Scope {
@@ -139,6 +140,7 @@ impl Scope {
             globals: HashSet::new(),
             nonlocals: HashSet::new(),
             loads: HashMap::new(),
+            deletes: HashMap::new(),
         }
     }
 }
@@ -155,6 +157,8 @@ struct Collected<'a> {
     globals: Vec<String>,
     nonlocals: Vec<String>,
     loads: Vec<(String, (u32, u32))>,
+    /// `del name` statements.
+    deletes: Vec<(String, (u32, u32))>,
     yields: bool,
 }
 
@@ -171,6 +175,8 @@ pub struct Lowerer<'k> {
     /// Attribute types per class: `self.client = httpx.Client()` in `__init__`, `client: T`.
     class_attrs: HashMap<String, HashMap<String, Value>>,
     star_modules: Vec<String>,
+    /// Return annotations of the module's functions and methods: `(is async, type)`.
+    annotated_returns: HashMap<String, (bool, Value)>,
     /// Start of the outermost loop being walked in the current function.
     loop_start: Vec<Option<(u32, u32)>>,
 }
@@ -205,6 +211,7 @@ impl<'k> Lowerer<'k> {
             classes: HashSet::new(),
             class_attrs: HashMap::new(),
             star_modules: Vec::new(),
+            annotated_returns: HashMap::new(),
             loop_start: Vec::new(),
         }
     }
@@ -218,6 +225,7 @@ impl<'k> Lowerer<'k> {
         }
         let scope = Scope::new(ScopeKind::Module, self.module.clone());
         self.enter_scope(scope, collected);
+        self.note_annotated_returns(body, &self.module.clone());
         self.open.push(Function {
             qualname: self.module.clone(),
             display: self.module.clone(),
@@ -234,6 +242,22 @@ impl<'k> Lowerer<'k> {
         }
     }
 
+    /// Records the return annotations of the functions and methods defined at the top of `body`.
+    fn note_annotated_returns(&mut self, body: &[Stmt], prefix: &str) {
+        for stmt in body {
+            match stmt {
+                Stmt::Def(def) => {
+                    let value = def.returns.as_ref().map_or(Value::Unknown, |a| self.annotation(a));
+                    if value != Value::Unknown {
+                        self.annotated_returns.insert(join(prefix, &def.name), (def.is_async, value));
+                    }
+                }
+                Stmt::Class(class) => self.note_annotated_returns(&class.body, &join(prefix, &class.name)),
+                _ => {}
+            }
+        }
+    }
+
     /// Pushes a scope and evaluates the bindings `collected` found for it.
     fn enter_scope(&mut self, mut scope: Scope, collected: Collected<'_>) {
         scope.names.extend(collected.sources.iter().map(|(name, _)| name.clone()));
@@ -244,6 +268,9 @@ impl<'k> Lowerer<'k> {
         }
         for (name, at) in collected.loads {
             scope.loads.entry(name).or_default().push(at);
+        }
+        for (name, at) in collected.deletes {
+            scope.deletes.entry(name).or_default().push(at);
         }
         let kind = scope.kind;
         let qual = scope.qual.clone();
@@ -332,7 +359,25 @@ impl<'k> Lowerer<'k> {
                 _ => Value::Unknown,
             },
             Expr::Call(call) => match self.callee(&call.func) {
-                Callee::Path(paths) => paths.first().map_or(Value::Unknown, |p| self.returned(p)),
+                Callee::Path(paths) => paths.first().map_or(Value::Unknown, |p| match self.annotated_returns.get(p) {
+                    Some((false, value)) => value.clone(),
+                    Some((true, _)) => Value::Unknown,
+                    None => self.returned(p),
+                }),
+                Callee::Method(name) => {
+                    self.kb.method_returns(&name).map_or(Value::Unknown, |t| Value::Instance(t.to_string()))
+                }
+                Callee::Unknown => Value::Unknown,
+            },
+            // What awaiting a coroutine of this module gives, as its annotation says.
+            Expr::Await(inner, _) => match inner.as_ref() {
+                Expr::Call(call) => match self.callee(&call.func) {
+                    Callee::Path(paths) => match paths.first().and_then(|p| self.annotated_returns.get(p)) {
+                        Some((true, value)) => value.clone(),
+                        _ => Value::Unknown,
+                    },
+                    _ => Value::Unknown,
+                },
                 _ => Value::Unknown,
             },
             Expr::Walrus(_, value, _) => self.value(value),
@@ -567,8 +612,16 @@ impl<'k> Lowerer<'k> {
             Some(start) => start.min(after),
             None => after,
         };
-        let read = scope.loads.get(name).is_some_and(|loads| loads.iter().any(|&at| at >= from));
-        if read { Usage::Used } else { Usage::UnusedBinding(name.to_string()) }
+        let later = |places: &HashMap<String, Vec<(u32, u32)>>| {
+            places.get(name).is_some_and(|places| places.iter().any(|&at| at >= from))
+        };
+        if later(&scope.loads) {
+            Usage::Used
+        } else if later(&scope.deletes) {
+            Usage::Dropped
+        } else {
+            Usage::UnusedBinding(name.to_string())
+        }
     }
 
     /// An assignment target: only the expressions inside it (`a[f()]`, `g().x`) are evaluated.
@@ -958,8 +1011,9 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
         }
         Stmt::Delete(exprs) => {
             for expr in exprs {
-                if !matches!(expr, Expr::Name(..)) {
-                    collect_expr(expr, out, false);
+                match expr {
+                    Expr::Name(name, span) => out.deletes.push((name.clone(), pos(*span))),
+                    other => collect_expr(other, out, false),
                 }
             }
         }

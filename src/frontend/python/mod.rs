@@ -155,6 +155,18 @@ mod tests {
     }
 
     #[test]
+    fn annotated_returns_and_star_imports() {
+        let m = model(
+            "import httpx\nfrom os.path import *\ndef make() -> httpx.Client: ...\nasync def amake() -> httpx.Client: ...\nclass C:\n    def conn(self) -> httpx.Client: ...\n    async def go(self):\n        make().get()\n        (await amake()).post()\n        amake().put()\n        self.conn().head()\n        exists(p)\n",
+        );
+        assert_eq!(path(&m, "make(..).get"), "httpx.Client.get");
+        assert_eq!(path(&m, "(..).post"), "httpx.Client.post");
+        assert_eq!(call(&m, "amake(..).put").callee, Callee::Method("put".into()));
+        assert_eq!(path(&m, "self.conn(..).head"), "httpx.Client.head");
+        assert_eq!(path(&m, "exists"), "os.path.exists");
+    }
+
+    #[test]
     fn self_methods_and_attributes() {
         let m = model(
             "import threading\nclass C:\n    lock: threading.Lock\n    def __init__(self, clock):\n        self.q = threading.Event()\n        self.clock = clock\n    def run(self):\n        self.step()\n        self.q.wait()\n        self.lock.acquire()\n        self.clock.sleep(1)\n    @classmethod\n    def make(cls):\n        cls.build()\n",
@@ -185,7 +197,7 @@ mod tests {
     #[test]
     fn usages() {
         let m = model(
-            "import asyncio\nasync def f():\n    await asyncio.sleep(1)\n    await (asyncio.sleep(2))\n    asyncio.sleep(3)\n    _ = asyncio.sleep(4)\n    a = asyncio.sleep(5)\n    b = asyncio.sleep(6)\n    await b\n    c = asyncio.sleep(7)\n    def later():\n        return c\n    asyncio.gather(asyncio.sleep(8))\n    for i in x:\n        print(d)\n        d = asyncio.sleep(9)\n    e = asyncio.sleep(10)\n    print(f'{e}')\nt = asyncio.sleep(11)\n",
+            "import asyncio\nasync def f():\n    await asyncio.sleep(1)\n    await (asyncio.sleep(2))\n    asyncio.sleep(3)\n    _ = asyncio.sleep(4)\n    a = asyncio.sleep(5)\n    b = asyncio.sleep(6)\n    await b\n    c = asyncio.sleep(7)\n    def later():\n        return c\n    asyncio.gather(asyncio.sleep(8))\n    for i in x:\n        print(d)\n        d = asyncio.sleep(9)\n    e = asyncio.sleep(10)\n    print(f'{e}')\n    g = asyncio.sleep(12)\n    del g\nt = asyncio.sleep(11)\n",
         );
         let usages: Vec<Usage> = m
             .functions
@@ -209,6 +221,7 @@ mod tests {
                 Used,
                 Used,
                 Used,
+                Dropped,
             ]
         );
     }
