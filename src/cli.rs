@@ -30,10 +30,17 @@ pub enum Command {
         /// The rule's id, e.g. `blocking-sleep`.
         id: String,
     },
+    /// Run the language server (over stdio) for editors.
+    Server,
     /// Print the configuration that applies to a path.
     Config {
         #[arg(default_value = ".")]
         path: PathBuf,
+    },
+    /// Run a program and check the findings against what it does at run time.
+    Confirm {
+        /// A Python script, or a single-file Rust program.
+        file: PathBuf,
     },
 }
 
@@ -53,6 +60,63 @@ pub struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// Record today's findings in this file (and exit 0), to hide them later with `--baseline`.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Hide the findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+/// `cargo async-lint [OPTIONS] [PATHS...]`: `check` on the workspace's targets.
+#[derive(Debug, Parser)]
+#[command(name = "cargo async-lint", version, about = "Lint the async code of a Cargo workspace")]
+struct CargoCli {
+    #[command(flatten)]
+    cargo: crate::cargo::CargoArgs,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+/// The `cargo-async-lint` binary: `args` without the `async-lint` word cargo inserts.
+pub fn run_cargo(mut args: Vec<std::ffi::OsString>) -> ExitCode {
+    if args.get(1).is_some_and(|a| a == "check") {
+        args.remove(1);
+    }
+    let subcommand = args.get(1).and_then(|a| a.to_str()).filter(|a| ["rules", "rule", "config"].contains(a));
+    if subcommand.is_some() {
+        return run(args);
+    }
+    let mut cli = match CargoCli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let explicit_paths = cli.check.paths != [PathBuf::from(".")];
+    if !explicit_paths {
+        match crate::cargo::target_dirs(&cli.cargo) {
+            Ok(dirs) => cli.check.paths = dirs.iter().map(|d| relative_to_cwd(d)).collect(),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    check(cli.check).unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    })
+}
+
+/// Paths below the working directory are shown relative to it, as users type them.
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| path.to_path_buf())
 }
 
 /// Exit codes: 0 clean, 1 findings, 2 usage or I/O error.
@@ -69,6 +133,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Rules => list_rules(),
         Command::Rule { id } => show_rule(&id),
         Command::Config { path } => show_config(&path),
+        Command::Server => crate::lsp::serve().map(|()| ExitCode::SUCCESS),
+        Command::Confirm { file } => crate::executor::confirm::confirm(&file),
     };
     match result {
         Ok(code) => code,
@@ -104,6 +170,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         }
         config.enables(d.rule, &absolute(&d.path), cli_selects)
     });
+    if let Some(path) = &args.write_baseline {
+        crate::baseline::write(&diagnostics, path)?;
+        eprintln!("recorded {} findings in {}", diagnostics.len(), path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = &args.baseline {
+        crate::baseline::apply(&mut diagnostics, path)?;
+    }
     let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|file| {

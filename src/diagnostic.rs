@@ -67,8 +67,9 @@ fn stable_hash(parts: &[&str]) -> u64 {
 impl Diagnostic {
     /// Identifies the finding by rule, path, enclosing function and the text of its line, not by
     /// line number, so that unrelated edits above it do not change it.
-    pub fn fingerprint(&self, line_text: &str) -> String {
-        let path = self.path.to_string_lossy().replace('\\', "/");
+    /// `path` is the finding's path as the key should see it (relative to a baseline, say).
+    pub fn fingerprint(&self, path: &str, line_text: &str) -> String {
+        let path = path.replace('\\', "/");
         format!("{:016x}", stable_hash(&[self.rule, &path, &self.function, line_text.trim()]))
     }
 }

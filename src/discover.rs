@@ -108,6 +108,16 @@ fn apply_path_attributes(files: &mut [SourceFile]) {
     }
 }
 
+/// The source file for one path, whether or not it exists yet (an editor's new buffer).
+pub fn source_file(path: &Path) -> Option<SourceFile> {
+    let language = language_of(path)?;
+    let unit = match language {
+        Language::Rust => Layout::default().rust_unit(path),
+        Language::Python => python_unit(path),
+    };
+    Some(SourceFile { path: path.to_path_buf(), language, unit })
+}
+
 fn is_skipped_dir(entry: &ignore::DirEntry) -> bool {
     entry.file_type().is_some_and(|t| t.is_dir())
         && matches!(entry.file_name().to_str(), Some("target" | "__pycache__" | "node_modules"))

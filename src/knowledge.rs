@@ -33,6 +33,8 @@ pub struct Schema {
     returns: HashMap<String, Returns>,
     #[serde(default)]
     method_returns: HashMap<String, String>,
+    #[serde(default)]
+    closure_params: HashMap<String, Vec<String>>,
 }
 
 impl Schema {
@@ -136,6 +138,8 @@ pub struct Knowledge {
     returns: HashMap<String, Returns>,
     /// Methods distinctive enough that their name alone tells the type they return.
     method_returns: HashMap<String, String>,
+    /// Callee -> the types of the parameters of the closure it is given.
+    closure_params: HashMap<String, Vec<String>>,
     /// Every proper prefix of a known path: the modules a glob import can be resolved against.
     modules: HashSet<String>,
 }
@@ -159,6 +163,7 @@ impl Knowledge {
             runtime_attributes: HashSet::new(),
             returns: HashMap::new(),
             method_returns: HashMap::new(),
+            closure_params: HashMap::new(),
             modules: HashSet::new(),
         }
     }
@@ -189,6 +194,7 @@ impl Knowledge {
             self.returns.insert(path, returns);
         }
         self.method_returns.extend(schema.method_returns);
+        self.closure_params.extend(schema.closure_params);
         Ok(())
     }
 
@@ -234,6 +240,13 @@ impl Knowledge {
         Some(Match { api, advice: &entries.advice[*index] })
     }
 
+    /// The entry of `table` listed under exactly `path`.
+    pub fn lookup_path(&self, table: Table, path: &str) -> Option<Match<'_>> {
+        let entries = self.tables.get(&table)?;
+        let (api, index) = entries.paths.get_key_value(path)?;
+        Some(Match { api, advice: &entries.advice[*index] })
+    }
+
     /// Whether `path` is listed in `table` (for frontends that resolve before building a call).
     pub fn contains_path(&self, table: Table, path: &str) -> bool {
         self.tables.get(&table).is_some_and(|e| e.paths.contains_key(path))
@@ -254,6 +267,11 @@ impl Knowledge {
     /// The type a method returns when its receiver's type is unknown, if its name tells.
     pub fn method_returns(&self, method: &str) -> Option<&str> {
         self.method_returns.get(method).map(String::as_str)
+    }
+
+    /// The types of the parameters of a closure passed to `path`.
+    pub fn closure_params(&self, path: &str) -> Option<&[String]> {
+        self.closure_params.get(path).map(Vec::as_slice)
     }
 
     /// Whether anything is known under `module` (so a glob import of it can be resolved).

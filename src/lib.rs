@@ -1,12 +1,16 @@
 //! async-lint: finds the pitfalls of asynchronous code in Rust and Python.
 
+pub mod baseline;
+pub mod cargo;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod executor;
 pub mod frontend;
 pub mod knowledge;
 pub mod lint;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod project;

@@ -1,7 +1,9 @@
 //! The pipeline: read and lower every file in parallel, link the project, run the rules, apply
 //! suppressions.
 
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -70,11 +72,28 @@ impl Linter {
 
     /// Lints the files as one project; findings sorted by path, line, column and rule.
     pub fn lint(&self, files: &[SourceFile], selection: &Selection) -> Vec<Diagnostic> {
-        self.pool.install(|| self.lint_in_pool(files, selection))
+        self.lint_with_overlay(files, selection, &HashMap::new())
     }
 
-    fn lint_in_pool(&self, files: &[SourceFile], selection: &Selection) -> Vec<Diagnostic> {
-        let models: Vec<(FileModel, Option<Diagnostic>)> = files.par_iter().map(|f| self.load(f)).collect();
+    /// Like [`Linter::lint`], taking the text of the files in `overlay` from it instead of the disk
+    /// (an editor's unsaved buffers).
+    pub fn lint_with_overlay(
+        &self,
+        files: &[SourceFile],
+        selection: &Selection,
+        overlay: &HashMap<PathBuf, String>,
+    ) -> Vec<Diagnostic> {
+        self.pool.install(|| self.lint_in_pool(files, selection, overlay))
+    }
+
+    fn lint_in_pool(
+        &self,
+        files: &[SourceFile],
+        selection: &Selection,
+        overlay: &HashMap<PathBuf, String>,
+    ) -> Vec<Diagnostic> {
+        let models: Vec<(FileModel, Option<Diagnostic>)> =
+            files.par_iter().map(|f| self.load(f, overlay.get(&f.path).cloned())).collect();
         let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) = models.into_iter().unzip();
         let kb_for = |language| self.knowledge(language);
         let project = Project::new(&models, &kb_for);
@@ -95,8 +114,8 @@ impl Linter {
     }
 
     /// Reads and lowers one file; a panic inside the frontend becomes an `internal-error` finding.
-    fn load(&self, file: &SourceFile) -> (FileModel, Option<Diagnostic>) {
-        let text = match read_source(file) {
+    fn load(&self, file: &SourceFile, text: Option<String>) -> (FileModel, Option<Diagnostic>) {
+        let text = match text.map_or_else(|| read_source(file), Ok) {
             Ok(text) => text,
             Err(error) => {
                 let mut model = FileModel::new(file.path.clone(), file.language);

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::diagnostic::Step;
-use crate::knowledge::{BLOCKING_CATEGORIES, Knowledge, Table};
+use crate::knowledge::{BLOCKING_CATEGORIES, Knowledge, Match, Table};
 use crate::model::{CallSite, Context, FileModel, Function, Language, Usage};
 
 /// A function of the run: `(file index, function index)`.
@@ -27,32 +27,44 @@ pub struct Effect {
 /// The kind of an effect: a blocking category, or starting a runtime.
 pub const RUNTIME: &str = "runtime";
 
-/// How many alias hops resolution follows before giving up (re-export chains are short).
+/// How far resolution follows re-exports (chains are short; this bounds cycles and fan-out).
 const MAX_ALIAS_HOPS: usize = 8;
+const MAX_EXPANSIONS: usize = 32;
 
 pub struct Project<'a> {
     pub files: &'a [FileModel],
     functions: HashMap<&'a str, FnRef>,
-    aliases: HashMap<&'a str, &'a str>,
+    /// Alias -> targets; a glob re-export's key ends in `*` and may have several targets.
+    aliases: HashMap<&'a str, Vec<&'a str>>,
     effects: HashMap<(FnRef, &'static str), Effect>,
+    rust: &'a Knowledge,
+    python: &'a Knowledge,
 }
 
 impl<'a> Project<'a> {
     pub fn new(files: &'a [FileModel], kb_for: &dyn Fn(Language) -> &'a Knowledge) -> Project<'a> {
         let mut functions = HashMap::new();
-        let mut aliases = HashMap::new();
+        let mut aliases: HashMap<&str, Vec<&str>> = HashMap::new();
         for (file_index, file) in files.iter().enumerate() {
             for (function_index, function) in file.functions.iter().enumerate() {
                 let at = FnRef { file: file_index, function: function_index };
                 functions.entry(function.qualname.as_str()).or_insert(at);
             }
             for (alias, target) in &file.aliases {
-                aliases.entry(alias.as_str()).or_insert(target.as_str());
+                aliases.entry(alias.as_str()).or_default().push(target.as_str());
             }
         }
-        let mut project = Project { files, functions, aliases, effects: HashMap::new() };
-        project.compute_effects(kb_for);
+        let (rust, python) = (kb_for(Language::Rust), kb_for(Language::Python));
+        let mut project = Project { files, functions, aliases, effects: HashMap::new(), rust, python };
+        project.compute_effects();
         project
+    }
+
+    pub fn knowledge(&self, language: Language) -> &'a Knowledge {
+        match language {
+            Language::Rust => self.rust,
+            Language::Python => self.python,
+        }
     }
 
     pub fn function(&self, at: FnRef) -> &'a Function {
@@ -61,30 +73,76 @@ impl<'a> Project<'a> {
 
     /// The project function a call reaches, following re-exports.
     pub fn resolve(&self, call: &CallSite, language: Language) -> Option<FnRef> {
-        call.candidates().iter().find_map(|path| self.lookup(path, language))
-    }
-
-    fn lookup(&self, path: &str, language: Language) -> Option<FnRef> {
-        let sep = language.separator();
-        let mut path = path.to_string();
-        for _ in 0..MAX_ALIAS_HOPS {
+        call.candidates().iter().find_map(|path| {
             if let Some(&at) = self.functions.get(path.as_str()) {
                 return Some(at);
             }
-            // Replace the longest aliased prefix (`pkg::pause` -> `pkg::util::pause`).
-            let mut cut = path.len();
-            let rewritten = loop {
-                if let Some(target) = self.aliases.get(&path[..cut]) {
-                    break Some(format!("{target}{}", &path[cut..]));
-                }
-                match path[..cut].rfind(sep) {
-                    Some(i) => cut = i,
-                    None => break None,
-                }
-            };
-            path = rewritten.filter(|p| *p != path)?;
+            self.expand(path, language).iter().find_map(|p| self.functions.get(p.as_str()).copied())
+        })
+    }
+
+    /// The knowledge-base entry of `table` a call matches, directly or through re-exports
+    /// (`pub use std::thread::sleep as pause;` in one module, `util::pause()` in another).
+    pub fn api(&self, table: Table, call: &CallSite, language: Language) -> Option<Match<'a>> {
+        let kb = self.knowledge(language);
+        if let Some(found) = kb.lookup(table, call) {
+            return Some(found);
         }
-        None
+        call.candidates()
+            .iter()
+            .find_map(|path| self.expand(path, language).iter().find_map(|p| kb.lookup_path(table, p)))
+    }
+
+    /// `path` and every path it stands for through named and glob re-exports, nearest first.
+    fn expand(&self, path: &str, language: Language) -> Vec<String> {
+        let sep = language.separator();
+        let mut found = vec![path.to_string()];
+        let mut next = 0;
+        let mut hops = 0;
+        while next < found.len() && found.len() < MAX_EXPANSIONS && hops < MAX_ALIAS_HOPS * MAX_EXPANSIONS {
+            let current = found[next].clone();
+            next += 1;
+            hops += 1;
+            let mut rewrites = Vec::new();
+            // Every segment boundary, longest prefix first: `a::b::c`, `a::b`, `a`.
+            let mut cut = current.len();
+            loop {
+                let (prefix, rest) = current.split_at(cut);
+                for target in self.aliases.get(prefix).into_iter().flatten() {
+                    rewrites.push(format!("{target}{rest}"));
+                }
+                let Some(boundary) = prefix.rfind(sep) else { break };
+                // `module::*` re-exports everything of its targets: `module::name..` -> `target::name..`.
+                let module = &prefix[..boundary];
+                for target in self.aliases.get(format!("{module}{sep}*").as_str()).into_iter().flatten() {
+                    rewrites.push(format!("{target}{}", &current[boundary..]));
+                }
+                cut = boundary;
+            }
+            for rewrite in rewrites {
+                if !found.contains(&rewrite) && found.len() < MAX_EXPANSIONS {
+                    found.push(rewrite);
+                }
+            }
+        }
+        found
+    }
+
+    /// Where a call runs: as lowered, unless it sits in a closure handed to a project function
+    /// that passes that closure to an offload wrapper (`asyncify(move || std::fs::read(p))`).
+    pub fn context(&self, function: &Function, call: &CallSite, language: Language) -> Context {
+        let Some(arg) = call.in_closure_arg else { return call.context };
+        let Some(outer) = function.calls.get(arg.call) else { return call.context };
+        // An async block or an offload wrapper inside the closure decided the context itself.
+        if call.context != outer.context {
+            return call.context;
+        }
+        if self.resolve(outer, language).is_some_and(|f| self.function(f).offloaded_params.contains(&arg.arg))
+            || self.api(Table::Offload, outer, language).is_some()
+        {
+            return Context::Offloaded;
+        }
+        self.context(function, outer, language)
     }
 
     /// The effect of `kind` that calling this sync function has, if any.
@@ -95,11 +153,10 @@ impl<'a> Project<'a> {
 
     /// Breadth-first over the reverse call graph from the functions that block directly, so each
     /// function gets its shortest chain and recursion terminates.
-    fn compute_effects(&mut self, kb_for: &dyn Fn(Language) -> &'a Knowledge) {
+    fn compute_effects(&mut self) {
         let mut callers: HashMap<FnRef, Vec<(FnRef, Step)>> = HashMap::new();
         let mut queue: VecDeque<(FnRef, &'static str)> = VecDeque::new();
         for (file_index, file) in self.files.iter().enumerate() {
-            let kb = kb_for(file.language);
             for (function_index, function) in file.functions.iter().enumerate() {
                 let at = FnRef { file: file_index, function: function_index };
                 if function.returns_future {
@@ -114,14 +171,19 @@ impl<'a> Project<'a> {
                     self.effects.insert((at, RUNTIME), effect);
                     queue.push_back((at, RUNTIME));
                 }
-                for call in function.calls.iter().filter(|c| runs_when_called(c)) {
+                let running: Vec<&CallSite> = function
+                    .calls
+                    .iter()
+                    .filter(|c| c.usage != Usage::Awaited && self.context(function, c, file.language) == Context::Sync)
+                    .collect();
+                for call in running {
                     let step = Step { function: call.written.clone(), path: file.path.clone(), line: call.span.line };
                     if let Some(callee) = self.resolve(call, file.language) {
                         let step = Step { function: self.function(callee).display.clone(), ..step };
                         callers.entry(callee).or_default().push((at, step));
                         continue;
                     }
-                    for (kind, effect) in direct_effects(kb, call, step) {
+                    for (kind, effect) in self.direct_effects(call, file.language, step) {
                         if let std::collections::hash_map::Entry::Vacant(slot) = self.effects.entry((at, kind)) {
                             slot.insert(effect);
                             queue.push_back((at, kind));
@@ -149,26 +211,23 @@ impl<'a> Project<'a> {
     }
 }
 
-/// Calls that execute on the caller's thread when the enclosing sync function runs.
-fn runs_when_called(call: &CallSite) -> bool {
-    call.context == Context::Sync && call.usage != Usage::Awaited
-}
-
-fn direct_effects(kb: &Knowledge, call: &CallSite, step: Step) -> Vec<(&'static str, Effect)> {
-    let mut found = Vec::new();
-    if let Some(m) = kb.lookup(Table::Blocking, call)
-        && let Some(kind) = m.advice.category.as_deref().and_then(effect_kind)
-    {
-        let step = Step { function: m.api.to_string(), ..step.clone() };
-        let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
-        found.push((kind, effect));
+impl Project<'_> {
+    fn direct_effects(&self, call: &CallSite, language: Language, step: Step) -> Vec<(&'static str, Effect)> {
+        let mut found = Vec::new();
+        if let Some(m) = self.api(Table::Blocking, call, language)
+            && let Some(kind) = m.advice.category.as_deref().and_then(effect_kind)
+        {
+            let step = Step { function: m.api.to_string(), ..step.clone() };
+            let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
+            found.push((kind, effect));
+        }
+        if let Some(m) = self.api(Table::Runtime, call, language) {
+            let step = Step { function: m.api.to_string(), ..step };
+            let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
+            found.push((RUNTIME, effect));
+        }
+        found
     }
-    if let Some(m) = kb.lookup(Table::Runtime, call) {
-        let step = Step { function: m.api.to_string(), ..step };
-        let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
-        found.push((RUNTIME, effect));
-    }
-    found
 }
 
 fn effect_kind(kind: &str) -> Option<&'static str> {

@@ -166,30 +166,76 @@ fn human_format_matches_the_reviewed_snapshot() {
     assert!(actual == expected, "human output changed; review it and rerun with BLESS=1:\n{actual}");
 }
 
-#[test]
-fn cargo_subcommand_runs_check() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "Cargo.toml", "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
-    write(dir.path(), "src/main.rs", &format!("{BLOCKING}fn main() {{}}\n"));
+fn cargo_in(dir: &Path, args: &[&str]) -> Output {
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_cargo-async-lint")).parent().unwrap().to_path_buf();
-    let path =
-        std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
-            .unwrap();
-    for args in [
-        &["async-lint"][..],
-        &["async-lint", "check", "--format", "concise"][..],
-        &["async-lint", "--format", "concise", "src"][..],
-    ] {
-        let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(dir.path())
-            .env("PATH", &path)
-            .env("NO_COLOR", "1")
-            .args(args)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1), "cargo {args:?}: {}", stderr(&out));
-        assert!(stdout(&out).contains("blocking-sleep"), "cargo {args:?}: {}", stdout(&out));
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let paths = std::iter::once(bin_dir).chain(std::env::split_paths(&path));
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(dir)
+        .env("PATH", std::env::join_paths(paths).unwrap())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn finding_paths(out: &Output) -> Vec<String> {
+    let mut paths: Vec<String> = stdout(out).lines().map(|l| l.split(':').next().unwrap().to_string()).collect();
+    paths.sort();
+    paths
+}
+
+/// A virtual workspace with members `a` (lib, test, example) and `b` (bin), and a directory that
+/// is not a member.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n");
+    for name in ["a", "b"] {
+        write(
+            dir.path(),
+            &format!("{name}/Cargo.toml"),
+            &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
     }
+    write(dir.path(), "a/src/lib.rs", BLOCKING);
+    write(dir.path(), "a/tests/it.rs", BLOCKING);
+    write(dir.path(), "a/examples/demo.rs", &format!("{BLOCKING}fn main() {{}}\n"));
+    write(dir.path(), "b/src/main.rs", &format!("{BLOCKING}fn main() {{}}\n"));
+    write(dir.path(), "scratch/x.rs", BLOCKING);
+    dir
+}
+
+#[test]
+fn cargo_subcommand_lints_the_workspace_targets() {
+    let ws = workspace();
+    let all = ["a/examples/demo.rs", "a/src/lib.rs", "a/tests/it.rs", "b/src/main.rs"];
+    for args in
+        [&["async-lint", "--format", "concise"][..], &["async-lint", "check", "--format", "concise", "--workspace"][..]]
+    {
+        let out = cargo_in(ws.path(), args);
+        assert_eq!(out.status.code(), Some(1), "cargo {args:?}: {}", stderr(&out));
+        assert_eq!(finding_paths(&out), all, "cargo {args:?}");
+    }
+    let only_b = cargo_in(ws.path(), &["async-lint", "-p", "b", "--format", "concise"]);
+    assert_eq!(finding_paths(&only_b), ["b/src/main.rs"]);
+    let from_member = cargo_in(&ws.path().join("a"), &["async-lint", "--format", "concise"]);
+    assert_eq!(finding_paths(&from_member), ["examples/demo.rs", "src/lib.rs", "tests/it.rs"]);
+    let manifest = cargo_in(ws.path(), &["async-lint", "--manifest-path", "b/Cargo.toml", "--format", "concise"]);
+    assert_eq!(finding_paths(&manifest), ["b/src/main.rs"]);
+    let paths = cargo_in(ws.path(), &["async-lint", "--format", "concise", "scratch"]);
+    assert_eq!(finding_paths(&paths), ["scratch/x.rs"]);
+
+    let unknown = cargo_in(ws.path(), &["async-lint", "-p", "zzz"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("package `zzz` is not a member of the workspace"), "{}", stderr(&unknown));
+
+    // The binary run directly, without cargo's `async-lint` word.
+    let direct = Command::new(env!("CARGO_BIN_EXE_cargo-async-lint"))
+        .current_dir(ws.path())
+        .args(["-p", "a", "--format", "concise"])
+        .output()
+        .unwrap();
+    assert_eq!(finding_paths(&direct), ["a/examples/demo.rs", "a/src/lib.rs", "a/tests/it.rs"]);
 }
 
 #[test]
@@ -359,4 +405,35 @@ fn configured_knowledge_extends_the_builtin_one() {
     write(dir.path(), "src/main.rs", "async fn f() {\n    legacy::fetch();\n}\nfn main() {}\n");
     let out = run_in(dir.path(), &["check", "--format", "concise"]);
     assert_eq!(stdout(&out), "src/main.rs:2:5: blocking-network blocking call `legacy::fetch` in an async context\n");
+}
+
+#[test]
+fn baselines_hide_recorded_findings_across_unrelated_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = "async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+    write(dir.path(), "src/a.rs", old);
+    let record = run_in(dir.path(), &["check", "src", "--write-baseline", "baseline.json"]);
+    assert_eq!(record.status.code(), Some(0), "{}", stderr(&record));
+    assert!(stderr(&record).contains("recorded 1 findings in baseline.json"));
+    assert_eq!(run_in(dir.path(), &["check", "src", "--baseline", "baseline.json"]).status.code(), Some(0));
+
+    // Lines added above move the old finding; it stays hidden, and the new one is reported.
+    let edited = format!("async fn g() {{\n    std::fs::read(\"x\");\n}}\n\n{old}");
+    write(dir.path(), "src/a.rs", &edited);
+    let out = run_in(dir.path(), &["check", "src", "--baseline", "baseline.json", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "src/a.rs:2:5: blocking-io blocking call `std::fs::read` in an async context\n");
+
+    // From another working directory the same baseline still applies.
+    let from_src = bin()
+        .current_dir(dir.path().join("src"))
+        .args(["check", ".", "--baseline", "../baseline.json", "--select", "blocking-sleep"])
+        .output()
+        .unwrap();
+    assert_eq!(from_src.status.code(), Some(0), "{}", stdout(&from_src));
+
+    write(dir.path(), "bad.json", "{\"version\": 1}");
+    let bad = run_in(dir.path(), &["check", "src", "--baseline", "bad.json"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("bad.json:1: not an async-lint baseline"), "{}", stderr(&bad));
 }

@@ -1,4 +1,5 @@
-//! `cargo async-lint ...`: cargo runs this binary with `async-lint` as the first argument.
+//! `cargo async-lint ...`: cargo runs this binary with `async-lint` as the first argument; run
+//! directly, it takes the same arguments without that word.
 
 use std::ffi::OsString;
 
@@ -7,10 +8,5 @@ fn main() -> std::process::ExitCode {
     if args.get(1).is_some_and(|a| a == "async-lint") {
         args.remove(1);
     }
-    // `cargo async-lint` alone, or with only options or paths, means `check`.
-    let subcommands = ["check", "rules", "rule", "help", "--help", "-h", "--version", "-V"];
-    if !args.get(1).and_then(|a| a.to_str()).is_some_and(|a| subcommands.contains(&a)) {
-        args.insert(1, OsString::from("check"));
-    }
-    async_lint::cli::run(args)
+    async_lint::cli::run_cargo(args)
 }

@@ -43,7 +43,8 @@ pub struct FileModel {
     pub language: Language,
     pub functions: Vec<Function>,
     /// Module-level aliases that other modules may reach through this one (`use`, `from x import y`):
-    /// `(qualified alias, qualified target)`. The linker follows them when a callee is not found.
+    /// `(qualified alias, qualified target)`; a glob re-export is `(module + sep + "*", target
+    /// module)`. The linker follows them to reach project functions and known APIs.
     pub aliases: Vec<(String, String)>,
     /// Every comment with the line it ends on; suppressions are read from these in one place.
     pub comments: Vec<Comment>,
@@ -91,6 +92,9 @@ pub struct Function {
     pub returns_future: bool,
     /// Calling it starts a runtime or event loop (`#[tokio::main]`).
     pub starts_runtime: bool,
+    /// Positions (among the call's arguments) of parameters it hands to an offload wrapper:
+    /// a closure passed there runs on another thread (`fn asyncify(f) { spawn_blocking(f) }`).
+    pub offloaded_params: Vec<usize>,
     pub calls: Vec<CallSite>,
 }
 
@@ -142,6 +146,16 @@ pub struct CallSite {
     pub span: Span,
     pub context: Context,
     pub usage: Usage,
+    /// When the call is inside a closure passed as an argument: which call of the same function
+    /// (an index into its `calls`) and which argument. The linker decides whether that callee
+    /// runs the closure elsewhere.
+    pub in_closure_arg: Option<ClosureArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClosureArg {
+    pub call: usize,
+    pub arg: usize,
 }
 
 impl CallSite {

@@ -62,7 +62,9 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
                     None => d.message.clone(),
                 } },
                 "locations": [{ "physicalLocation": { "artifactLocation": artifact(&d.path), "region": region } }],
-                "partialFingerprints": { "asyncLint/v1": d.fingerprint(sources.line(&d.path, d.span.line)) },
+                "partialFingerprints": {
+                    "asyncLint/v1": d.fingerprint(&d.path.to_string_lossy(), sources.line(&d.path, d.span.line))
+                },
             });
             if let Some(index) = RULES.iter().position(|r| r.meta().id == d.rule) {
                 result["ruleIndex"] = json!(index);

@@ -6,7 +6,7 @@ use crate::knowledge::Table;
 use crate::model::{Context, Usage};
 
 pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
-    if cx.call.context != Context::Async || cx.call.usage == Usage::Awaited {
+    if cx.context() != Context::Async || cx.call.usage == Usage::Awaited {
         return None;
     }
     let written = &cx.call.written;
@@ -25,7 +25,7 @@ pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
             via,
         });
     }
-    let found = cx.kb.lookup(Table::Blocking, cx.call)?;
+    let found = cx.api(Table::Blocking)?;
     if found.advice.category.as_deref() != Some(category) {
         return None;
     }

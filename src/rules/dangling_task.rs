@@ -29,7 +29,7 @@ impl Rule for DanglingTask {
             Usage::UnusedBinding(name) => format!("is bound to `{name}`, which is never used"),
             Usage::Awaited | Usage::Used => return None,
         };
-        cx.kb.lookup(Table::Spawn, cx.call)?;
+        cx.api(Table::Spawn)?;
         Some(Finding {
             message: format!(
                 "the task from `{}` {fate}; it may be garbage-collected before it finishes",

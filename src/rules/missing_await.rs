@@ -40,13 +40,13 @@ impl Rule for MissingAwait {
         };
         let returns_future = match cx.project.resolve(cx.call, cx.file.language) {
             Some(callee) => cx.project.function(callee).returns_future,
-            None => cx.kb.lookup(Table::Awaitable, cx.call).is_some(),
+            None => cx.api(Table::Awaitable).is_some(),
         };
         if !returns_future {
             return None;
         }
         let awaiting = await_syntax(cx.file.language);
-        let help = match cx.call.context {
+        let help = match cx.context() {
             Context::Async => format!("add {awaiting}"),
             Context::Sync | Context::Offloaded => {
                 format!("call it from an async context with {awaiting}, or hand it to the runtime")

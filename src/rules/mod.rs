@@ -51,6 +51,18 @@ pub struct CallCx<'a> {
     pub project: &'a Project<'a>,
 }
 
+impl<'a> CallCx<'a> {
+    /// Where the call runs, as the linker sees it (see [`Project::context`]).
+    pub fn context(&self) -> crate::model::Context {
+        self.project.context(self.function, self.call, self.file.language)
+    }
+
+    /// The knowledge-base entry of `table` the call matches, through re-exports too.
+    pub fn api(&self, table: crate::knowledge::Table) -> Option<crate::knowledge::Match<'a>> {
+        self.project.api(table, self.call, self.file.language)
+    }
+}
+
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &CallCx<'_>) -> Option<Finding>;

@@ -25,7 +25,7 @@ impl Rule for NestedRuntime {
     }
 
     fn check(&self, cx: &CallCx<'_>) -> Option<Finding> {
-        if cx.call.context != Context::Async || cx.call.usage == Usage::Awaited {
+        if cx.context() != Context::Async || cx.call.usage == Usage::Awaited {
             return None;
         }
         let written = &cx.call.written;
@@ -42,7 +42,7 @@ impl Rule for NestedRuntime {
             let message = format!("`{written}` blocks on a runtime from an async context: it calls `{}`", effect.api);
             return Some(Finding { message, help: effect.help.clone(), via });
         }
-        let found = cx.kb.lookup(Table::Runtime, cx.call)?;
+        let found = cx.api(Table::Runtime)?;
         Some(Finding {
             message: format!("`{written}` starts or blocks on a runtime from inside an async context"),
             help: found.advice.replacement.clone(),

@@ -6,9 +6,17 @@ async fn sockets() -> std::io::Result<()> {
     let mut stream = TcpStream::connect("127.0.0.1:80")?; // ~ blocking-network
     let mut buf = [0u8; 16];
     stream.read(&mut buf)?; // ~ blocking-network
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?; // ~ blocking-network
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let (_conn, _addr) = listener.accept()?; // ~ blocking-network
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    udp.connect("127.0.0.1:9")?;
+    udp.recv(&mut buf)?; // ~ blocking-network
     Ok(())
+}
+
+async fn redis_commands(con: &mut redis::Connection) {
+    let _: () = redis::cmd("SET").arg("k").arg(1).query(con).unwrap(); // ~ blocking-network
+    let _: () = redis::cmd("GET").arg("k").query_async(con).await.unwrap();
 }
 
 async fn http() {

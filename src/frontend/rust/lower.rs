@@ -12,7 +12,7 @@ use super::macros;
 use super::scope::{Binding, Frame, Path, Resolved, Resolver};
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{CallSite, Callee, Context, FileModel, Function, Span, Usage};
+use crate::model::{CallSite, Callee, ClosureArg, Context, FileModel, Function, Span, Usage};
 
 pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let mut module = vec![file.unit.root.clone()];
@@ -32,6 +32,11 @@ struct FnState {
     context: Option<Context>,
     /// Identifiers read in the body, with where: to tell whether a binding is used later.
     reads: Vec<(String, (usize, usize))>,
+    /// The names of the parameters, in order (`self` excluded; empty for a pattern).
+    params: Vec<String>,
+    offloaded_params: Vec<usize>,
+    /// The closure arguments being walked, innermost last.
+    closure_args: Vec<ClosureArg>,
 }
 
 struct Lowerer<'a, 'm> {
@@ -78,6 +83,7 @@ impl Lowerer<'_, '_> {
     // ------------------------------------------------------------------ items
 
     fn module(&mut self, items: &[Item], module: Path) {
+        let items = &*expand_item_macros(items);
         let saved =
             std::mem::replace(&mut self.resolver.frames, vec![Frame { module: module.clone(), ..Frame::default() }]);
         self.declare_items(items, &module);
@@ -162,6 +168,14 @@ impl Lowerer<'_, '_> {
                 }
             }
         }
+        // `use other::*` makes every name of `other` reachable through this module: `module::*`.
+        for glob in frame.globs.clone() {
+            for target in self.resolver.resolve_glob(&glob) {
+                if target != *module {
+                    self.model.aliases.push((format!("{}::*", module.join("::")), target.join("::")));
+                }
+            }
+        }
     }
 
     fn item(&mut self, item: &Item, owner: &Path) {
@@ -237,11 +251,23 @@ impl Lowerer<'_, '_> {
         let returns_future = (is_async && !starts_runtime) || returns_future_type(&sig.output);
         let mut reads = Vec::new();
         collect_reads(block, &mut reads);
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Receiver(_) => None,
+                syn::FnArg::Typed(typed) => Some(match &*typed.pat {
+                    Pat::Ident(pi) => pi.ident.to_string(),
+                    _ => String::new(),
+                }),
+            })
+            .collect();
         let state = FnState {
             path: path.clone(),
-            calls: Vec::new(),
             context: Some(if is_async { Context::Async } else { Context::Sync }),
             reads,
+            params,
+            ..FnState::default()
         };
         let saved = std::mem::replace(&mut self.state, state);
         let module = self.resolver.module().clone();
@@ -267,6 +293,7 @@ impl Lowerer<'_, '_> {
             span: super::span_of(sig.ident.span()),
             returns_future,
             starts_runtime,
+            offloaded_params: state.offloaded_params,
             calls: state.calls,
         });
     }
@@ -368,6 +395,7 @@ impl Lowerer<'_, '_> {
         self.resolver.frames.push(Frame { module, ..Frame::default() });
         let items: Vec<Item> =
             block.stmts.iter().filter_map(|s| if let Stmt::Item(i) = s { Some(i.clone()) } else { None }).collect();
+        let items = expand_item_macros(&items);
         let owner = self.state.path.clone();
         self.declare_items(&items, &owner);
         for stmt in &block.stmts {
@@ -478,7 +506,7 @@ impl Lowerer<'_, '_> {
             Expr::Macro(m) => self.mac(&m.mac),
             Expr::Closure(c) => {
                 let context = if c.asyncness.is_some() { Context::Async } else { self.context() };
-                self.closure(c, context);
+                self.closure(c, context, &[]);
             }
             Expr::Async(a) => self.with_context(Context::Async, |this| this.block(&a.block)),
             Expr::Block(b) => self.block(&b.block),
@@ -492,11 +520,11 @@ impl Lowerer<'_, '_> {
         self.state.context = saved;
     }
 
-    fn closure(&mut self, closure: &syn::ExprClosure, context: Context) {
+    fn closure(&mut self, closure: &syn::ExprClosure, context: Context, param_types: &[Path]) {
         let module = self.resolver.module().clone();
         self.resolver.frames.push(Frame { module, ..Frame::default() });
-        for input in &closure.inputs {
-            self.bind_pattern(input, None);
+        for (index, input) in closure.inputs.iter().enumerate() {
+            self.bind_pattern(input, param_types.get(index).cloned());
         }
         self.with_context(context, |this| this.expr(&closure.body, Usage::Used));
         self.resolver.frames.pop();
@@ -518,15 +546,55 @@ impl Lowerer<'_, '_> {
             }
         };
         let offload = self.is_offload(&callee);
+        let closure_types = self.closure_param_types(&callee);
         let is_drop =
             matches!(&callee, Callee::Path(p) if p.first().is_some_and(|p| p == "std::mem::drop" || p == "drop"));
         let span = span_between(call.func.span().start(), call.paren_token.span.close().end());
-        self.record(callee, written, span, usage);
-        for arg in &call.args {
+        let index = self.record(callee, written, span, usage);
+        let usage = if is_drop { Usage::Dropped } else { Usage::Used };
+        self.arguments(call.args.iter(), index, offload, usage, &closure_types);
+    }
+
+    /// The types of the parameters of closures passed to this callee (`std::thread::scope`'s
+    /// closure takes a `Scope`), from the knowledge base.
+    fn closure_param_types(&self, callee: &Callee) -> Vec<Path> {
+        let Callee::Path(paths) = callee else { return Vec::new() };
+        let types = paths.iter().find_map(|p| self.resolver.kb.closure_params(p)).unwrap_or_default();
+        types.iter().map(|t| t.split("::").map(String::from).collect()).collect()
+    }
+
+    /// Walks a call's arguments: closures run where the callee runs them, and a parameter handed
+    /// to an offload wrapper makes the enclosing function an offloading one.
+    fn arguments<'e>(
+        &mut self,
+        args: impl Iterator<Item = &'e Expr>,
+        call: Option<usize>,
+        offload: bool,
+        usage: Usage,
+        closure_types: &[Path],
+    ) {
+        for (position, arg) in args.enumerate() {
             match arg {
-                Expr::Closure(c) if offload => self.closure(c, Context::Offloaded),
-                arg if is_drop => self.expr(arg, Usage::Dropped),
-                arg => self.expr(arg, Usage::Used),
+                Expr::Closure(c) if offload => self.closure(c, Context::Offloaded, closure_types),
+                Expr::Closure(c) => {
+                    let context = if c.asyncness.is_some() { Context::Async } else { self.context() };
+                    if let Some(call) = call {
+                        self.state.closure_args.push(ClosureArg { call, arg: position });
+                    }
+                    self.closure(c, context, closure_types);
+                    if call.is_some() {
+                        self.state.closure_args.pop();
+                    }
+                }
+                Expr::Path(p) if offload && p.qself.is_none() => {
+                    if let Some(name) = p.path.get_ident().map(ToString::to_string)
+                        && let Some(param) = self.state.params.iter().position(|n| *n == name)
+                        && !self.state.offloaded_params.contains(&param)
+                    {
+                        self.state.offloaded_params.push(param);
+                    }
+                }
+                arg => self.expr(arg, usage.clone()),
             }
         }
     }
@@ -551,32 +619,36 @@ impl Lowerer<'_, '_> {
             }
         };
         let offload = self.is_offload(&callee);
+        let closure_types = self.closure_param_types(&callee);
         let span = span_between(call.method.span().start(), call.paren_token.span.close().end());
-        self.record(callee, written, span, usage);
+        let index = self.record(callee, written, span, usage);
         self.expr(&call.receiver, Usage::Used);
-        for arg in &call.args {
-            match arg {
-                Expr::Closure(c) if offload => self.closure(c, Context::Offloaded),
-                arg => self.expr(arg, Usage::Used),
-            }
-        }
+        self.arguments(call.args.iter(), index, offload, Usage::Used, &closure_types);
     }
 
     fn is_offload(&self, callee: &Callee) -> bool {
         let kb = self.resolver.kb;
         match callee {
-            Callee::Path(paths) => paths.iter().any(|p| kb.contains_path(Table::Offload, p)),
+            // A function named like a distinctive offload method (`spawn_blocking`) offloads too.
+            Callee::Path(paths) => paths.iter().any(|p| {
+                kb.contains_path(Table::Offload, p)
+                    || p.rsplit("::")
+                        .next()
+                        .is_some_and(|name| p.contains("::") && kb.contains_method(Table::Offload, name))
+            }),
             Callee::Method(name) => kb.contains_method(Table::Offload, name),
             Callee::Unknown => false,
         }
     }
 
-    fn record(&mut self, callee: Callee, written: String, span: Span, usage: Usage) {
+    /// Records a call; returns its index among the function's calls.
+    fn record(&mut self, callee: Callee, written: String, span: Span, usage: Usage) -> Option<usize> {
         let context = self.context();
         // Code outside any function (a const initializer) runs at compile time: nothing to record.
-        if self.state.context.is_some() {
-            self.state.calls.push(CallSite { callee, written, span, context, usage });
-        }
+        self.state.context?;
+        let in_closure_arg = self.state.closure_args.last().copied();
+        self.state.calls.push(CallSite { callee, written, span, context, usage, in_closure_arg });
+        Some(self.state.calls.len() - 1)
     }
 
     fn mac(&mut self, mac: &syn::Macro) {
@@ -586,8 +658,14 @@ impl Lowerer<'_, '_> {
         if name == "macro_rules" {
             return;
         }
-        for expr in macros::expressions(&name, mac.tokens.clone()).unwrap_or_default() {
-            self.expr(&expr, Usage::Used);
+        if let Some(exprs) = macros::expressions(&name, mac.tokens.clone()) {
+            for expr in exprs {
+                self.expr(&expr, Usage::Used);
+            }
+        } else if let Some(stmts) = macros::statements(mac.tokens.clone()) {
+            for stmt in &stmts {
+                self.stmt(stmt);
+            }
         }
     }
 }
@@ -620,6 +698,25 @@ impl<'ast> Visit<'ast> for Lowerer<'_, '_> {
         self.expr(&arm.body, Usage::Used);
         self.resolver.frames.pop();
     }
+}
+
+/// Items with the items of item-position macros (`cfg_rt! { .. }`) spliced in; borrowed when
+/// there are none.
+fn expand_item_macros(items: &[Item]) -> std::borrow::Cow<'_, [Item]> {
+    let is_expandable = |item: &Item| matches!(item, Item::Macro(m) if m.ident.is_none());
+    if !items.iter().any(is_expandable) {
+        return std::borrow::Cow::Borrowed(items);
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Item::Macro(m) if m.ident.is_none() => {
+                out.extend(expand_item_macros(&macros::items(m.mac.tokens.clone())).into_owned());
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {

@@ -17,6 +17,29 @@ pub fn expressions(name: &str, tokens: TokenStream) -> Option<Vec<Expr>> {
     repeat_form.parse2(tokens).ok()
 }
 
+/// The items a macro in item position holds: its whole body (`cfg_rt! { fn f() {} }`), or else the
+/// bodies of its brace groups (`cfg_if! { if #[cfg(x)] { .. } else { .. } }`). Empty otherwise.
+pub fn items(tokens: TokenStream) -> Vec<syn::Item> {
+    if let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) {
+        return file.items;
+    }
+    tokens
+        .into_iter()
+        .filter_map(|t| match t {
+            proc_macro2::TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace => {
+                syn::parse2::<syn::File>(g.stream()).ok()
+            }
+            _ => None,
+        })
+        .flat_map(|f| f.items)
+        .collect()
+}
+
+/// The statements a macro in statement position holds, when its body is a block's contents.
+pub fn statements(tokens: TokenStream) -> Option<Vec<syn::Stmt>> {
+    syn::Block::parse_within.parse2(tokens).ok()
+}
+
 /// `vec![elem; n]`
 fn repeat_form(input: ParseStream) -> syn::Result<Vec<Expr>> {
     let elem: Expr = input.parse()?;
@@ -116,6 +139,14 @@ mod tests {
         assert_eq!(count("join", "a(), b(),"), Some(2));
         assert_eq!(count("select", "biased; x = a() => 1, Some(y) = b(), if c => { 2 } else => 3,"), Some(6));
         assert_eq!(count("macro_rules", "($x:expr) => { $x }"), None);
+    }
+
+    #[test]
+    fn item_macros_yield_their_items() {
+        assert_eq!(items("fn a() {} async fn b() {}".parse().unwrap()).len(), 2);
+        let cfg_if = "if #[cfg(unix)] { fn a() {} } else if #[cfg(windows)] { fn a() {} } else { fn c() {} }";
+        assert_eq!(items(cfg_if.parse().unwrap()).len(), 3);
+        assert!(items("static ref X: u8 = 1;".parse().unwrap()).is_empty());
     }
 
     #[test]

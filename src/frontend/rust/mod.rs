@@ -2,6 +2,7 @@
 //! and lowers functions, contexts, calls and usages into the model.
 
 mod comments;
+mod edition;
 mod lower;
 mod macros;
 mod scope;
@@ -25,7 +26,10 @@ pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
         });
         return model;
     }
-    match syn::parse_file(text) {
+    let text = edition::blank_frontmatter(text);
+    let parsed = syn::parse_file(&text)
+        .or_else(|error| edition::with_dyn_fn_objects(&text).and_then(|tokens| syn::parse2(tokens).ok()).ok_or(error));
+    match parsed {
         Ok(ast) => lower::lower_file(&ast, file, kb, &mut model),
         Err(error) => {
             let start = error.span().start();

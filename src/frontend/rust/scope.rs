@@ -59,7 +59,7 @@ impl Resolver<'_> {
 
     /// Resolves a path as written in an expression or type.
     pub fn resolve(&self, segments: &[String]) -> Resolved {
-        self.resolve_in(segments, self.frames.len(), 0)
+        self.resolve_in(segments, self.frames.len(), 0, true)
     }
 
     /// The single most likely full path, if `segments` names no local variable.
@@ -70,8 +70,15 @@ impl Resolver<'_> {
         }
     }
 
+    /// The modules a glob import of the innermost frame brings in.
+    pub fn resolve_glob(&self, glob: &[String]) -> Vec<Path> {
+        self.resolve_use(glob, self.frames.len(), 0, false)
+    }
+
     /// Resolution as seen from the innermost `depth_frames` frames.
-    fn resolve_in(&self, segments: &[String], depth_frames: usize, depth: usize) -> Resolved {
+    /// `globs`: whether glob imports may supply the first segment. A glob's own path is resolved
+    /// without them, which keeps resolution linear in the number of globs.
+    fn resolve_in(&self, segments: &[String], depth_frames: usize, depth: usize, globs: bool) -> Resolved {
         let Some(first) = segments.first() else {
             return Resolved::Paths(vec![]);
         };
@@ -109,7 +116,7 @@ impl Resolver<'_> {
                     Some(Binding::Item(path)) => return Resolved::Paths(vec![join(path, rest)]),
                     Some(Binding::Use(target)) => {
                         // A `use` is resolved from its own frame, whose names may not include itself.
-                        let target = self.resolve_use(target, index + 1, depth + 1);
+                        let target = self.resolve_use(target, index + 1, depth + 1, globs);
                         return Resolved::Paths(target.into_iter().map(|t| join(&t, rest)).collect());
                     }
                     None => {}
@@ -118,10 +125,10 @@ impl Resolver<'_> {
         }
         let literal = normalize(segments.to_vec());
         let mut candidates = Vec::new();
-        if depth < MAX_DEPTH {
+        if globs && depth < MAX_DEPTH {
             for (index, frame) in self.frames[..depth_frames].iter().enumerate().rev() {
                 for glob in &frame.globs {
-                    for base in self.resolve_use(glob, index + 1, depth + 1) {
+                    for base in self.resolve_use(glob, index + 1, depth + 1, false) {
                         let candidate = join(&base, segments);
                         let project = candidate.first() == Some(&self.root);
                         let joined = candidate.join("::");
@@ -137,14 +144,14 @@ impl Resolver<'_> {
     }
 
     /// A `use` path is relative to the declaring module (2018 uniform paths), else a crate name.
-    fn resolve_use(&self, target: &[String], depth_frames: usize, depth: usize) -> Vec<Path> {
+    fn resolve_use(&self, target: &[String], depth_frames: usize, depth: usize, globs: bool) -> Vec<Path> {
         let Some(first) = target.first() else {
             return vec![];
         };
         if first == "::" {
             return vec![normalize(target[1..].to_vec())];
         }
-        match self.resolve_in(target, depth_frames, depth) {
+        match self.resolve_in(target, depth_frames, depth, globs) {
             Resolved::Paths(paths) => paths,
             Resolved::Local(_) => vec![normalize(target.to_vec())],
         }

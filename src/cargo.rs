@@ -1,0 +1,74 @@
+//! `cargo async-lint`: the workspace's packages, from `cargo metadata --no-deps`, and the
+//! directories of their targets (lib, bins, tests, examples, benches, build scripts).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use cargo_metadata::MetadataCommand;
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CargoArgs {
+    /// Path to the `Cargo.toml` of the package or workspace.
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Lint only this package (repeatable).
+    #[arg(short = 'p', long = "package", value_name = "SPEC")]
+    pub packages: Vec<String>,
+    /// Lint every member of the workspace.
+    #[arg(long)]
+    pub workspace: bool,
+}
+
+/// The directories to lint, as cargo would pick the packages: `-p` names them, `--workspace` takes
+/// all members, and otherwise the package in the current directory (every member for a virtual
+/// workspace).
+pub fn target_dirs(args: &CargoArgs) -> Result<Vec<PathBuf>, String> {
+    let mut command = MetadataCommand::new();
+    command.no_deps();
+    if let Some(path) = &args.manifest_path {
+        command.manifest_path(path);
+    }
+    let metadata = command.exec().map_err(|e| format!("cargo metadata failed: {e}"))?;
+    let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
+    let chosen: Vec<&cargo_metadata::Package> = if !args.packages.is_empty() {
+        let mut chosen = Vec::new();
+        for name in &args.packages {
+            let package = members
+                .iter()
+                .find(|p| p.name.as_str() == name.as_str())
+                .ok_or_else(|| format!("package `{name}` is not a member of the workspace"))?;
+            chosen.push(*package);
+        }
+        chosen
+    } else if args.workspace {
+        members
+    } else {
+        // Like cargo: the member whose manifest was named, or whose directory we are in.
+        let here = match &args.manifest_path {
+            Some(path) => std::path::absolute(path).ok().and_then(|p| p.parent().map(PathBuf::from)),
+            None => std::env::current_dir().ok(),
+        };
+        let nearest = here.and_then(|here| {
+            members
+                .iter()
+                .filter(|p| p.manifest_path.parent().is_some_and(|dir| here.starts_with(dir.as_std_path())))
+                .max_by_key(|p| p.manifest_path.as_str().len())
+                .copied()
+        });
+        match nearest {
+            Some(package) => vec![package],
+            None => members,
+        }
+    };
+    let mut dirs = BTreeSet::new();
+    for package in chosen {
+        for target in &package.targets {
+            if let Some(dir) = target.src_path.parent() {
+                dirs.insert(PathBuf::from(dir.as_std_path()));
+            }
+        }
+    }
+    // A directory inside another one is linted with it.
+    let all: Vec<PathBuf> = dirs.into_iter().collect();
+    Ok(all.iter().filter(|d| !all.iter().any(|o| o != *d && d.starts_with(o))).cloned().collect())
+}

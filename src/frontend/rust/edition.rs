@@ -1,0 +1,101 @@
+//! Syntax that `syn` 2 rejects but rustc accepts: cargo-script frontmatter, and bare `Fn(..)`
+//! trait objects of editions before 2021. Rewritten to what `syn` parses, keeping every line and
+//! every other token's position.
+
+use std::borrow::Cow;
+
+use proc_macro2::{Delimiter, Group, Ident, Spacing, TokenStream, TokenTree};
+
+/// Blanks a `---` frontmatter block (after an optional shebang line), keeping line numbers.
+pub fn blank_frontmatter(text: &str) -> Cow<'_, str> {
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    let start = usize::from(lines.first().is_some_and(|l| l.starts_with("#!") && !l.starts_with("#![")));
+    let opens = lines.get(start).is_some_and(|l| l.trim_end().starts_with("---"));
+    let Some(close) = lines.iter().skip(start + 1).position(|l| l.trim_end() == "---").filter(|_| opens) else {
+        return Cow::Borrowed(text);
+    };
+    for line in &mut lines[start..=start + 1 + close] {
+        *line = "";
+    }
+    Cow::Owned(lines.join("\n"))
+}
+
+/// Blanks a shebang line, which `syn::parse_file` skips but a token stream does not.
+fn blank_shebang(text: &str) -> Cow<'_, str> {
+    match text.split_once('\n') {
+        Some((first, rest)) if first.starts_with("#!") && !first.starts_with("#![") => Cow::Owned(format!("\n{rest}")),
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// The file with `dyn` inserted before bare `Fn(..)`, `FnMut(..)` and `FnOnce(..)` trait objects,
+/// or `None` when it does not even tokenize.
+pub fn with_dyn_fn_objects(text: &str) -> Option<TokenStream> {
+    let tokens: TokenStream = blank_shebang(text).parse().ok()?;
+    Some(rewrite(tokens))
+}
+
+fn rewrite(tokens: TokenStream) -> TokenStream {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(tokens.len());
+    for (i, token) in tokens.iter().enumerate() {
+        if let TokenTree::Ident(ident) = token
+            && matches!(ident.to_string().as_str(), "Fn" | "FnMut" | "FnOnce")
+            && matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+            && in_type_object_position(&tokens, i)
+        {
+            out.push(TokenTree::Ident(Ident::new("dyn", ident.span())));
+        }
+        out.push(match token {
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), rewrite(g.stream()));
+                group.set_span(g.span());
+                TokenTree::Group(group)
+            }
+            other => other.clone(),
+        });
+    }
+    out.into_iter().collect()
+}
+
+/// After `<`, `=`, `&`, `,`, `&mut`, a lifetime, or at the start of a parenthesised list: where a
+/// type (not a bound, which follows `:` or `+`) begins.
+fn in_type_object_position(tokens: &[TokenTree], i: usize) -> bool {
+    let Some(previous) = i.checked_sub(1).map(|p| &tokens[p]) else { return true };
+    match previous {
+        TokenTree::Punct(p) => {
+            matches!(p.as_char(), '<' | '=' | '&' | ',') && !(p.as_char() == '=' && p.spacing() == Spacing::Joint)
+        }
+        TokenTree::Ident(ident) if ident == "mut" => true,
+        TokenTree::Ident(_) => {
+            matches!(i.checked_sub(2).map(|p| &tokens[p]), Some(TokenTree::Punct(p)) if p.as_char() == '\'')
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frontmatter_is_blanked_keeping_lines() {
+        assert_eq!(blank_frontmatter("---\n[dependencies]\n---\nfn main() {}\n"), "\n\n\nfn main() {}\n");
+        assert_eq!(
+            blank_frontmatter("#!/usr/bin/env cargo\n---\n---\nfn main() {}"),
+            "#!/usr/bin/env cargo\n\n\nfn main() {}"
+        );
+        assert_eq!(blank_frontmatter("fn main() {}\n---\n"), "fn main() {}\n---\n");
+        assert_eq!(blank_frontmatter("---\nno end\n"), "---\nno end\n");
+    }
+
+    #[test]
+    fn bare_fn_objects_get_dyn_and_bounds_do_not() {
+        let text =
+            "type A = Fn(&u8) + Send;\nfn f(_: Box<FnMut()>, _: &'a Fn(), _: &mut FnOnce()) where F: Fn() + Fn() {}\n";
+        let rewritten = with_dyn_fn_objects(text).unwrap().to_string();
+        assert_eq!(rewritten.matches("dyn").count(), 4, "{rewritten}");
+        assert!(syn::parse2::<syn::File>(with_dyn_fn_objects(text).unwrap()).is_ok());
+        assert!(syn::parse_file(text).is_err(), "syn 2 rejects these, which is why this exists");
+    }
+}

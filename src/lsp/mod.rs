@@ -1,0 +1,339 @@
+//! `async-lint server`: a language server over stdio. Diagnostics are computed from the editor's
+//! text (open buffers overlay the files on disk), with the configuration of the file's project;
+//! code actions offer a suppression comment. It never writes files.
+
+mod transport;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use lsp_server::{ErrorCode, Message, Notification, Request, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _,
+    PublishDiagnostics,
+};
+use lsp_types::request::{CodeActionRequest, Request as _};
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability, CodeDescription,
+    DiagnosticRelatedInformation, DiagnosticSeverity, InitializeResult, Location, NumberOrString, Position,
+    PublishDiagnosticsParams, Range, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextEdit, Url, WorkspaceEdit,
+};
+
+use crate::config::Configs;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover::{discover, language_of, source_file};
+use crate::lint::{Linter, Selection};
+use crate::model::Language;
+
+pub fn serve() -> Result<(), String> {
+    let io = transport::Stdio::start();
+    let mut server = Server { sender: io.sender.clone(), documents: HashMap::new(), projects: HashMap::new() };
+    let result = server.run(&io.receiver);
+    drop(server);
+    io.finish().map_err(|e| format!("the language server's output failed: {e}"))?;
+    result
+}
+
+struct Document {
+    text: String,
+}
+
+struct Server {
+    sender: crossbeam_channel::Sender<Message>,
+    documents: HashMap<Url, Document>,
+    /// Project root -> its files on disk, found once per root (again after a save).
+    projects: HashMap<PathBuf, Vec<crate::frontend::SourceFile>>,
+}
+
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+impl Server {
+    fn send(&self, message: impl Into<Message>) {
+        // The writer only goes away when the client is gone; nothing is left to tell then.
+        let _ = self.sender.send(message.into());
+    }
+
+    fn run(&mut self, receiver: &crossbeam_channel::Receiver<Message>) -> Result<(), String> {
+        let mut initialized = false;
+        let mut shutting_down = false;
+        while let Ok(first) = receiver.recv() {
+            // Take everything already waiting, so a burst of edits is linted once, at its last version.
+            let mut batch = vec![first];
+            batch.extend(receiver.try_iter());
+            let mut dirty: Vec<Url> = Vec::new();
+            for message in batch {
+                match message {
+                    Message::Request(request) => {
+                        if !initialized && request.method != "initialize" {
+                            self.error(&request, ErrorCode::ServerNotInitialized, "the server is not initialized");
+                            continue;
+                        }
+                        match request.method.as_str() {
+                            "initialize" => {
+                                initialized = true;
+                                let result = InitializeResult {
+                                    capabilities: capabilities(),
+                                    server_info: Some(ServerInfo {
+                                        name: "async-lint".into(),
+                                        version: Some(env!("CARGO_PKG_VERSION").into()),
+                                    }),
+                                };
+                                self.send(Response::new_ok(request.id, result));
+                            }
+                            "shutdown" => {
+                                shutting_down = true;
+                                self.send(Response::new_ok(request.id, ()));
+                            }
+                            CodeActionRequest::METHOD => self.code_action(request),
+                            _ => self.error(&request, ErrorCode::MethodNotFound, "unknown method"),
+                        }
+                    }
+                    Message::Notification(notification) => {
+                        if notification.method == transport::MALFORMED {
+                            let reason = serde_json::from_value(notification.params).unwrap_or_default();
+                            self.send(transport::parse_error_reply(reason));
+                            continue;
+                        }
+                        if notification.method == "exit" {
+                            return if shutting_down { Ok(()) } else { Err("exit before shutdown".into()) };
+                        }
+                        if let Some(uri) = self.on_notification(notification)
+                            && !dirty.contains(&uri)
+                        {
+                            dirty.push(uri);
+                        }
+                    }
+                    Message::Response(_) => {}
+                }
+            }
+            for uri in dirty {
+                self.publish(&uri);
+            }
+        }
+        Ok(())
+    }
+
+    fn error(&self, request: &Request, code: ErrorCode, message: &str) {
+        self.send(Response::new_err(request.id.clone(), code as i32, format!("{message}: {}", request.method)));
+    }
+
+    /// Applies a document notification; returns the document to lint again.
+    fn on_notification(&mut self, notification: Notification) -> Option<Url> {
+        match notification.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let params: lsp_types::DidOpenTextDocumentParams = serde_json::from_value(notification.params).ok()?;
+                let uri = params.text_document.uri;
+                self.documents.insert(uri.clone(), Document { text: params.text_document.text });
+                Some(uri)
+            }
+            DidChangeTextDocument::METHOD => {
+                let params: lsp_types::DidChangeTextDocumentParams =
+                    serde_json::from_value(notification.params).ok()?;
+                let uri = params.text_document.uri;
+                let text = params.content_changes.into_iter().last()?.text;
+                let document = self.documents.get_mut(&uri)?;
+                document.text = text;
+                Some(uri)
+            }
+            DidSaveTextDocument::METHOD => {
+                let params: lsp_types::DidSaveTextDocumentParams = serde_json::from_value(notification.params).ok()?;
+                let uri = params.text_document.uri;
+                if let Some(text) = params.text
+                    && let Some(document) = self.documents.get_mut(&uri)
+                {
+                    document.text = text;
+                }
+                // Files may have been added or removed: find the project's files again.
+                if let Ok(path) = uri.to_file_path() {
+                    self.projects.remove(&project_root(&path));
+                }
+                self.documents.contains_key(&uri).then_some(uri)
+            }
+            DidCloseTextDocument::METHOD => {
+                let params: lsp_types::DidCloseTextDocumentParams = serde_json::from_value(notification.params).ok()?;
+                let uri = params.text_document.uri;
+                self.documents.remove(&uri);
+                self.send_diagnostics(uri, Vec::new());
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn send_diagnostics(&self, uri: Url, diagnostics: Vec<lsp_types::Diagnostic>) {
+        let params = PublishDiagnosticsParams { uri, diagnostics, version: None };
+        self.send(Notification::new(PublishDiagnostics::METHOD.into(), params));
+    }
+
+    fn publish(&mut self, uri: &Url) {
+        let diagnostics = match self.lint(uri) {
+            Ok(diagnostics) => diagnostics,
+            Err(message) => {
+                let params = lsp_types::ShowMessageParams { typ: lsp_types::MessageType::ERROR, message };
+                self.send(Notification::new("window/showMessage".into(), params));
+                Vec::new()
+            }
+        };
+        self.send_diagnostics(uri.clone(), diagnostics);
+    }
+
+    fn lint(&mut self, uri: &Url) -> Result<Vec<lsp_types::Diagnostic>, String> {
+        let Ok(path) = uri.to_file_path() else { return Ok(Vec::new()) };
+        if language_of(&path).is_none() {
+            return Ok(Vec::new());
+        }
+        let Some(text) = self.documents.get(uri).map(|d| d.text.clone()) else { return Ok(Vec::new()) };
+        let root = project_root(&path);
+        let files = match self.projects.get(&root) {
+            Some(files) => files.clone(),
+            None => {
+                let found = discover(std::slice::from_ref(&root)).unwrap_or_default();
+                self.projects.insert(root.clone(), found.clone());
+                found
+            }
+        };
+        let mut files: Vec<_> = files.into_iter().filter(|f| f.path != path).collect();
+        files.extend(source_file(&path));
+        let overlay: HashMap<PathBuf, String> =
+            self.documents.iter().filter_map(|(uri, doc)| Some((uri.to_file_path().ok()?, doc.text.clone()))).collect();
+        let mut configs = Configs::default();
+        let config = configs.for_path(&path).map_err(|e| e.to_string())?;
+        let knowledge = config.map(|c| &c.options.knowledge);
+        let linter = Linter::with_knowledge(knowledge)?;
+        let found = linter.lint_with_overlay(&files, &Selection::default(), &overlay);
+        let mut out = Vec::new();
+        for mut d in found.into_iter().filter(|d| d.path == path) {
+            if let Some(config) = config {
+                if !config.enables(d.rule, &path, false) {
+                    continue;
+                }
+                if let Some(severity) = config.severity(d.rule) {
+                    d.severity = severity;
+                }
+            }
+            out.push(to_lsp(&d, &text));
+        }
+        Ok(out)
+    }
+
+    fn code_action(&self, request: Request) {
+        let params: CodeActionParams = match serde_json::from_value(request.params.clone()) {
+            Ok(params) => params,
+            Err(e) => return self.error(&request, ErrorCode::InvalidParams, &e.to_string()),
+        };
+        let uri = params.text_document.uri;
+        let (Some(document), Some(language)) =
+            (self.documents.get(&uri), uri.to_file_path().ok().and_then(|p| language_of(&p)))
+        else {
+            return self.send(Response::new_ok(request.id, Vec::<CodeActionOrCommand>::new()));
+        };
+        let mut actions = Vec::new();
+        let mut seen = HashSet::new();
+        for diagnostic in params.context.diagnostics.iter().filter(|d| d.source.as_deref() == Some("async-lint")) {
+            let Some(NumberOrString::String(rule)) = &diagnostic.code else { continue };
+            let line = diagnostic.range.start.line;
+            if !seen.insert((rule.clone(), line)) {
+                continue;
+            }
+            let indent: String = document
+                .text
+                .lines()
+                .nth(line as usize)
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .collect();
+            let marker = if language == Language::Python { "#" } else { "//" };
+            let edit = TextEdit {
+                range: Range::new(Position::new(line, 0), Position::new(line, 0)),
+                new_text: format!("{indent}{marker} async-lint: allow({rule})\n"),
+            };
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Allow `{rule}` on this line"),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic.clone()]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+                    ..Default::default()
+                }),
+                ..CodeAction::default()
+            }));
+        }
+        self.send(Response::new_ok(request.id, actions));
+    }
+}
+
+/// The directory whose files form the document's project: the Cargo package, the top Python
+/// package, or the file's own directory.
+fn project_root(path: &Path) -> PathBuf {
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    match language_of(path) {
+        Some(Language::Rust) => {
+            dir.ancestors().find(|d| d.join("Cargo.toml").is_file()).map(Path::to_path_buf).unwrap_or(dir)
+        }
+        _ => {
+            let mut top = dir.clone();
+            while top.join("__init__.py").is_file() && top.parent().is_some_and(|p| p.join("__init__.py").is_file()) {
+                top = top.parent().map(Path::to_path_buf).unwrap_or(top);
+            }
+            match top.join("__init__.py").is_file() {
+                true => top.parent().map(Path::to_path_buf).unwrap_or(top),
+                false => top,
+            }
+        }
+    }
+}
+
+/// LSP positions count UTF-16 code units; the model counts characters.
+fn position(text: &str, line: u32, column: u32) -> Position {
+    let line_text = text.lines().nth(line.saturating_sub(1) as usize).unwrap_or("");
+    let character: usize = line_text.chars().take(column.saturating_sub(1) as usize).map(char::len_utf16).sum();
+    Position::new(line.saturating_sub(1), character as u32)
+}
+
+fn to_lsp(d: &Diagnostic, text: &str) -> lsp_types::Diagnostic {
+    let start = position(text, d.span.line, d.span.column);
+    let end = if d.span.end_line == 0 { start } else { position(text, d.span.end_line, d.span.end_column) };
+    let mut message = d.message.clone();
+    if let Some(chain) = d.chain() {
+        message.push_str(&format!("\nvia {chain}"));
+    }
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .via
+        .iter()
+        .filter_map(|step| {
+            let absolute = std::path::absolute(&step.path).ok()?;
+            let line = step.line.saturating_sub(1);
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(
+                    Url::from_file_path(absolute).ok()?,
+                    Range::new(Position::new(line, 0), Position::new(line, 0)),
+                ),
+                message: format!("calls `{}`", step.function),
+            })
+        })
+        .collect();
+    lsp_types::Diagnostic {
+        range: Range::new(start, end),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(d.rule.to_string())),
+        code_description: Url::parse(&crate::rules::docs_url(d.rule)).ok().map(|href| CodeDescription { href }),
+        source: Some("async-lint".into()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..lsp_types::Diagnostic::default()
+    }
+}

@@ -1,0 +1,3 @@
+mod std_impl;
+
+pub use self::std_impl::*;

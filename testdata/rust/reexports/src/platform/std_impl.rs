@@ -1,0 +1,3 @@
+pub mod thread {
+    pub use std::thread::*;
+}

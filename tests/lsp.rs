@@ -1,0 +1,200 @@
+//! The language server, spoken to over JSON-RPC as an editor would.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_async-lint"))
+            .arg("server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the server starts");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (tx, messages) = channel();
+        std::thread::spawn(move || {
+            loop {
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(value) = line.strip_prefix("Content-Length: ") {
+                        length = value.parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; length];
+                stdout.read_exact(&mut body).unwrap();
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Client { child, stdin, messages, next_id: 1 }
+    }
+
+    fn send_raw(&mut self, body: &str) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send_raw(&json!({ "jsonrpc": "2.0", "method": method, "params": params }).to_string());
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send_raw(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }).to_string());
+        self.wait_for(|m| m["id"] == id)
+    }
+
+    fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let message = self.messages.recv_timeout(Duration::from_secs(30)).expect("the server answers in time");
+            if wanted(&message) {
+                return message;
+            }
+        }
+    }
+
+    fn diagnostics_for(&mut self, uri: &str) -> Vec<Value> {
+        let message = self.wait_for(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri);
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn initialize(&mut self, root: &Path) {
+        let root = format!("file://{}", root.display());
+        let reply = self.request("initialize", json!({ "processId": null, "rootUri": root, "capabilities": {} }));
+        assert_eq!(reply["result"]["capabilities"]["textDocumentSync"], 1, "{reply}");
+        self.notify("initialized", json!({}));
+    }
+
+    fn shutdown(mut self) {
+        let reply = self.request("shutdown", Value::Null);
+        assert!(reply["error"].is_null(), "{reply}");
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "the server exits cleanly after shutdown");
+    }
+}
+
+fn open(client: &mut Client, uri: &str, text: &str) {
+    let document = json!({ "uri": uri, "languageId": "rust", "version": 1, "text": text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": document }));
+}
+
+fn change(client: &mut Client, uri: &str, version: i64, text: &str) {
+    let params = json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] });
+    client.notify("textDocument/didChange", params);
+}
+
+const BLOCKING: &str = "async fn f() {\n    let é = 1; std::thread::sleep(std::time::Duration::from_millis(é));\n}\n";
+
+#[test]
+fn diagnostics_follow_the_editors_text_not_the_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.rs");
+    std::fs::write(&path, "fn on_disk() {}\n").unwrap();
+    let uri = format!("file://{}", path.display());
+    let mut client = Client::start();
+    client.initialize(dir.path());
+
+    open(&mut client, &uri, BLOCKING);
+    let diagnostics = client.diagnostics_for(&uri);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let d = &diagnostics[0];
+    assert_eq!(d["code"], "blocking-sleep");
+    assert_eq!(d["source"], "async-lint");
+    assert!(d["codeDescription"]["href"].as_str().unwrap().ends_with("blocking-sleep.md"));
+    // Line 2, after `    let é = 1; ` (15 characters, 15 UTF-16 units since é is one unit).
+    assert_eq!(d["range"]["start"], json!({ "line": 1, "character": 15 }));
+
+    change(&mut client, &uri, 2, "async fn f() {}\n");
+    assert!(client.diagnostics_for(&uri).is_empty());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "fn on_disk() {}\n", "the server never writes files");
+    client.shutdown();
+}
+
+#[test]
+fn code_action_offers_a_suppression_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("file://{}", dir.path().join("a.rs").display());
+    let mut client = Client::start();
+    client.initialize(dir.path());
+    open(&mut client, &uri, BLOCKING);
+    let diagnostics = client.diagnostics_for(&uri);
+    let params = json!({
+        "textDocument": { "uri": uri },
+        "range": diagnostics[0]["range"],
+        "context": { "diagnostics": diagnostics },
+    });
+    let reply = client.request("textDocument/codeAction", params);
+    let action = &reply["result"][0];
+    assert_eq!(action["kind"], "quickfix");
+    let edit = &action["edit"]["changes"][&uri][0];
+    assert_eq!(edit["newText"], "    // async-lint: allow(blocking-sleep)\n");
+    assert_eq!(edit["range"]["start"], json!({ "line": 1, "character": 0 }));
+    client.shutdown();
+}
+
+#[test]
+fn survives_bad_messages_and_coalesces_bursts() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("file://{}", dir.path().join("a.rs").display());
+    let mut client = Client::start();
+    client.initialize(dir.path());
+
+    client.send_raw("{ this is not json");
+    let parse_error = client.wait_for(|m| m["error"]["code"] == -32700);
+    assert!(parse_error["error"]["message"].is_string());
+    let unknown = client.request("workspace/noSuchMethod", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    let closed = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": "file:///never/opened.rs" }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "context": { "diagnostics": [] } }),
+    );
+    assert_eq!(closed["result"], json!([]));
+    client.notify("textDocument/didChange", json!({ "textDocument": { "uri": "file:///never/opened.rs", "version": 1 }, "contentChanges": [{ "text": "x" }] }));
+
+    open(&mut client, &uri, "async fn f() {}\n");
+    assert!(client.diagnostics_for(&uri).is_empty());
+    for version in 2..1002 {
+        let text = if version == 1001 { BLOCKING.to_string() } else { format!("async fn f() {{}}\n// {version}\n") };
+        change(&mut client, &uri, version, &text);
+    }
+    // Whatever was published in between, the last publication is for the last version.
+    let mut last = Vec::new();
+    loop {
+        match client.messages.recv_timeout(Duration::from_secs(3)) {
+            Ok(m) if m["method"] == "textDocument/publishDiagnostics" => {
+                last = m["params"]["diagnostics"].as_array().unwrap().clone()
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    assert_eq!(last.len(), 1, "{last:?}");
+    assert_eq!(last[0]["code"], "blocking-sleep");
+    client.shutdown();
+}
