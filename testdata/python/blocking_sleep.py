@@ -57,3 +57,17 @@ async def offloaded(loop):
     await asyncio.to_thread(time.sleep, 1)
     await loop.run_in_executor(None, lambda: time.sleep(1))
     await asyncio.get_running_loop().run_in_executor(None, lambda: time.sleep(1))
+
+
+def asyncify(fn, *args):
+    """Hands its callable to a thread: lambdas passed to it are offloaded."""
+    return asyncio.to_thread(fn, *args)
+
+
+def call_now(fn):
+    return fn()
+
+
+async def through_project_wrappers():
+    await asyncify(lambda: time.sleep(1))
+    call_now(lambda: time.sleep(1))  # ~ blocking-sleep

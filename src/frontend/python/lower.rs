@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::ast::{Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{CallSite, Callee, Context, Function, Span, Usage};
+use crate::model::{CallSite, Callee, ClosureArg, Context, Function, Span, Usage};
 
 /// Names Python provides without an import.
 const BUILTINS: [&str; 72] = [
@@ -162,13 +162,22 @@ struct Collected<'a> {
     yields: bool,
 }
 
+/// A function being lowered.
+struct Open {
+    function: Function,
+    /// The parameters a caller passes as arguments (a method's receiver left out).
+    params: Vec<String>,
+    /// The lambdas being walked that are arguments of this function's calls, innermost last.
+    closure_args: Vec<ClosureArg>,
+}
+
 pub struct Lowerer<'k> {
     kb: &'k Knowledge,
     unit: Unit,
     module: String,
     scopes: Vec<Scope>,
     /// Functions being lowered, innermost last; finished ones move to `done`.
-    open: Vec<Function>,
+    open: Vec<Open>,
     pub done: Vec<Function>,
     pub aliases: Vec<(String, String)>,
     classes: HashSet<String>,
@@ -226,19 +235,24 @@ impl<'k> Lowerer<'k> {
         let scope = Scope::new(ScopeKind::Module, self.module.clone());
         self.enter_scope(scope, collected);
         self.note_annotated_returns(body, &self.module.clone());
-        self.open.push(Function {
+        for module in &self.star_modules {
+            self.aliases.push((join(&self.module, "*"), module.clone()));
+        }
+        let function = Function {
             qualname: self.module.clone(),
             display: self.module.clone(),
             span: Span::point(1, 1),
             returns_future: false,
             starts_runtime: false,
+            offloaded_params: Vec::new(),
             calls: Vec::new(),
-        });
+        };
+        self.open.push(Open { function, params: Vec::new(), closure_args: Vec::new() });
         self.loop_start.push(None);
         self.block(body, Context::Sync);
         self.loop_start.pop();
-        if let Some(function) = self.open.pop() {
-            self.done.insert(0, function);
+        if let Some(open) = self.open.pop() {
+            self.done.insert(0, open.function);
         }
     }
 
@@ -662,27 +676,37 @@ impl<'k> Lowerer<'k> {
         let qualname = join(self.scopes.last().map_or("", |s| s.qual.as_str()), &def.name);
         let collected = self.function_collected(def);
         let returns_future = def.is_async && !collected.yields;
+        let receivers = usize::from(self.is_method(def));
+        let params = def.params.iter().skip(receivers).map(|p| p.name.clone()).collect();
         self.enter_scope(Scope::new(ScopeKind::Function, qualname.clone()), collected);
         let display = qualname
             .strip_prefix(&self.module)
             .and_then(|rest| rest.strip_prefix('.'))
             .unwrap_or(&qualname)
             .to_string();
-        self.open.push(Function {
+        let function = Function {
             qualname,
             display,
             span: def.span,
             returns_future,
             starts_runtime: false,
+            offloaded_params: Vec::new(),
             calls: Vec::new(),
-        });
+        };
+        self.open.push(Open { function, params, closure_args: Vec::new() });
         self.loop_start.push(None);
         self.block(&def.body, if def.is_async { Context::Async } else { Context::Sync });
         self.loop_start.pop();
         self.scopes.pop();
-        if let Some(function) = self.open.pop() {
-            self.done.push(function);
+        if let Some(open) = self.open.pop() {
+            self.done.push(open.function);
         }
+    }
+
+    /// Whether `def` is a method taking its receiver (`self` or `cls`) as first parameter.
+    fn is_method(&self, def: &Def) -> bool {
+        self.scopes.last().is_some_and(|s| s.kind == ScopeKind::Class)
+            && !def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if n == "staticmethod"))
     }
 
     /// The bindings of a function: parameters (with `self`/`cls` in methods) and its body's.
@@ -690,9 +714,10 @@ impl<'k> Lowerer<'k> {
         let mut collected = Collected::default();
         let class = self.scopes.last().filter(|s| s.kind == ScopeKind::Class).map(|s| s.qual.clone());
         let decorated = |name: &str| def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if n == name));
+        let method = self.is_method(def);
         for (index, param) in def.params.iter().enumerate() {
             let source = match (&class, &param.annotation) {
-                (Some(class), _) if index == 0 && !decorated("staticmethod") => {
+                (Some(class), _) if index == 0 && method => {
                     if decorated("classmethod") || def.name == "__new__" {
                         Source::Value(Value::Path(class.clone()))
                     } else {
@@ -713,7 +738,7 @@ impl<'k> Lowerer<'k> {
         for decorator in &class.decorators {
             self.expr(decorator, Usage::Used, ctx);
         }
-        self.args(&class.bases, false, ctx);
+        self.args(&class.bases, None, false, ctx);
         let qual = join(self.scopes.last().map_or("", |s| s.qual.as_str()), &class.name);
         self.classes.insert(qual.clone());
         let mut collected = Collected::default();
@@ -746,12 +771,33 @@ impl<'k> Lowerer<'k> {
         self.scopes.pop();
     }
 
-    fn args(&mut self, args: &[Expr], offload: bool, ctx: Context) {
-        for arg in args {
+    /// The arguments of the call at `call` (an index into the function's calls): lambdas run
+    /// where the callee runs them, and a parameter handed to an offload wrapper makes the
+    /// enclosing function an offloading one.
+    fn args(&mut self, args: &[Expr], call: Option<usize>, offload: bool, ctx: Context) {
+        for (position, arg) in args.iter().enumerate() {
             match arg {
                 Expr::Lambda(lambda) if offload => self.lambda(lambda, Context::Offloaded, ctx),
-                Expr::Call(call) if offload && self.is_partial(call) => {
-                    self.call(call, Usage::Used, ctx, true);
+                Expr::Call(inner) if offload && self.is_partial(inner) => {
+                    self.call(inner, Usage::Used, ctx, true);
+                }
+                Expr::Name(name, _) if offload => {
+                    if let Some(open) = self.open.last_mut()
+                        && let Some(param) = open.params.iter().position(|p| p == name)
+                        && !open.function.offloaded_params.contains(&param)
+                    {
+                        open.function.offloaded_params.push(param);
+                    }
+                }
+                Expr::Lambda(lambda) => {
+                    let tracked = call.zip(self.open.last_mut());
+                    if let Some((call, open)) = tracked {
+                        open.closure_args.push(ClosureArg { call, arg: position });
+                    }
+                    self.lambda(lambda, ctx, ctx);
+                    if let (true, Some(open)) = (call.is_some(), self.open.last_mut()) {
+                        open.closure_args.pop();
+                    }
                 }
                 value => self.expr(value, Usage::Used, ctx),
             }
@@ -774,16 +820,26 @@ impl<'k> Lowerer<'k> {
     fn call(&mut self, call: &Call, usage: Usage, ctx: Context, offload_args: bool) {
         let callee = self.callee(&call.func);
         let offload = offload_args || self.is_offload(&callee);
-        let site = CallSite { callee, written: written(&call.func), span: call.span, context: ctx, usage };
-        if let Some(function) = self.open.last_mut() {
-            function.calls.push(site);
+        let mut index = None;
+        if let Some(open) = self.open.last_mut() {
+            let in_closure_arg = open.closure_args.last().copied();
+            let written = written(&call.func);
+            index = Some(open.function.calls.len());
+            open.function.calls.push(CallSite {
+                callee,
+                written,
+                span: call.span,
+                context: ctx,
+                usage,
+                in_closure_arg,
+            });
         }
         match &call.func {
             Expr::Name(..) => {}
             Expr::Attr(base, _, _) => self.expr(base, Usage::Used, ctx),
             other => self.expr(other, Usage::Used, ctx),
         }
-        self.args(&call.args, offload, ctx);
+        self.args(&call.args, index, offload, ctx);
     }
 
     fn expr(&mut self, expr: &Expr, usage: Usage, ctx: Context) {

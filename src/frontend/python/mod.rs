@@ -195,6 +195,22 @@ mod tests {
     }
 
     #[test]
+    fn offloaded_params_and_closure_arguments() {
+        let m = model(
+            "import asyncio, time\ndef asyncify(fn, *a):\n    return asyncio.to_thread(fn, *a)\nclass W:\n    def run(self, job):\n        return asyncio.to_thread(job)\nasync def f():\n    await asyncify(lambda: time.sleep(1))\n",
+        );
+        let offloaded: Vec<(&str, &[usize])> =
+            m.functions.iter().map(|f| (f.display.as_str(), f.offloaded_params.as_slice())).collect();
+        assert!(offloaded.contains(&("asyncify", &[0][..])));
+        assert!(offloaded.contains(&("W.run", &[0][..])));
+        let sleep = call(&m, "time.sleep");
+        assert_eq!(sleep.context, Context::Async);
+        assert_eq!(sleep.in_closure_arg, Some(crate::model::ClosureArg { call: 0, arg: 0 }));
+        let glob = model("from os.path import *\n");
+        assert_eq!(glob.aliases, [("pkg.mod.*".to_string(), "os.path".to_string())]);
+    }
+
+    #[test]
     fn usages() {
         let m = model(
             "import asyncio\nasync def f():\n    await asyncio.sleep(1)\n    await (asyncio.sleep(2))\n    asyncio.sleep(3)\n    _ = asyncio.sleep(4)\n    a = asyncio.sleep(5)\n    b = asyncio.sleep(6)\n    await b\n    c = asyncio.sleep(7)\n    def later():\n        return c\n    asyncio.gather(asyncio.sleep(8))\n    for i in x:\n        print(d)\n        d = asyncio.sleep(9)\n    e = asyncio.sleep(10)\n    print(f'{e}')\n    g = asyncio.sleep(12)\n    del g\nt = asyncio.sleep(11)\n",
