@@ -183,7 +183,7 @@ enum Source<'a> {
     /// A `def` or `class` statement: the name's path is the scope's path and the name.
     Def,
     Class,
-    /// Makes the name local without telling anything about it (`x += 1`, `None`).
+    /// Makes the name local without telling anything about it (`x += 1`).
     Nothing,
 }
 
@@ -263,7 +263,7 @@ pub struct Lowerer<'k> {
     star_modules: Vec<String>,
     /// Return annotations of the module's functions and methods: `(is async, type)`.
     annotated_returns: HashMap<String, (bool, Value)>,
-    /// Start of the outermost loop being walked in the current function.
+    /// Per function being walked (innermost last): the start of the outermost loop around the point.
     loop_start: Vec<Option<(u32, u32)>>,
 }
 
