@@ -68,6 +68,19 @@ struct Group {
     /// Method names distinctive enough to match when the receiver's type is unknown.
     #[serde(default)]
     methods: Vec<String>,
+    /// An automatic fix: the async call to make instead (awaited).
+    #[serde(default)]
+    fix: Option<FixSpec>,
+}
+
+/// The async call that replaces a blocking one, and what the file needs for it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FixSpec {
+    pub call: String,
+    /// Rust: a crate the package must depend on; Python: a module to import.
+    #[serde(default)]
+    pub requires: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -113,6 +126,7 @@ pub enum Table {
 pub struct Advice {
     pub category: Option<String>,
     pub replacement: Option<String>,
+    pub fix: Option<FixSpec>,
 }
 
 /// What a call matched in the knowledge base.
@@ -208,7 +222,7 @@ impl Knowledge {
         let entries = self.tables.entry(table).or_default();
         let index = entries.advice.len();
         let category = group.category.map(|c| c.name().to_string());
-        entries.advice.push(Advice { category, replacement: group.replacement });
+        entries.advice.push(Advice { category, replacement: group.replacement, fix: group.fix });
         for path in group.paths {
             entries.paths.insert(path, index);
         }
