@@ -1,6 +1,6 @@
 //! Compares the Python frontend with CPython's own parser on every standard-library module that
 //! CPython compiles: the same functions, the same call sites (position, callee, awaited), no
-//! panic and no syntax error; and no panic on broken variants of those files either. The `ast` side is dumped by `tests/support/py_dump.py`.
+//! panic and no syntax error; and no panic on a broken variant of each of those files. The `ast` side is dumped by `tests/support/py_dump.py`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -133,13 +133,13 @@ fn compare(root: &Path, dumped: &Dumped, kb: &Knowledge) -> Outcome {
     outcome
 }
 
-/// Broken variants of a file: cut in the middle of a line, and with an unclosed f-string field and
-/// bracket inserted there. The frontend must report them, never panic.
+/// A broken variant of a file: an unclosed f-string field and bracket inserted in the middle.
+/// The frontend must report it, never panic.
 fn mangled(text: &str) -> Vec<(&'static str, String)> {
     let chars: Vec<char> = text.chars().collect();
     let middle = chars.len() / 2;
     let (head, tail): (String, String) = (chars[..middle].iter().collect(), chars[middle..].iter().collect());
-    vec![("cut in the middle", head.clone()), ("with `f'{(` inserted", format!("{head}f'{{({tail}"))]
+    vec![("with `f'{(` inserted in the middle", format!("{head}f'{{({tail}"))]
 }
 
 #[test]

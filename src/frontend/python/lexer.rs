@@ -332,13 +332,14 @@ impl Lexer {
         if c == '"' || c == '\'' {
             return Some(self.string("", start));
         }
-        for op in OPERATORS {
-            if op.chars().enumerate().all(|(k, oc)| self.peek_at(k) == Some(oc)) {
-                for _ in 0..op.chars().count() {
-                    self.bump();
-                }
-                return Some(self.token(Kind::Op(op), String::new(), start));
+        // Operators are ASCII: compare bytes, longest operators first.
+        let byte = |k: usize| self.peek_at(k).filter(char::is_ascii).map_or(0, |c| c as u8);
+        let ahead = [byte(0), byte(1), byte(2)];
+        if let Some(op) = OPERATORS.into_iter().find(|op| ahead.starts_with(op.as_bytes())) {
+            for _ in 0..op.len() {
+                self.bump();
             }
+            return Some(self.token(Kind::Op(op), String::new(), start));
         }
         self.bump();
         self.error(start, &format!("unexpected character `{}`", c.escape_debug()));
