@@ -304,9 +304,8 @@ mod tests {
     use super::*;
 
     #[test]
-    #[allow(clippy::single_element_loop)] // until the Python knowledge base lands
     fn embedded_knowledge_bases_load() {
-        for language in [Language::Rust] {
+        for language in [Language::Rust, Language::Python] {
             let kb = Knowledge::builtin(language);
             assert!(kb.tables.get(&Table::Blocking).is_some_and(|e| !e.paths.is_empty()));
         }
