@@ -72,6 +72,15 @@ pub struct CheckArgs {
     /// Show the safe fixes as a diff, without writing (exit 1 when there are any).
     #[arg(long)]
     pub diff: bool,
+    /// Parse every file again instead of reusing the summaries of unchanged files.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Where to keep the summaries of files (default: `$ASYNC_LINT_CACHE_DIR`, else `.async-lint-cache`).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Tell on standard error how many files were parsed and how many came from the cache.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// `cargo async-lint [OPTIONS] [PATHS...]`: `check` on the workspace's targets.
@@ -166,7 +175,15 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     for file in &files {
         configs.for_path(&file.path).map_err(|e| e.to_string())?;
     }
-    let linter = Linter::with_knowledge(configs.loaded.iter().map(|c| &c.options.knowledge))?;
+    let mut linter = Linter::with_knowledge(configs.loaded.iter().map(|c| &c.options.knowledge))?;
+    if !args.no_cache {
+        let dir = args
+            .cache_dir
+            .clone()
+            .or_else(|| std::env::var_os("ASYNC_LINT_CACHE_DIR").filter(|d| !d.is_empty()).map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from(crate::cache::DEFAULT_DIR));
+        linter.set_cache(crate::cache::Cache::open(&dir, linter.fingerprint(), &mut |w| eprintln!("warning: {w}")));
+    }
     let cli_selects = args.select.is_some();
     let selection = Selection { select: args.select, ignore: args.ignore };
     let mut configured = |d: &mut crate::diagnostic::Diagnostic| {
@@ -199,6 +216,17 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     }
     let mut diagnostics = linter.lint(&files, &selection);
     diagnostics.retain_mut(|d| configured(d));
+    if let Some(cache) = linter.cache() {
+        if let Err(warning) = cache.save() {
+            eprintln!("warning: {warning}");
+        }
+        if args.verbose {
+            let stats = cache.stats();
+            eprintln!("cache: {} files from the cache, {} parsed", stats.hits, stats.misses);
+        }
+    } else if args.verbose {
+        eprintln!("cache: off, {} files parsed", files.len());
+    }
     if let Some(path) = &args.write_baseline {
         crate::baseline::write(&diagnostics, path)?;
         eprintln!("recorded {} findings in {}", diagnostics.len(), path.display());

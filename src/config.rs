@@ -33,7 +33,7 @@ pub struct Options {
     pub knowledge: Knowledge,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Knowledge {
     pub rust: Option<KnowledgeSchema>,

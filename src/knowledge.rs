@@ -1,7 +1,9 @@
 //! The knowledge base: which APIs block, which return futures, which start runtimes, which run
 //! their closures elsewhere. It is data (`rules/*.toml`), embedded in the binary.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::Deserialize;
 
@@ -14,7 +16,7 @@ pub const PYTHON_TOML: &str = include_str!("../rules/python.toml");
 pub const BLOCKING_CATEGORIES: [&str; 5] = ["sleep", "io", "network", "subprocess", "wait"];
 
 /// A document in the `rules/*.toml` schema (also the `knowledge` tables of a configuration).
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
     #[serde(default)]
@@ -53,7 +55,7 @@ impl Schema {
 }
 
 /// APIs that share a kind and an advice.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 struct Group {
     /// For `blocking`: the kind of blocking, which decides the rule.
@@ -74,7 +76,7 @@ struct Group {
 }
 
 /// The async call that replaces a blocking one, and what the file needs for it.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FixSpec {
     pub call: String,
@@ -83,7 +85,7 @@ pub struct FixSpec {
     pub requires: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 enum Category {
     Sleep,
@@ -106,7 +108,7 @@ impl Category {
 }
 
 /// The type a call returns: one type or a tuple of them.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum Returns {
     One(String),
@@ -140,22 +142,22 @@ pub struct Match<'k> {
 #[derive(Debug, Default)]
 struct Entries {
     advice: Vec<Advice>,
-    paths: HashMap<String, usize>,
-    methods: HashMap<String, usize>,
+    paths: FxHashMap<String, usize>,
+    methods: FxHashMap<String, usize>,
 }
 
 #[derive(Debug)]
 pub struct Knowledge {
     pub language: Language,
-    tables: HashMap<Table, Entries>,
-    runtime_attributes: HashSet<String>,
-    returns: HashMap<String, Returns>,
+    tables: FxHashMap<Table, Entries>,
+    runtime_attributes: FxHashSet<String>,
+    returns: FxHashMap<String, Returns>,
     /// Methods distinctive enough that their name alone tells the type they return.
-    method_returns: HashMap<String, String>,
+    method_returns: FxHashMap<String, String>,
     /// Callee -> the types of the parameters of the closure it is given.
-    closure_params: HashMap<String, Vec<String>>,
+    closure_params: FxHashMap<String, Vec<String>>,
     /// Every proper prefix of a known path: the modules a glob import can be resolved against.
-    modules: HashSet<String>,
+    modules: FxHashSet<String>,
 }
 
 impl Knowledge {
@@ -173,12 +175,12 @@ impl Knowledge {
     pub fn empty(language: Language) -> Knowledge {
         Knowledge {
             language,
-            tables: HashMap::new(),
-            runtime_attributes: HashSet::new(),
-            returns: HashMap::new(),
-            method_returns: HashMap::new(),
-            closure_params: HashMap::new(),
-            modules: HashSet::new(),
+            tables: FxHashMap::default(),
+            runtime_attributes: FxHashSet::default(),
+            returns: FxHashMap::default(),
+            method_returns: FxHashMap::default(),
+            closure_params: FxHashMap::default(),
+            modules: FxHashSet::default(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! async-lint: finds the pitfalls of asynchronous code in Rust and Python.
 
 pub mod baseline;
+pub mod cache;
 pub mod cargo;
 pub mod cli;
 pub mod config;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::cache::{self, Cache};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::frontend::{self, SourceFile};
 use crate::knowledge::Knowledge;
@@ -38,9 +39,15 @@ pub struct Linter {
     lower: Lower,
     /// Workers with stacks deep enough for the parsers' recursion at the frontends' nesting limits.
     pool: rayon::ThreadPool,
+    /// The knowledge configurations added, as canonical JSON (part of the cache's fingerprint).
+    extra_knowledge: Vec<u8>,
+    /// Summaries of unchanged files, from earlier runs or edits.
+    cache: Option<Cache>,
 }
 
-const WORKER_STACK: usize = 64 << 20;
+/// The frontends' stack needs (see [`crate::frontend::python::STACK_SIZE`]), and some headroom for
+/// the pool's own frames, so that lowering never needs to grow a stack.
+const WORKER_STACK: usize = crate::frontend::python::STACK_SIZE + (4 << 20);
 
 impl Default for Linter {
     fn default() -> Self {
@@ -53,6 +60,8 @@ impl Default for Linter {
             python: Knowledge::builtin(Language::Python),
             lower: frontend::lower,
             pool,
+            extra_knowledge: Vec::new(),
+            cache: None,
         }
     }
 }
@@ -68,8 +77,27 @@ impl Linter {
             if let Some(schema) = &knowledge.python {
                 linter.python.extend(schema.clone())?;
             }
+            // JSON objects are ordered maps, so the same knowledge always gives the same bytes.
+            let canonical = serde_json::to_value(knowledge).and_then(|v| serde_json::to_vec(&v));
+            linter.extra_knowledge.extend(canonical.map_err(|e| e.to_string())?);
+            linter.extra_knowledge.push(b'\n');
         }
         Ok(linter)
+    }
+
+    /// What, besides a file itself, its summary depends on: this build and the knowledge.
+    pub fn fingerprint(&self) -> u64 {
+        let builtin = [crate::knowledge::RUST_TOML.as_bytes(), crate::knowledge::PYTHON_TOML.as_bytes()];
+        cache::fingerprint(&[builtin[0], builtin[1], &self.extra_knowledge])
+    }
+
+    /// Keeps the summaries of files in `cache` and takes unchanged ones from it.
+    pub fn set_cache(&mut self, cache: Cache) {
+        self.cache = Some(cache);
+    }
+
+    pub fn cache(&self) -> Option<&Cache> {
+        self.cache.as_ref()
     }
 
     pub fn knowledge(&self, language: Language) -> &Knowledge {
@@ -108,11 +136,12 @@ impl Linter {
         let project = Project::new(&models, &kb_for);
         let mut found: Vec<Diagnostic> = models
             .par_iter()
-            .flat_map_iter(|model| {
+            .enumerate()
+            .flat_map_iter(|(index, model)| {
                 let suppressions = Suppressions::from_comments(&model.comments);
                 let kb = self.knowledge(model.language);
                 let checked = catch_unwind(AssertUnwindSafe(|| {
-                    rules::check_file(model, kb, &project, &|rule| selection.enabled(rule))
+                    rules::check_file(index, kb, &project, &|rule| selection.enabled(rule))
                 }));
                 let found = checked.unwrap_or_else(|panic| vec![internal_error(&model.path, panic.as_ref())]);
                 found.into_iter().filter(move |d| !suppressions.is_suppressed(d.rule, d.span.line))
@@ -134,9 +163,21 @@ impl Linter {
                 return (model, None);
             }
         };
+        let key = self.cache.as_ref().map(|cache| (cache, cache::key(file, &text)));
+        if let Some((cache, key)) = key
+            && let Some(mut model) = cache.get(&file.path, key)
+        {
+            model.path = file.path.clone();
+            return (model, None);
+        }
         let kb = self.knowledge(file.language);
         match catch_unwind(AssertUnwindSafe(|| (self.lower)(file, &text, kb))) {
-            Ok(model) => (model, None),
+            Ok(model) => {
+                if let Some((cache, key)) = key {
+                    cache.put(&file.path, key, &model);
+                }
+                (model, None)
+            }
             Err(panic) => {
                 let diagnostic = internal_error(&file.path, panic.as_ref());
                 (FileModel::new(file.path.clone(), file.language), Some(diagnostic))

@@ -1,7 +1,11 @@
 //! The project-wide step: an index of every function in the run, and the transitive facts of
 //! sync functions (which block, which start a runtime) computed over the call graph.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::diagnostic::Step;
 use crate::knowledge::{BLOCKING_CATEGORIES, Knowledge, Match, Table};
@@ -33,29 +37,77 @@ const MAX_EXPANSIONS: usize = 32;
 
 pub struct Project<'a> {
     pub files: &'a [FileModel],
-    functions: HashMap<&'a str, FnRef>,
-    /// Alias -> targets; a glob re-export's key ends in `*` and may have several targets.
-    aliases: HashMap<&'a str, Vec<&'a str>>,
+    functions: FxHashMap<&'a str, FnRef>,
+    /// Alias -> targets.
+    aliases: FxHashMap<&'a str, Vec<&'a str>>,
+    /// Glob re-exports: module -> the modules whose every name it re-exports (`module::*`).
+    globs: FxHashMap<&'a str, Vec<&'a str>>,
+    /// What every call (file, function, call) resolves to, computed once.
+    facts: Vec<Vec<Vec<CallFacts<'a>>>>,
     effects: HashMap<(FnRef, &'static str), Effect>,
     rust: &'a Knowledge,
     python: &'a Knowledge,
 }
 
+/// What the linker knows about one call: the project function it reaches and the entry of each
+/// knowledge-base table it matches, through re-exports. Computed once per call, so that the
+/// effects and every rule share it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CallFacts<'a> {
+    pub callee: Option<FnRef>,
+    apis: [Option<Match<'a>>; TABLES.len()],
+}
+
+const TABLES: [Table; 5] = [Table::Blocking, Table::Awaitable, Table::Runtime, Table::Offload, Table::Spawn];
+
+fn table_index(table: Table) -> usize {
+    match table {
+        Table::Blocking => 0,
+        Table::Awaitable => 1,
+        Table::Runtime => 2,
+        Table::Offload => 3,
+        Table::Spawn => 4,
+    }
+}
+
+impl<'a> CallFacts<'a> {
+    /// The knowledge-base entry of `table` the call matches.
+    pub fn api(&self, table: Table) -> Option<Match<'a>> {
+        self.apis[table_index(table)]
+    }
+}
+
 impl<'a> Project<'a> {
     pub fn new(files: &'a [FileModel], kb_for: &dyn Fn(Language) -> &'a Knowledge) -> Project<'a> {
-        let mut functions = HashMap::new();
-        let mut aliases: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut functions = FxHashMap::default();
+        let mut aliases: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        let mut globs: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         for (file_index, file) in files.iter().enumerate() {
             for (function_index, function) in file.functions.iter().enumerate() {
                 let at = FnRef { file: file_index, function: function_index };
                 functions.entry(function.qualname.as_str()).or_insert(at);
             }
+            let glob_suffix = match file.language {
+                Language::Rust => "::*",
+                Language::Python => ".*",
+            };
             for (alias, target) in &file.aliases {
                 aliases.entry(alias.as_str()).or_default().push(target.as_str());
+                if let Some(module) = alias.strip_suffix(glob_suffix) {
+                    globs.entry(module).or_default().push(target.as_str());
+                }
             }
         }
         let (rust, python) = (kb_for(Language::Rust), kb_for(Language::Python));
-        let mut project = Project { files, functions, aliases, effects: HashMap::new(), rust, python };
+        let mut project =
+            Project { files, functions, aliases, globs, facts: Vec::new(), effects: HashMap::new(), rust, python };
+        project.facts = files
+            .par_iter()
+            .map(|file| {
+                let facts = |call: &CallSite| project.compute_facts(call, file.language);
+                file.functions.iter().map(|f| f.calls.iter().map(facts).collect()).collect()
+            })
+            .collect();
         project.compute_effects();
         project
     }
@@ -71,14 +123,40 @@ impl<'a> Project<'a> {
         &self.files[at.file].functions[at.function]
     }
 
+    /// What the call `call` of function `function` of file `file` resolves to.
+    pub fn facts(&self, file: usize, function: usize, call: usize) -> &CallFacts<'a> {
+        &self.facts[file][function][call]
+    }
+
+    fn compute_facts(&self, call: &CallSite, language: Language) -> CallFacts<'a> {
+        let kb = self.knowledge(language);
+        let mut facts = CallFacts::default();
+        for table in TABLES {
+            facts.apis[table_index(table)] = kb.lookup(table, call);
+        }
+        let candidates = call.candidates();
+        if candidates.is_empty() {
+            return facts;
+        }
+        // Every path the call may stand for, in order: each candidate, then what it expands to.
+        let mut expanded: Vec<Cow<'_, str>> = Vec::new();
+        for path in candidates {
+            expanded.push(Cow::Borrowed(path.as_str()));
+            self.expand_into(path, language, &mut expanded);
+        }
+        facts.callee = expanded.iter().find_map(|p| self.functions.get(p.as_ref()).copied());
+        for table in TABLES {
+            let slot = &mut facts.apis[table_index(table)];
+            if slot.is_none() {
+                *slot = expanded.iter().find_map(|p| kb.lookup_path(table, p));
+            }
+        }
+        facts
+    }
+
     /// The project function a call reaches, following re-exports.
     pub fn resolve(&self, call: &CallSite, language: Language) -> Option<FnRef> {
-        call.candidates().iter().find_map(|path| {
-            if let Some(&at) = self.functions.get(path.as_str()) {
-                return Some(at);
-            }
-            self.expand(path, language).iter().find_map(|p| self.functions.get(p.as_str()).copied())
-        })
+        self.compute_facts(call, language).callee
     }
 
     /// The knowledge-base entry of `table` a call matches, directly or through re-exports
@@ -88,15 +166,20 @@ impl<'a> Project<'a> {
         if let Some(found) = kb.lookup(table, call) {
             return Some(found);
         }
-        call.candidates()
-            .iter()
-            .find_map(|path| self.expand(path, language).iter().find_map(|p| kb.lookup_path(table, p)))
+        let mut expanded = Vec::new();
+        for path in call.candidates() {
+            expanded.push(Cow::Borrowed(path.as_str()));
+            self.expand_into(path, language, &mut expanded);
+        }
+        expanded.iter().find_map(|p| kb.lookup_path(table, p))
     }
 
-    /// `path` and every path it stands for through named and glob re-exports, nearest first.
-    fn expand(&self, path: &str, language: Language) -> Vec<String> {
+    /// Appends every path `path` stands for through named and glob re-exports, nearest first
+    /// (not `path` itself), to `out`.
+    fn expand_into<'p>(&self, path: &'p str, language: Language, out: &mut Vec<Cow<'p, str>>) {
         let sep = language.separator();
-        let mut found = vec![path.to_string()];
+        let start = out.len();
+        let mut found: Vec<Cow<'p, str>> = vec![Cow::Borrowed(path)];
         let mut next = 0;
         let mut hops = 0;
         while next < found.len() && found.len() < MAX_EXPANSIONS && hops < MAX_ALIAS_HOPS * MAX_EXPANSIONS {
@@ -114,18 +197,19 @@ impl<'a> Project<'a> {
                 let Some(boundary) = prefix.rfind(sep) else { break };
                 // `module::*` re-exports everything of its targets: `module::name..` -> `target::name..`.
                 let module = &prefix[..boundary];
-                for target in self.aliases.get(format!("{module}{sep}*").as_str()).into_iter().flatten() {
+                for target in self.globs.get(module).into_iter().flatten() {
                     rewrites.push(format!("{target}{}", &current[boundary..]));
                 }
                 cut = boundary;
             }
             for rewrite in rewrites {
-                if !found.contains(&rewrite) && found.len() < MAX_EXPANSIONS {
-                    found.push(rewrite);
+                if !found.iter().any(|f| *f == rewrite) && found.len() < MAX_EXPANSIONS {
+                    found.push(Cow::Owned(rewrite));
                 }
             }
         }
-        found
+        out.extend(found.into_iter().skip(1));
+        debug_assert!(out.len() >= start);
     }
 
     /// Where a call runs: as lowered, unless it sits in a closure handed to a project function
@@ -143,6 +227,25 @@ impl<'a> Project<'a> {
             return Context::Offloaded;
         }
         self.context(function, outer, language)
+    }
+
+    /// [`Project::context`] of the call `call` of function `function` of file `file`, from the
+    /// facts computed once.
+    pub fn context_at(&self, file: usize, function: usize, call: usize) -> Context {
+        let calls = &self.files[file].functions[function].calls;
+        let site = &calls[call];
+        let Some(arg) = site.in_closure_arg else { return site.context };
+        let Some(outer) = calls.get(arg.call) else { return site.context };
+        if site.context != outer.context {
+            return site.context;
+        }
+        let facts = self.facts(file, function, arg.call);
+        if facts.callee.is_some_and(|f| self.function(f).offloaded_params.contains(&arg.arg))
+            || facts.api(Table::Offload).is_some()
+        {
+            return Context::Offloaded;
+        }
+        self.context_at(file, function, arg.call)
     }
 
     /// The effect of `kind` that calling this sync function has, if any.
@@ -171,17 +274,18 @@ impl<'a> Project<'a> {
                     self.effects.insert((at, RUNTIME), effect);
                     queue.push_back((at, RUNTIME));
                 }
-                let running: Vec<&CallSite> = function
-                    .calls
-                    .iter()
-                    .filter(|c| c.usage != Usage::Awaited && self.context(function, c, file.language) == Context::Sync)
-                    .collect();
-                for call in running {
+                for (call_index, call) in function.calls.iter().enumerate() {
+                    if call.usage == Usage::Awaited
+                        || self.context_at(file_index, function_index, call_index) != Context::Sync
+                    {
+                        continue;
+                    }
+                    let facts = *self.facts(file_index, function_index, call_index);
                     let step = Step { function: call.written.clone(), path: file.path.clone(), line: call.span.line };
                     // A known API is described by the knowledge base even where the project defines it.
-                    let direct = self.direct_effects(call, file.language, step.clone());
+                    let direct = direct_effects(&facts, step.clone());
                     if direct.is_empty()
-                        && let Some(callee) = self.resolve(call, file.language)
+                        && let Some(callee) = facts.callee
                     {
                         let step = Step { function: self.function(callee).display.clone(), ..step };
                         callers.entry(callee).or_default().push((at, step));
@@ -215,23 +319,21 @@ impl<'a> Project<'a> {
     }
 }
 
-impl Project<'_> {
-    fn direct_effects(&self, call: &CallSite, language: Language, step: Step) -> Vec<(&'static str, Effect)> {
-        let mut found = Vec::new();
-        if let Some(m) = self.api(Table::Blocking, call, language)
-            && let Some(kind) = m.advice.category.as_deref().and_then(effect_kind)
-        {
-            let step = Step { function: m.api.to_string(), ..step.clone() };
-            let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
-            found.push((kind, effect));
-        }
-        if let Some(m) = self.api(Table::Runtime, call, language) {
-            let step = Step { function: m.api.to_string(), ..step };
-            let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
-            found.push((RUNTIME, effect));
-        }
-        found
+fn direct_effects(facts: &CallFacts<'_>, step: Step) -> Vec<(&'static str, Effect)> {
+    let mut found = Vec::new();
+    if let Some(m) = facts.api(Table::Blocking)
+        && let Some(kind) = m.advice.category.as_deref().and_then(effect_kind)
+    {
+        let step = Step { function: m.api.to_string(), ..step.clone() };
+        let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
+        found.push((kind, effect));
     }
+    if let Some(m) = facts.api(Table::Runtime) {
+        let step = Step { function: m.api.to_string(), ..step };
+        let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
+        found.push((RUNTIME, effect));
+    }
+    found
 }
 
 fn effect_kind(kind: &str) -> Option<&'static str> {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Rust,
@@ -21,7 +21,7 @@ impl Language {
 }
 
 /// A region of a source file: 1-based lines, 1-based columns counted in characters, end exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub line: u32,
     pub column: u32,
@@ -36,7 +36,7 @@ impl Span {
 }
 
 /// Everything a frontend learned about one file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileModel {
     /// The path as the user gave it (or as discovered under a path the user gave).
     pub path: PathBuf,
@@ -65,7 +65,7 @@ impl FileModel {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Comment {
     pub line: u32,
     /// The comment's text without its marker (`//`, `#`).
@@ -74,14 +74,14 @@ pub struct Comment {
     pub trailing: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SyntaxError {
     pub span: Span,
     pub message: String,
 }
 
 /// A function, method, or the module's top-level code (a pseudo-function named after the module).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Function {
     /// The project-wide key: crate or package id, module path, impl type or class, name.
     pub qualname: String,
@@ -99,7 +99,7 @@ pub struct Function {
 }
 
 /// Where a call executes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Context {
     /// On the thread of whatever calls the enclosing sync function.
     Sync,
@@ -110,7 +110,7 @@ pub enum Context {
 }
 
 /// What happens to the value a call returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Usage {
     /// `.await` / `await`.
     Awaited,
@@ -127,7 +127,7 @@ pub enum Usage {
 }
 
 /// A call's callee, resolved as far as the frontend could.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Callee {
     /// Fully qualified candidate paths, most likely first (more than one only where a glob import
     /// leaves the origin open). Method calls on a receiver of known type are `Type::method`.
@@ -138,7 +138,7 @@ pub enum Callee {
     Unknown,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CallSite {
     pub callee: Callee,
     /// The callee as written, for messages (`thread::sleep`, `rx.recv`).
@@ -152,7 +152,7 @@ pub struct CallSite {
     pub in_closure_arg: Option<ClosureArg>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClosureArg {
     pub call: usize,
     pub arg: usize,

@@ -25,7 +25,7 @@ pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
             fix: found.advice.fix.as_ref().and_then(|spec| replace_call(cx, spec)),
         });
     }
-    let callee = cx.project.resolve(cx.call, cx.file.language)?;
+    let callee = cx.resolve()?;
     let effect = cx.project.effect(callee, category)?;
     let function = cx.project.function(callee);
     let mut via = vec![crate::diagnostic::Step {

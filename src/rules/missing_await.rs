@@ -38,7 +38,7 @@ impl Rule for MissingAwait {
             Usage::UnusedBinding(name) => format!("it is bound to `{name}`, which is never used"),
             Usage::Awaited | Usage::Used => return None,
         };
-        let returns_future = match cx.project.resolve(cx.call, cx.file.language) {
+        let returns_future = match cx.resolve() {
             Some(callee) => cx.project.function(callee).returns_future,
             None => cx.api(Table::Awaitable).is_some(),
         };

@@ -14,7 +14,7 @@ pub mod parse_error;
 use crate::diagnostic::{Diagnostic, Severity, Step};
 use crate::knowledge::Knowledge;
 use crate::model::{CallSite, FileModel, Function, Language};
-use crate::project::Project;
+use crate::project::{CallFacts, Project};
 
 /// Everything about a rule that is not its check: id, summary and docs.
 #[derive(Debug)]
@@ -71,17 +71,26 @@ pub struct CallCx<'a> {
     pub call: &'a CallSite,
     pub kb: &'a Knowledge,
     pub project: &'a Project<'a>,
+    /// What the linker resolved the call to, once for every rule.
+    facts: &'a CallFacts<'a>,
+    /// Where the call runs, as the linker sees it (see [`Project::context`]).
+    context: crate::model::Context,
 }
 
 impl<'a> CallCx<'a> {
     /// Where the call runs, as the linker sees it (see [`Project::context`]).
     pub fn context(&self) -> crate::model::Context {
-        self.project.context(self.function, self.call, self.file.language)
+        self.context
     }
 
     /// The knowledge-base entry of `table` the call matches, through re-exports too.
     pub fn api(&self, table: crate::knowledge::Table) -> Option<crate::knowledge::Match<'a>> {
-        self.project.api(table, self.call, self.file.language)
+        self.facts.api(table)
+    }
+
+    /// The project function the call reaches, through re-exports too.
+    pub fn resolve(&self) -> Option<crate::project::FnRef> {
+        self.facts.callee
     }
 }
 
@@ -116,19 +125,22 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
 
 /// The one walk over a file's model: each call goes to each enabled rule.
 pub fn check_file(
-    file: &FileModel,
+    file_index: usize,
     kb: &Knowledge,
     project: &Project<'_>,
     enabled: &dyn Fn(&str) -> bool,
 ) -> Vec<Diagnostic> {
+    let file = &project.files[file_index];
     let rules: Vec<&dyn Rule> = RULES.iter().copied().filter(|r| enabled(r.meta().id)).collect();
     let mut out = Vec::new();
     if enabled(parse_error::META.id) {
         out.extend(file.errors.iter().map(|e| parse_error::diagnostic(&file.path, e)));
     }
-    for function in &file.functions {
-        for call in &function.calls {
-            let cx = CallCx { file, function, call, kb, project };
+    for (function_index, function) in file.functions.iter().enumerate() {
+        for (call_index, call) in function.calls.iter().enumerate() {
+            let facts = project.facts(file_index, function_index, call_index);
+            let context = project.context_at(file_index, function_index, call_index);
+            let cx = CallCx { file, function, call, kb, project, facts, context };
             for rule in &rules {
                 if let Some(finding) = rule.check(&cx) {
                     let meta = rule.meta();

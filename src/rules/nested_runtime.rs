@@ -38,7 +38,7 @@ impl Rule for NestedRuntime {
                 fix: None,
             });
         }
-        if let Some(callee) = cx.project.resolve(cx.call, cx.file.language) {
+        if let Some(callee) = cx.resolve() {
             let effect = cx.project.effect(callee, RUNTIME)?;
             let function = cx.project.function(callee);
             if effect.via.is_empty() {

@@ -10,25 +10,24 @@ use super::SourceFile;
 use crate::knowledge::Knowledge;
 use crate::model::{FileModel, Span, SyntaxError};
 
-/// Lowering recurses as deep as the input nests (up to [`parser::MAX_DEPTH`] levels), so it runs
-/// on a thread of its own with this much stack, whatever the caller's thread has.
-const STACK_SIZE: usize = 64 << 20;
+/// Lowering recurses as deep as the input nests (up to [`parser::MAX_DEPTH`] levels), so it needs
+/// this much stack: it runs on the caller's stack when that has enough left (the linter's workers
+/// do), else on a stack segment of this size grown for the call (no thread is started).
+pub const STACK_SIZE: usize = 64 << 20;
 
 pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
-    std::thread::scope(|scope| {
-        let worker =
-            std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(scope, || lower_here(file, text, kb));
-        match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                let mut model = FileModel::new(file.path.clone(), file.language);
-                model.errors.push(SyntaxError {
-                    span: Span::point(1, 1),
-                    message: "internal error in the Python frontend".to_string(),
-                });
-                model
-            }),
-            Err(_) => lower_here(file, text, kb),
-        }
+    let run = || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_here(file, text, kb)));
+    let lowered = match stacker::remaining_stack() {
+        Some(left) if left >= STACK_SIZE => run(),
+        _ => stacker::grow(STACK_SIZE, run),
+    };
+    lowered.unwrap_or_else(|_| {
+        let mut model = FileModel::new(file.path.clone(), file.language);
+        model.errors.push(SyntaxError {
+            span: Span::point(1, 1),
+            message: "internal error in the Python frontend".to_string(),
+        });
+        model
     })
 }
 

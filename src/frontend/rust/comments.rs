@@ -11,52 +11,51 @@ pub struct Scan {
 }
 
 pub fn scan(text: &str) -> Scan {
-    let chars: Vec<char> = text.chars().collect();
+    // Bytes, not chars: every character the scan looks for is ASCII, and the bytes of a multi-byte
+    // character never equal an ASCII one; only whitespace and identifier checks decode characters.
+    let bytes = text.as_bytes();
     let mut comments = Vec::new();
     let mut depth = 0usize;
     let mut max_depth = (0usize, 1u32);
     let mut line = 1u32;
     let mut code_on_line = false;
     let mut i = 0;
-    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
-    while i < chars.len() {
-        let c = chars[i];
+    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    while i < bytes.len() {
+        let c = bytes[i];
         match c {
-            '\n' => {
+            b'\n' => {
                 line += 1;
                 code_on_line = false;
                 i += 1;
             }
-            '/' if at(i + 1) == '/' => {
+            b'/' if at(i + 1) == b'/' => {
                 let start = i + 2;
-                let mut end = start;
-                while end < chars.len() && chars[end] != '\n' {
-                    end += 1;
-                }
-                let body: String = chars[start..end].iter().collect();
+                let end = memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
+                let body = &text[start..end];
                 // Doc comments (`///`, `//!`) are documentation, never directives.
                 if !body.starts_with('/') && !body.starts_with('!') {
-                    comments.push(Comment { line, text: body, trailing: code_on_line });
+                    comments.push(Comment { line, text: body.to_string(), trailing: code_on_line });
                 }
                 i = end;
             }
-            '/' if at(i + 1) == '*' => {
+            b'/' if at(i + 1) == b'*' => {
                 let (start_line, trailing) = (line, code_on_line);
                 let mut depth = 1;
                 let mut j = i + 2;
-                let mut body = String::new();
-                while j < chars.len() && depth > 0 {
-                    match (chars[j], at(j + 1)) {
-                        ('/', '*') => {
+                let mut body = Vec::new();
+                while j < bytes.len() && depth > 0 {
+                    match (bytes[j], at(j + 1)) {
+                        (b'/', b'*') => {
                             depth += 1;
                             j += 2;
                         }
-                        ('*', '/') => {
+                        (b'*', b'/') => {
                             depth -= 1;
                             j += 2;
                         }
                         (ch, _) => {
-                            if ch == '\n' {
+                            if ch == b'\n' {
                                 line += 1;
                             }
                             if depth == 1 {
@@ -66,26 +65,29 @@ pub fn scan(text: &str) -> Scan {
                         }
                     }
                 }
-                if !body.contains('\n') {
-                    comments.push(Comment { line: start_line, text: body, trailing });
+                if !body.contains(&b'\n') {
+                    comments.push(Comment {
+                        line: start_line,
+                        text: String::from_utf8_lossy(&body).into_owned(),
+                        trailing,
+                    });
                 }
                 i = j;
             }
-            '"' => {
+            b'"' => {
                 code_on_line = true;
-                i = skip_string(&chars, i + 1, &mut line);
+                i = skip_string(bytes, i + 1, &mut line);
             }
-            'r' if raw_string_hashes(&chars, i).is_some() && !ident_char(at(i.wrapping_sub(1))) => {
+            b'r' if raw_string_hashes(bytes, i).is_some() && !text[..i].chars().next_back().is_some_and(ident_char) => {
                 code_on_line = true;
-                let hashes = raw_string_hashes(&chars, i).unwrap_or(0);
-                i = skip_raw(&chars, i + 1 + hashes + 1, hashes, &mut line);
+                let hashes = raw_string_hashes(bytes, i).unwrap_or(0);
+                i = skip_raw(bytes, i + 1 + hashes + 1, hashes, &mut line);
             }
-            '\'' => {
+            b'\'' => {
                 code_on_line = true;
-                i = skip_char_or_lifetime(&chars, i);
+                i = skip_char_or_lifetime(text, i);
             }
-            c if c.is_whitespace() => i += 1,
-            '(' | '[' | '{' => {
+            b'(' | b'[' | b'{' => {
                 code_on_line = true;
                 depth += 1;
                 if depth > max_depth.0 {
@@ -93,18 +95,31 @@ pub fn scan(text: &str) -> Scan {
                 }
                 i += 1;
             }
-            ')' | ']' | '}' => {
+            b')' | b']' | b'}' => {
                 code_on_line = true;
                 depth = depth.saturating_sub(1);
                 i += 1;
             }
-            _ => {
-                code_on_line = true;
+            c if c.is_ascii() => {
+                if !(c as char).is_whitespace() {
+                    code_on_line = true;
+                }
                 i += 1;
+            }
+            _ => {
+                let ch = text.get(i..).and_then(|rest| rest.chars().next());
+                if !ch.is_some_and(char::is_whitespace) {
+                    code_on_line = true;
+                }
+                i += ch.map_or(1, char::len_utf8);
             }
         }
     }
     Scan { comments, max_depth }
+}
+
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|b| *b == needle)
 }
 
 fn ident_char(c: char) -> bool {
@@ -112,20 +127,21 @@ fn ident_char(c: char) -> bool {
 }
 
 /// `r"`, `r#"`, `br"`…: the number of `#` when a raw string starts at `i` (at the `r`).
-fn raw_string_hashes(chars: &[char], i: usize) -> Option<usize> {
+fn raw_string_hashes(bytes: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
-    while chars.get(j) == Some(&'#') {
+    while bytes.get(j) == Some(&b'#') {
         j += 1;
     }
-    (chars.get(j) == Some(&'"')).then_some(j - i - 1)
+    (bytes.get(j) == Some(&b'"')).then_some(j - i - 1)
 }
 
-fn skip_string(chars: &[char], mut i: usize, line: &mut u32) -> usize {
-    while i < chars.len() {
-        match chars[i] {
-            '\\' => i += 2,
-            '"' => return i + 1,
-            '\n' => {
+fn skip_string(bytes: &[u8], mut i: usize, line: &mut u32) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            // The escaped character may be several bytes; the rest are skipped as ordinary ones.
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            b'\n' => {
                 *line += 1;
                 i += 1;
             }
@@ -135,12 +151,12 @@ fn skip_string(chars: &[char], mut i: usize, line: &mut u32) -> usize {
     i
 }
 
-fn skip_raw(chars: &[char], mut i: usize, hashes: usize, line: &mut u32) -> usize {
-    while i < chars.len() {
-        if chars[i] == '"' && (1..=hashes).all(|k| chars.get(i + k) == Some(&'#')) {
+fn skip_raw(bytes: &[u8], mut i: usize, hashes: usize, line: &mut u32) -> usize {
+    while i < bytes.len() {
+        if bytes[i] == b'"' && (1..=hashes).all(|k| bytes.get(i + k) == Some(&b'#')) {
             return i + 1 + hashes;
         }
-        if chars[i] == '\n' {
+        if bytes[i] == b'\n' {
             *line += 1;
         }
         i += 1;
@@ -149,17 +165,21 @@ fn skip_raw(chars: &[char], mut i: usize, hashes: usize, line: &mut u32) -> usiz
 }
 
 /// `'a'`, `'\n'`, `'\u{1F600}'` are chars; `'a` is a lifetime or label.
-fn skip_char_or_lifetime(chars: &[char], i: usize) -> usize {
-    match chars.get(i + 1) {
-        Some('\\') => {
+fn skip_char_or_lifetime(text: &str, i: usize) -> usize {
+    let bytes = text.as_bytes();
+    match bytes.get(i + 1) {
+        Some(b'\\') => {
             let mut j = i + 2;
-            while j < chars.len() && chars[j] != '\'' && chars[j] != '\n' {
+            while j < bytes.len() && bytes[j] != b'\'' && bytes[j] != b'\n' {
                 j += 1;
             }
             j + 1
         }
-        Some(_) if chars.get(i + 2) == Some(&'\'') => i + 3,
-        _ => i + 1,
+        Some(_) => {
+            let width = text.get(i + 1..).and_then(|rest| rest.chars().next()).map_or(1, char::len_utf8);
+            if bytes.get(i + 1 + width) == Some(&b'\'') { i + 2 + width } else { i + 1 }
+        }
+        None => i + 1,
     }
 }
 

@@ -1,0 +1,232 @@
+//! The summary cache: each file's lowered [`FileModel`], keyed by a hash of its text, its place in
+//! the project ([`Unit`]) and its language, so that an unchanged file is not parsed again.
+//!
+//! Findings depend on the whole project (transitive facts through other files), so only the
+//! per-file summaries are cached; linking and the rules run again on every run, which is cheap.
+//! The whole cache is invalidated by a fingerprint of the linter's build and its knowledge (the
+//! embedded knowledge base and what configurations add), the only inputs of lowering besides the
+//! file itself.
+//!
+//! On disk (`.async-lint-cache/summaries.bin` by default): a magic number, the fingerprint, a
+//! postcard index of `(path, key, offset, length)` and the concatenated postcard encodings of the
+//! models, which are decoded lazily and in parallel when a file's key matches. A cache that cannot
+//! be read is ignored; one that cannot be written costs a warning, never the run.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::frontend::SourceFile;
+use crate::model::{FileModel, Language};
+
+/// Changes whenever the layout of the file or of the model changes.
+const MAGIC: &[u8; 8] = b"ALCACHE1";
+const FILE_NAME: &str = "summaries.bin";
+/// The directory used when none is given, relative to the working directory.
+pub const DEFAULT_DIR: &str = ".async-lint-cache";
+
+/// The cache key of one file's summary.
+pub fn key(file: &SourceFile, text: &str) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&[match file.language {
+        Language::Rust => 0,
+        Language::Python => 1,
+    }]);
+    for part in std::iter::once(&file.unit.root).chain(&file.unit.module) {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.update(&[u8::from(file.unit.is_package)]);
+    hasher.update(&(text.len() as u64).to_le_bytes());
+    hasher.update(text.as_bytes());
+    hasher.digest()
+}
+
+/// A fingerprint of everything besides the file that lowering depends on.
+pub fn fingerprint(parts: &[&[u8]]) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(MAGIC);
+    // The build itself: a rebuilt linter may lower differently under the same version number.
+    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+        hasher.update(&meta.len().to_le_bytes());
+        if let Ok(modified) = meta.modified().map(|m| m.duration_since(std::time::UNIX_EPOCH).unwrap_or_default()) {
+            hasher.update(&modified.as_nanos().to_le_bytes());
+        }
+    }
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.digest()
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct IndexEntry {
+    path: PathBuf,
+    key: u64,
+    offset: u64,
+    len: u64,
+}
+
+/// How a run used the cache.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub hits: usize,
+    pub misses: usize,
+}
+
+/// The summaries of one run: those read from the disk or kept in memory, and those made anew.
+pub struct Cache {
+    /// Where the cache is stored; `None` keeps it in memory only (the language server).
+    file: Option<PathBuf>,
+    fingerprint: u64,
+    /// The stored summaries: path -> (key, range in `data`).
+    stored: HashMap<PathBuf, (u64, std::ops::Range<usize>)>,
+    data: Vec<u8>,
+    /// Summaries made (or, in memory, kept) since: path -> (key, encoding).
+    fresh: RwLock<HashMap<PathBuf, (u64, Vec<u8>)>>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl Cache {
+    /// The cache in `dir`, empty when it does not exist, cannot be read or was made by another
+    /// build or knowledge (`warn` hears about unreadable caches).
+    pub fn open(dir: &Path, fingerprint: u64, warn: &mut dyn FnMut(String)) -> Cache {
+        let file = dir.join(FILE_NAME);
+        let mut cache = Cache::in_memory(fingerprint);
+        cache.file = Some(file.clone());
+        match std::fs::read(&file) {
+            Ok(bytes) => match parse(&bytes, fingerprint) {
+                Ok(Some((index, start))) => {
+                    cache.stored = index
+                        .into_iter()
+                        .map(|e| (e.path, (e.key, start + e.offset as usize..start + (e.offset + e.len) as usize)))
+                        .filter(|(_, (_, range))| range.end <= bytes.len())
+                        .collect();
+                    cache.data = bytes;
+                }
+                Ok(None) => {}
+                Err(reason) => warn(format!("{}: ignoring the cache: {reason}", file.display())),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => warn(format!("{}: ignoring the cache: {e}", file.display())),
+        }
+        cache
+    }
+
+    /// A cache that lives as long as the value (the language server keeps one per project).
+    pub fn in_memory(fingerprint: u64) -> Cache {
+        Cache {
+            file: None,
+            fingerprint,
+            stored: HashMap::new(),
+            data: Vec::new(),
+            fresh: RwLock::new(HashMap::new()),
+            hits: AtomicUsize::new(0),
+            misses: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// The summary of `path` when its key matches (counted as a hit), else `None` (a miss).
+    pub fn get(&self, path: &Path, key: u64) -> Option<FileModel> {
+        let fresh = self.fresh.read().unwrap_or_else(|e| e.into_inner());
+        let found = match fresh.get(path) {
+            Some((k, bytes)) if *k == key => postcard::from_bytes(bytes).ok(),
+            Some(_) => None,
+            None => {
+                drop(fresh);
+                match self.stored.get(path) {
+                    Some((k, range)) if *k == key => postcard::from_bytes(&self.data[range.clone()]).ok(),
+                    _ => None,
+                }
+            }
+        };
+        let counter = if found.is_some() { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Records the summary of `path` made from the text with `key`.
+    pub fn put(&self, path: &Path, key: u64, model: &FileModel) {
+        let Ok(bytes) = postcard::to_stdvec(model) else { return };
+        let mut fresh = self.fresh.write().unwrap_or_else(|e| e.into_inner());
+        fresh.insert(path.to_path_buf(), (key, bytes));
+    }
+
+    pub fn stats(&self) -> Stats {
+        Stats { hits: self.hits.load(Ordering::Relaxed), misses: self.misses.load(Ordering::Relaxed) }
+    }
+
+    /// Writes the cache back (atomically) when anything was added; the summaries of files this run
+    /// did not see are kept.
+    pub fn save(&self) -> Result<(), String> {
+        let Some(file) = &self.file else { return Ok(()) };
+        let fresh = self.fresh.read().unwrap_or_else(|e| e.into_inner());
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let mut index = Vec::new();
+        let mut body = Vec::new();
+        let mut push = |path: &Path, key: u64, bytes: &[u8]| {
+            index.push(IndexEntry {
+                path: path.to_path_buf(),
+                key,
+                offset: body.len() as u64,
+                len: bytes.len() as u64,
+            });
+            body.extend_from_slice(bytes);
+        };
+        for (path, (key, range)) in &self.stored {
+            if !fresh.contains_key(path) {
+                push(path, *key, &self.data[range.clone()]);
+            }
+        }
+        for (path, (key, bytes)) in fresh.iter() {
+            push(path, *key, bytes);
+        }
+        let index = postcard::to_stdvec(&index).map_err(|e| e.to_string())?;
+        let mut out = Vec::with_capacity(24 + index.len() + body.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.fingerprint.to_le_bytes());
+        out.extend_from_slice(&(index.len() as u64).to_le_bytes());
+        out.extend_from_slice(&index);
+        out.extend_from_slice(&body);
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(dir)?;
+            let ignore = dir.join(".gitignore");
+            if !ignore.exists() {
+                std::fs::write(&ignore, "# Created by async-lint.\n*\n")?;
+            }
+            let temp = dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
+            std::fs::write(&temp, &out)?;
+            std::fs::rename(&temp, file)
+        };
+        write().map_err(|e| format!("{}: cannot write the cache: {e}", file.display()))
+    }
+}
+
+/// The index of a cache file and where its body starts; `None` when it belongs to another
+/// fingerprint.
+fn parse(bytes: &[u8], fingerprint: u64) -> Result<Option<(Vec<IndexEntry>, usize)>, String> {
+    let header = |at: usize| -> Option<u64> { Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?)) };
+    if bytes.get(..8) != Some(MAGIC.as_slice()) {
+        return Err("not an async-lint cache of this version".into());
+    }
+    if header(8) != Some(fingerprint) {
+        return Ok(None);
+    }
+    let len = header(16).ok_or("truncated")? as usize;
+    let index = bytes.get(24..24usize.saturating_add(len)).ok_or("truncated")?;
+    let index: Vec<IndexEntry> = postcard::from_bytes(index).map_err(|e| e.to_string())?;
+    Ok(Some((index, 24 + len)))
+}
