@@ -172,7 +172,9 @@ impl Linter {
         }
         let kb = self.knowledge(file.language);
         match catch_unwind(AssertUnwindSafe(|| (self.lower)(file, &text, kb))) {
-            Ok(model) => {
+            Ok(mut model) => {
+                // Only suppression directives are read from comments; the rest would only take memory.
+                model.comments.retain(|c| crate::suppress::is_directive(&c.text));
                 if let Some((cache, key)) = key {
                     cache.put(&file.path, key, &model);
                 }

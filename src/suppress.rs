@@ -61,6 +61,11 @@ impl Suppressions {
     }
 }
 
+/// Whether a comment is a suppression directive (the others need not be kept).
+pub fn is_directive(text: &str) -> bool {
+    parse(text).is_some()
+}
+
 fn parse(text: &str) -> Option<Allowed> {
     let text = text.trim();
     if let Some(rest) = text.strip_prefix("async-lint:") {

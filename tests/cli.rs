@@ -531,3 +531,68 @@ fn fixing_the_testdata_leaves_parsing_code_free_of_the_fixed_findings() {
     let again = run_in(dir.path(), &["check", "--diff"]);
     assert_eq!(again.status.code(), Some(0), "fixes converged in one run: {}", stdout(&again));
 }
+
+#[test]
+fn unchanged_files_come_from_the_cache_with_identical_output() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/a.rs", BLOCKING);
+    write(dir.path(), "src/b.rs", CLEAN);
+    write(dir.path(), "pkg/m.py", "import time\nasync def f():\n    time.sleep(1)\n");
+    let first = run_in(dir.path(), &["check", "-v", "--format", "concise"]);
+    assert!(stderr(&first).contains("cache: 0 files from the cache, 3 parsed"), "{}", stderr(&first));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".async-lint-cache/.gitignore")).unwrap().lines().last(),
+        Some("*")
+    );
+    assert!(dir.path().join(".async-lint-cache/summaries.bin").is_file());
+
+    let second = run_in(dir.path(), &["check", "-v", "--format", "concise"]);
+    assert!(stderr(&second).contains("cache: 3 files from the cache, 0 parsed"), "{}", stderr(&second));
+    assert_eq!(stdout(&second), stdout(&first));
+    assert_eq!(second.status.code(), first.status.code());
+
+    // An edited file is analysed again; the others still come from the cache.
+    write(dir.path(), "src/b.rs", BLOCKING);
+    let third = run_in(dir.path(), &["check", "-v", "--format", "concise"]);
+    assert!(stderr(&third).contains("cache: 2 files from the cache, 1 parsed"), "{}", stderr(&third));
+    assert!(stdout(&third).contains("src/b.rs:2:5: blocking-sleep"), "{}", stdout(&third));
+
+    let off = run_in(dir.path(), &["check", "-v", "--no-cache", "--format", "concise"]);
+    assert!(stderr(&off).contains("cache: off, 3 files parsed"), "{}", stderr(&off));
+    assert_eq!(stdout(&off), stdout(&third));
+}
+
+#[test]
+fn knowledge_changes_and_corrupt_caches_invalidate_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/a.rs", "fn g() {}\nasync fn f() {\n    legacy::fetch();\n}\n");
+    let cache_dir = dir.path().join("elsewhere");
+    let cache_arg = cache_dir.to_str().unwrap();
+    let args = ["check", "-v", "--format", "concise", "--cache-dir", cache_arg, "src"];
+    let first = run_in(dir.path(), &args);
+    assert_eq!(first.status.code(), Some(0), "{}", stdout(&first));
+    assert!(cache_dir.join("summaries.bin").is_file());
+    assert!(!dir.path().join(".async-lint-cache").exists());
+
+    write(
+        dir.path(),
+        "async-lint.toml",
+        "[[knowledge.rust.blocking]]\ncategory = \"network\"\npaths = [\"legacy::fetch\"]\n",
+    );
+    let configured = run_in(dir.path(), &args);
+    assert!(stderr(&configured).contains("0 files from the cache, 1 parsed"), "{}", stderr(&configured));
+    assert!(stdout(&configured).contains("blocking-network"), "{}", stdout(&configured));
+
+    std::fs::write(cache_dir.join("summaries.bin"), b"garbage").unwrap();
+    let corrupt = run_in(dir.path(), &args);
+    assert_eq!(stdout(&corrupt), stdout(&configured));
+    assert!(stderr(&corrupt).contains("ignoring the cache"), "{}", stderr(&corrupt));
+    let repaired = bin()
+        .current_dir(dir.path())
+        .env("ASYNC_LINT_CACHE_DIR", cache_arg)
+        .args(&args[..4])
+        .arg("src")
+        .output()
+        .unwrap();
+    assert!(stderr(&repaired).contains("1 files from the cache, 0 parsed"), "{}", stderr(&repaired));
+}

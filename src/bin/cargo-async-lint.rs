@@ -3,6 +3,10 @@
 
 use std::ffi::OsString;
 
+/// Many small allocations from every worker: mimalloc is markedly faster than the system's here.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let mut args: Vec<OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a == "async-lint") {

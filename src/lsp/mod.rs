@@ -28,7 +28,8 @@ use crate::model::Language;
 
 pub fn serve() -> Result<(), String> {
     let io = transport::Stdio::start();
-    let mut server = Server { sender: io.sender.clone(), documents: HashMap::new(), projects: HashMap::new() };
+    let mut server =
+        Server { sender: io.sender.clone(), documents: HashMap::new(), projects: HashMap::new(), linters: Vec::new() };
     let result = server.run(&io.receiver);
     drop(server);
     io.finish().map_err(|e| format!("the language server's output failed: {e}"))?;
@@ -46,6 +47,10 @@ struct Server {
     documents: HashMap<Url, Document>,
     /// Project root -> its files on disk, found once per root (again after a save).
     projects: HashMap<PathBuf, Vec<crate::frontend::SourceFile>>,
+    /// One linter per distinct configured knowledge, each with the summaries of the files it has
+    /// lowered (in memory, keyed by path and content hash): an edit lowers only the edited
+    /// document again, then links the project.
+    linters: Vec<(Vec<u8>, Linter)>,
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -208,7 +213,16 @@ impl Server {
         let mut configs = Configs::default();
         let config = configs.for_path(&path).map_err(|e| e.to_string())?;
         let knowledge = config.map(|c| &c.options.knowledge);
-        let linter = Linter::with_knowledge(knowledge)?;
+        let key = serde_json::to_value(knowledge).and_then(|v| serde_json::to_vec(&v)).map_err(|e| e.to_string())?;
+        let linter = match self.linters.iter().position(|(k, _)| *k == key) {
+            Some(index) => &self.linters[index].1,
+            None => {
+                let mut linter = Linter::with_knowledge(knowledge)?;
+                linter.set_cache(crate::cache::Cache::in_memory(linter.fingerprint()));
+                self.linters.push((key, linter));
+                &self.linters[self.linters.len() - 1].1
+            }
+        };
         let found = linter.lint_with_overlay(&files, &Selection::default(), &overlay);
         let mut kept = Vec::new();
         for mut d in found.into_iter().filter(|d| d.path == path) {
