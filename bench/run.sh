@@ -45,7 +45,7 @@ if [[ ! -f "$bench/clippy.done" ]]; then
   cp -r "$vendored" "$clippy_crate"
   rm -f "$clippy_crate/.cargo-checksum.json"
   printf '\n[workspace]\n' >> "$clippy_crate/Cargo.toml"
-  (cd "$clippy_crate" && cargo clippy --quiet --all-features 2>/dev/null || cargo clippy --quiet)
+  (cd "$clippy_crate" && CARGO_TARGET_DIR="$clippy_crate/target" cargo clippy --quiet --features full,tracing/std)
   touch "$bench/clippy.done"
 fi
 
@@ -67,7 +67,7 @@ cat > "$bench/spec.json" <<JSON
  {"name": "rs_async_lint_cached", "argv": $(json "$lint" check --cache-dir "$cache/rs" --format concise "${rust_dirs[@]}")},
  {"name": "rs_async_lint_double", "argv": $(json "$lint" check --no-cache --format concise "$bench/double/rust")},
  {"name": "tower_async_lint", "argv": $(json "$lint" check --no-cache --format concise "$clippy_crate")},
- {"name": "tower_clippy_warm", "argv": ["cargo", "clippy", "--quiet", "--offline"], "cwd": "$clippy_crate", "before": "touch src/lib.rs"}
+ {"name": "tower_clippy_warm", "argv": ["env", "CARGO_TARGET_DIR=$clippy_crate/target", "cargo", "clippy", "--quiet", "--offline", "--features", "full,tracing/std"], "cwd": "$clippy_crate", "before": "touch src/lib.rs"}
 ]
 JSON
 results="$(python3 "$repo/bench/measure.py" "$rounds" "$bench/spec.json")"

@@ -42,8 +42,8 @@ pub struct Project<'a> {
     aliases: FxHashMap<&'a str, Vec<&'a str>>,
     /// Glob re-exports: module -> the modules whose every name it re-exports (`module::*`).
     globs: FxHashMap<&'a str, Vec<&'a str>>,
-    /// What every call (file, function, call) resolves to, computed once.
-    facts: Vec<Vec<Vec<CallFacts<'a>>>>,
+    /// What every call resolves to, computed once, per file.
+    facts: Vec<FileFacts<'a>>,
     effects: HashMap<(FnRef, &'static str), Effect>,
     rust: &'a Knowledge,
     python: &'a Knowledge,
@@ -56,6 +56,37 @@ pub struct Project<'a> {
 pub struct CallFacts<'a> {
     pub callee: Option<FnRef>,
     apis: [Option<Match<'a>>; TABLES.len()],
+}
+
+/// The facts of one file's calls, stored only for the calls that have any (most resolve to
+/// nothing): `slots[starts[function] + call]` indexes `facts`, or is `NONE`.
+#[derive(Default)]
+struct FileFacts<'a> {
+    starts: Vec<u32>,
+    slots: Vec<u32>,
+    facts: Vec<CallFacts<'a>>,
+}
+
+const NONE: u32 = u32::MAX;
+static NO_FACTS: CallFacts<'static> = CallFacts { callee: None, apis: [None; TABLES.len()] };
+
+impl<'a> FileFacts<'a> {
+    fn new(file: &FileModel, mut compute: impl FnMut(&CallSite) -> CallFacts<'a>) -> FileFacts<'a> {
+        let mut out = FileFacts::default();
+        for function in &file.functions {
+            out.starts.push(out.slots.len() as u32);
+            for call in &function.calls {
+                let facts = compute(call);
+                if facts.callee.is_none() && facts.apis.iter().all(Option::is_none) {
+                    out.slots.push(NONE);
+                } else {
+                    out.slots.push(out.facts.len() as u32);
+                    out.facts.push(facts);
+                }
+            }
+        }
+        out
+    }
 }
 
 const TABLES: [Table; 5] = [Table::Blocking, Table::Awaitable, Table::Runtime, Table::Offload, Table::Spawn];
@@ -103,10 +134,7 @@ impl<'a> Project<'a> {
             Project { files, functions, aliases, globs, facts: Vec::new(), effects: HashMap::new(), rust, python };
         project.facts = files
             .par_iter()
-            .map(|file| {
-                let facts = |call: &CallSite| project.compute_facts(call, file.language);
-                file.functions.iter().map(|f| f.calls.iter().map(facts).collect()).collect()
-            })
+            .map(|file| FileFacts::new(file, |call| project.compute_facts(call, file.language)))
             .collect();
         project.compute_effects();
         project
@@ -125,7 +153,11 @@ impl<'a> Project<'a> {
 
     /// What the call `call` of function `function` of file `file` resolves to.
     pub fn facts(&self, file: usize, function: usize, call: usize) -> &CallFacts<'a> {
-        &self.facts[file][function][call]
+        let facts = &self.facts[file];
+        match facts.slots[facts.starts[function] as usize + call] {
+            NONE => &NO_FACTS,
+            slot => &facts.facts[slot as usize],
+        }
     }
 
     fn compute_facts(&self, call: &CallSite, language: Language) -> CallFacts<'a> {
@@ -178,38 +210,48 @@ impl<'a> Project<'a> {
     /// (not `path` itself), to `out`.
     fn expand_into<'p>(&self, path: &'p str, language: Language, out: &mut Vec<Cow<'p, str>>) {
         let sep = language.separator();
-        let start = out.len();
+        // Most paths go through no re-export: find that out without allocating.
+        let mut rewrites = Vec::new();
+        self.rewrites(path, sep, &mut rewrites);
+        if rewrites.is_empty() {
+            return;
+        }
         let mut found: Vec<Cow<'p, str>> = vec![Cow::Borrowed(path)];
         let mut next = 0;
         let mut hops = 0;
         while next < found.len() && found.len() < MAX_EXPANSIONS && hops < MAX_ALIAS_HOPS * MAX_EXPANSIONS {
-            let current = found[next].clone();
+            if next > 0 {
+                let current = found[next].clone();
+                self.rewrites(&current, sep, &mut rewrites);
+            }
             next += 1;
             hops += 1;
-            let mut rewrites = Vec::new();
-            // Every segment boundary, longest prefix first: `a::b::c`, `a::b`, `a`.
-            let mut cut = current.len();
-            loop {
-                let (prefix, rest) = current.split_at(cut);
-                for target in self.aliases.get(prefix).into_iter().flatten() {
-                    rewrites.push(format!("{target}{rest}"));
-                }
-                let Some(boundary) = prefix.rfind(sep) else { break };
-                // `module::*` re-exports everything of its targets: `module::name..` -> `target::name..`.
-                let module = &prefix[..boundary];
-                for target in self.globs.get(module).into_iter().flatten() {
-                    rewrites.push(format!("{target}{}", &current[boundary..]));
-                }
-                cut = boundary;
-            }
-            for rewrite in rewrites {
+            for rewrite in rewrites.drain(..) {
                 if !found.iter().any(|f| *f == rewrite) && found.len() < MAX_EXPANSIONS {
                     found.push(Cow::Owned(rewrite));
                 }
             }
         }
         out.extend(found.into_iter().skip(1));
-        debug_assert!(out.len() >= start);
+    }
+
+    /// One step of expansion: what `current` is rewritten to by the aliases and glob re-exports of
+    /// each of its prefixes, longest prefix first (`a::b::c`, `a::b`, `a`).
+    fn rewrites(&self, current: &str, sep: &str, out: &mut Vec<String>) {
+        let mut cut = current.len();
+        loop {
+            let (prefix, rest) = current.split_at(cut);
+            for target in self.aliases.get(prefix).into_iter().flatten() {
+                out.push(format!("{target}{rest}"));
+            }
+            let Some(boundary) = rfind_separator(prefix, sep) else { break };
+            // `module::*` re-exports everything of its targets: `module::name..` -> `target::name..`.
+            let module = &prefix[..boundary];
+            for target in self.globs.get(module).into_iter().flatten() {
+                out.push(format!("{target}{}", &current[boundary..]));
+            }
+            cut = boundary;
+        }
     }
 
     /// Where a call runs: as lowered, unless it sits in a closure handed to a project function
@@ -336,6 +378,36 @@ fn direct_effects(facts: &CallFacts<'_>, step: Step) -> Vec<(&'static str, Effec
     found
 }
 
+/// `haystack.rfind(sep)`, without building a substring searcher for a one- or two-byte separator.
+fn rfind_separator(haystack: &str, sep: &str) -> Option<usize> {
+    let (bytes, pattern) = (haystack.as_bytes(), sep.as_bytes());
+    let last = *pattern.last()?;
+    let mut end = bytes.len();
+    while let Some(i) = bytes[..end].iter().rposition(|&b| b == last) {
+        if let Some(start) = (i + 1).checked_sub(pattern.len())
+            && &bytes[start..=i] == pattern
+        {
+            return Some(start);
+        }
+        end = i;
+    }
+    None
+}
+
 fn effect_kind(kind: &str) -> Option<&'static str> {
     BLOCKING_CATEGORIES.iter().copied().chain([RUNTIME]).find(|k| *k == kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rfind_separator;
+
+    #[test]
+    fn separators_are_found_like_rfind() {
+        for (text, sep) in
+            [("a::b::c", "::"), ("a:::b", "::"), ("a.b.c", "."), ("abc", "."), ("", "::"), (":", "::"), ("::a", "::")]
+        {
+            assert_eq!(rfind_separator(text, sep), text.rfind(sep), "{text:?} {sep:?}");
+        }
+    }
 }
