@@ -79,10 +79,7 @@ fn parse(text: &str) -> Option<Allowed> {
     let Some(codes) = rest.strip_prefix(':') else {
         return rest.trim().is_empty().then_some(Allowed::All);
     };
-    let mapped = codes
-        .split([',', ' '])
-        .map(str::trim)
-        .filter_map(|code| rule_of_code(code).map(str::to_string));
+    let mapped = codes.split([',', ' ']).map(str::trim).filter_map(|code| rule_of_code(code).map(str::to_string));
     Some(Allowed::Rules(mapped.collect()))
 }
 

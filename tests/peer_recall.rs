@@ -96,7 +96,8 @@ fn marker(text: &str, name: &str) -> bool {
 
 /// The eval files with asyncio expectations of our codes, written (after the library swap) to `out`.
 fn cases(eval_dir: &Path, out: &Path) -> Vec<Case> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(eval_dir).expect("eval files").flatten().map(|e| e.path()).collect();
+    let mut paths: Vec<PathBuf> =
+        std::fs::read_dir(eval_dir).expect("eval files").flatten().map(|e| e.path()).collect();
     paths.sort();
     let mut cases = Vec::new();
     for path in paths.iter().filter(|p| p.extension().is_some_and(|e| e == "py")) {
@@ -183,7 +184,10 @@ fn finds_most_of_what_flake8_async_expects_for_asyncio() {
 #[test]
 fn library_names_are_swapped_as_words() {
     assert_eq!(to_asyncio("import trio\ntrio.sleep(0)", "trio"), "import asyncio\nasyncio.sleep(0)");
-    assert_eq!(to_asyncio("trio_websocket qtrio --trio ASYNC103_trio", "trio"), "trio_websocket qtrio --trio ASYNC103_asyncio");
+    assert_eq!(
+        to_asyncio("trio_websocket qtrio --trio ASYNC103_trio", "trio"),
+        "trio_websocket qtrio --trio ASYNC103_asyncio"
+    );
 }
 
 #[test]
