@@ -1,0 +1,87 @@
+-- Run by tests/neovim.rs as `nvim --headless --clean -u neovim.lua FILE`. Uses only APIs that
+-- Neovim 0.7 (Debian bookworm) has. Attaches `$ASYNC_LINT server` to FILE, waits for its
+-- diagnostics, applies its quick fix, waits for the diagnostics to clear, stops the server, and
+-- writes what Neovim saw as JSON to $ASYNC_LINT_RESULT.
+local result = {}
+local wait_ms = 20000
+
+local function finish(error)
+  result.error = error
+  vim.fn.writefile({ vim.fn.json_encode(result) }, vim.env.ASYNC_LINT_RESULT)
+  vim.cmd(error and "cquit" or "qall!")
+end
+
+local function run()
+  local bufnr = vim.api.nvim_get_current_buf()
+  local exit_code
+  local client_id = vim.lsp.start_client({
+    name = "async-lint",
+    cmd = { vim.env.ASYNC_LINT, "server" },
+    root_dir = vim.fn.getcwd(),
+    on_exit = function(code)
+      exit_code = code
+    end,
+  })
+  if not client_id then
+    return finish("the client did not start")
+  end
+  vim.lsp.buf_attach_client(bufnr, client_id)
+
+  if not vim.wait(wait_ms, function()
+    return #vim.diagnostic.get(bufnr) > 0
+  end, 50) then
+    return finish("no diagnostics arrived within " .. wait_ms .. " ms")
+  end
+  result.diagnostics = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    local lsp = d.user_data and d.user_data.lsp or {}
+    table.insert(result.diagnostics, {
+      lnum = d.lnum,
+      col = d.col,
+      code = d.code or lsp.code,
+      message = d.message,
+      source = d.source,
+      severity = d.severity,
+    })
+  end
+
+  -- Ask for code actions as an editor does: the diagnostics under the cursor, in LSP form.
+  local d = vim.diagnostic.get(bufnr)[1]
+  local range = { start = { line = d.lnum, character = 0 }, ["end"] = { line = d.lnum, character = 0 } }
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = range,
+    context = { diagnostics = { { range = range, code = d.code, source = d.source, message = d.message } } },
+  }
+  local responses = vim.lsp.buf_request_sync(bufnr, "textDocument/codeAction", params, wait_ms)
+  local actions = responses and responses[client_id] and responses[client_id].result or {}
+  result.actions = {}
+  for _, action in ipairs(actions) do
+    table.insert(result.actions, action.title)
+  end
+  if actions[1] and actions[1].edit then
+    vim.lsp.util.apply_workspace_edit(actions[1].edit, "utf-16")
+  end
+  result.lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  result.cleared = vim.wait(wait_ms, function()
+    return #vim.diagnostic.get(bufnr) == 0
+  end, 50)
+
+  vim.lsp.stop_client(client_id)
+  if not vim.wait(wait_ms, function()
+    return exit_code ~= nil
+  end, 50) then
+    return finish("the server did not exit after shutdown within " .. wait_ms .. " ms")
+  end
+  result.exit_code = exit_code
+  finish(nil)
+end
+
+vim.api.nvim_create_autocmd("VimEnter", {
+  callback = function()
+    local ok, err = pcall(run)
+    if not ok then
+      finish("init.lua failed: " .. tostring(err))
+    end
+  end,
+})
