@@ -7,13 +7,17 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// The target directory these tests were built in.
+pub fn target_dir() -> PathBuf {
+    // The binary is `<target>/<profile>/async-lint`.
+    let bin = Path::new(env!("CARGO_BIN_EXE_async-lint"));
+    bin.parent().and_then(Path::parent).expect("the binary lives in the target directory").to_path_buf()
+}
+
 /// A directory under the target directory that survives between runs, so that reruns reuse
 /// virtual environments and builds.
 pub fn cache_dir(name: &str) -> PathBuf {
-    // The binary is `<target>/<profile>/async-lint`.
-    let bin = Path::new(env!("CARGO_BIN_EXE_async-lint"));
-    let dir = bin.parent().and_then(Path::parent).expect("the binary lives in the target directory");
-    let dir = dir.join("integrations").join(name);
+    let dir = target_dir().join("integrations").join(name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
