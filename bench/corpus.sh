@@ -1,25 +1,24 @@
 #!/usr/bin/env bash
-# Prepare the published sources of popular async crates (latest crates.io versions)
-# for running async-lint on real code. Needs only cargo (and crates.io access on first run).
+# Prepare the published sources of popular async crates from crates.io, at pinned versions (so
+# that results are reproducible), for running async-lint on real code. Needs only cargo.
 #
-# Usage: bench/corpus.sh [--update]
+# Usage: bench/corpus.sh
 #   Prints one line per crate: "<name> <version> <source dir>".
 #   All vendored crates (the whole dependency tree) are under "$cache/vendor".
-#   --update re-resolves to the newest versions even when the cache is complete.
 # Cache dir: ${ASYNC_LINT_CORPUS:-$HOME/.cache/async-lint-corpus}
+# To move to newer versions, edit the list and re-bless tests/snapshots/corpus.txt.
 set -euo pipefail
 
-crates=(tokio hyper axum reqwest tonic actix-web async-std smol tower futures-util warp redis)
+crates=(
+  tokio@1.54.1 hyper@1.12.0 axum@0.8.9 reqwest@0.13.5 tonic@0.14.9 actix-web@4.18.1
+  async-std@1.13.2 smol@2.0.2 tower@0.5.3 futures-util@0.3.34 warp@0.4.3 redis@1.8.1
+)
 
 cache="${ASYNC_LINT_CORPUS:-$HOME/.cache/async-lint-corpus}"
-update=0
-[[ "${1:-}" == "--update" ]] && update=1
-
 mkdir -p "$cache/src"
 cd "$cache"
 
-# Scratch project depending on every crate at its newest version ("*").
-# `[workspace]` keeps it independent of any enclosing workspace.
+# A scratch project depending on every crate; `[workspace]` keeps it out of enclosing workspaces.
 manifest='[package]
 name = "async-lint-corpus"
 version = "0.0.0"
@@ -29,10 +28,10 @@ publish = false
 [workspace]
 
 [dependencies]'
-for c in "${crates[@]}"; do manifest+=$'\n'"$c = \"*\""; done
+for c in "${crates[@]}"; do manifest+=$'\n'"${c%@*} = \"=${c#*@}\""; done
 
 # Fast path: nothing changed since the last complete run.
-if [[ $update == 0 && -f dirs.txt && -f Cargo.toml && "$(cat Cargo.toml)" == "$manifest" ]]; then
+if [[ -f dirs.txt && -f Cargo.toml && "$(cat Cargo.toml)" == "$manifest" ]]; then
   cat dirs.txt
   exit 0
 fi
@@ -41,7 +40,7 @@ printf '%s\n' "$manifest" > Cargo.toml
 [[ -f src/lib.rs ]] || : > src/lib.rs
 rm -f dirs.txt
 
-# Resolve to the newest versions, then copy every crate of the tree to ./vendor
+# Resolve, then copy every crate of the tree to ./vendor
 # (one directory per crate and version, so several versions of a crate can coexist).
 cargo update --quiet
 cargo vendor --quiet --versioned-dirs --respect-source-config vendor.new > /dev/null
@@ -52,7 +51,7 @@ mv vendor.new vendor
 out=""
 while read -r name ver _; do
   for c in "${crates[@]}"; do
-    if [[ "$name" == "$c" ]]; then
+    if [[ "$name" == "${c%@*}" ]]; then
       dir="$cache/vendor/$name-${ver#v}"
       [[ -d "$dir" ]] || { echo "missing vendored dir $dir" >&2; exit 1; }
       out+="$name ${ver#v} $dir"$'\n'

@@ -10,7 +10,7 @@ use crate::config::Configs;
 use crate::discover::discover_excluding;
 use crate::lint::{Linter, Selection};
 use crate::output::{self, Format};
-use crate::rules::{self, RuleMeta};
+use crate::rules;
 
 #[derive(Debug, Parser)]
 #[command(name = "async-lint", version, about = "Finds the pitfalls of async code in Rust and Python")]
@@ -37,6 +37,11 @@ pub enum Command {
         #[arg(default_value = ".")]
         path: PathBuf,
     },
+    /// Run a program and check the findings against what it does at run time.
+    Confirm {
+        /// A Python script, or a single-file Rust program.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,6 +66,12 @@ pub struct CheckArgs {
     /// Hide the findings recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Apply the safe fixes, then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Show the safe fixes as a diff, without writing (exit 1 when there are any).
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// `cargo async-lint [OPTIONS] [PATHS...]`: `check` on the workspace's targets.
@@ -129,6 +140,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Rule { id } => show_rule(&id),
         Command::Config { path } => show_config(&path),
         Command::Server => crate::lsp::serve().map(|()| ExitCode::SUCCESS),
+        Command::Confirm { file } => crate::executor::confirm::confirm(&file),
     };
     match result {
         Ok(code) => code,
@@ -149,21 +161,44 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut excluded = |path: &Path| {
         Ok(configs.for_path(path).map_err(|e| e.to_string())?.is_some_and(|c| c.excludes(&absolute(path))))
     };
-    let files = discover_excluding(&args.paths, &mut excluded).map_err(|e| e.to_string())?;
+    let mut warn = |warning: String| eprintln!("warning: {warning}");
+    let files = discover_excluding(&args.paths, &mut excluded, &mut warn).map_err(|e| e.to_string())?;
     for file in &files {
         configs.for_path(&file.path).map_err(|e| e.to_string())?;
     }
     let linter = Linter::with_knowledge(configs.loaded.iter().map(|c| &c.options.knowledge))?;
     let cli_selects = args.select.is_some();
     let selection = Selection { select: args.select, ignore: args.ignore };
-    let mut diagnostics = linter.lint(&files, &selection);
-    diagnostics.retain_mut(|d| {
+    let mut configured = |d: &mut crate::diagnostic::Diagnostic| {
         let Ok(Some(config)) = configs.for_path(&d.path) else { return true };
         if let Some(severity) = config.severity(d.rule) {
             d.severity = severity;
         }
         config.enables(d.rule, &absolute(&d.path), cli_selects)
-    });
+    };
+    if args.fix || args.diff {
+        let outcome = crate::fix::plan(&linter, &files, &selection, &mut configured);
+        for reason in &outcome.skipped {
+            eprintln!("warning: {reason}");
+        }
+        if args.diff {
+            for change in &outcome.changes {
+                print!("{}", crate::fix::unified_diff(change));
+            }
+            return Ok(if outcome.changes.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        }
+        let mut fixed = 0;
+        for change in &outcome.changes {
+            crate::fix::write_atomically(&change.path, &change.after)
+                .map_err(|e| format!("{}: cannot write the fixed file: {e}", change.path.display()))?;
+            fixed += change.fixes;
+        }
+        if fixed > 0 {
+            eprintln!("fixed {fixed} findings in {} files", outcome.changes.len());
+        }
+    }
+    let mut diagnostics = linter.lint(&files, &selection);
+    diagnostics.retain_mut(|d| configured(d));
     if let Some(path) = &args.write_baseline {
         crate::baseline::write(&diagnostics, path)?;
         eprintln!("recorded {} findings in {}", diagnostics.len(), path.display());
@@ -216,24 +251,6 @@ fn list_rules() -> Result<ExitCode, String> {
 
 fn show_rule(id: &str) -> Result<ExitCode, String> {
     let rule = rules::find(id).ok_or_else(|| format!("unknown rule `{id}` (see `async-lint rules`)"))?;
-    print!("{}", rule_markdown(rule.meta()));
+    print!("{}", rule.meta().markdown());
     Ok(ExitCode::SUCCESS)
-}
-
-/// A rule's documentation as Markdown.
-pub fn rule_markdown(m: &RuleMeta) -> String {
-    format!(
-        "# {id}\n\n{summary}\n\n## What it finds\n\n{what}\n\n## Why it is a problem\n\n{why}\n\n\
-         ## Example\n\n```rust\n{rust}\n```\n\n```python\n{python}\n```\n\n## Fix\n\n{fix}\n\n\
-         ## Escape hatches\n\n{hatches}\n\n## Equivalents in other tools\n\n{equivalents}\n",
-        id = m.id,
-        summary = m.summary,
-        what = m.what,
-        why = m.why,
-        rust = m.example_rust,
-        python = m.example_python,
-        fix = m.fix,
-        hatches = m.escape_hatches,
-        equivalents = m.equivalents,
-    )
 }

@@ -31,6 +31,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// For a transitive finding, the calls from the reported site to the blocking API.
     pub via: Vec<Step>,
+    /// A safe automatic fix, when the rule has one.
+    pub fix: Option<Fix>,
     /// The function the finding is in (empty outside any function): with the rule, the path and
     /// the line's text, it identifies a finding across unrelated edits.
     pub function: String,
@@ -49,6 +51,26 @@ impl Diagnostic {
     pub fn sort_key(&self) -> (&PathBuf, u32, u32, &'static str) {
         (&self.path, self.span.line, self.span.column, self.rule)
     }
+}
+
+/// Text edits that resolve a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, for people (`add .await`).
+    pub title: String,
+    pub edits: Vec<Edit>,
+    /// Rust: a crate the package must depend on for the fix to compile; Python: a module that must
+    /// be imported (the fixer adds the import).
+    pub requires: Option<String>,
+}
+
+/// Replace the text of `span` (empty for an insertion) with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+    /// The text the span must hold for the edit to apply (guards against a stale position).
+    pub expected: String,
 }
 
 /// FNV-1a, 64 bits: a hash that stays the same across Rust versions and platforms, for keys that

@@ -27,19 +27,24 @@ pub fn language_of(path: &Path) -> Option<Language> {
 /// Every `.rs` and `.py` file under `paths`, skipping `target/`, hidden directories and what
 /// `.gitignore` ignores; a file named explicitly is always linted.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<SourceFile>, DiscoverError> {
-    discover_excluding(paths, &mut |_| Ok(false))
+    discover_excluding(paths, &mut |_| Ok(false), &mut |_| {})
 }
 
 /// Like [`discover`], leaving out the files a directory walk finds for which `excluded` says so
-/// (a file named explicitly is never left out).
+/// (a file named explicitly is never left out), and telling `warn` about what the walk could not
+/// read (a directory without permission).
 pub fn discover_excluding(
     paths: &[PathBuf],
     excluded: &mut dyn FnMut(&Path) -> Result<bool, String>,
+    warn: &mut dyn FnMut(String),
 ) -> Result<Vec<SourceFile>, DiscoverError> {
     let mut found = BTreeSet::new();
     for path in paths {
         let meta =
             std::fs::metadata(path).map_err(|e| DiscoverError(format!("{}: {}", path.display(), io_reason(&e))))?;
+        if !meta.is_file() && !meta.is_dir() {
+            return Err(DiscoverError(format!("{}: not a regular file", path.display())));
+        }
         if meta.is_file() {
             if language_of(path).is_none() {
                 return Err(DiscoverError(format!("{}: not a Rust (.rs) or Python (.py) file", path.display())));
@@ -56,8 +61,13 @@ pub fn discover_excluding(
             .filter_entry(|e| !(e.depth() > 0 && is_skipped_dir(e)))
             .build();
         for entry in walker {
-            // Unreadable entries are skipped here; the files we do find report their own errors.
-            let Ok(entry) = entry else { continue };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    warn(error.to_string());
+                    continue;
+                }
+            };
             if entry.file_type().is_some_and(|t| t.is_file()) && language_of(entry.path()).is_some() {
                 let path = clean(entry.path());
                 if !excluded(&path).map_err(DiscoverError)? {

@@ -33,6 +33,8 @@ pub struct Schema {
     returns: HashMap<String, Returns>,
     #[serde(default)]
     method_returns: HashMap<String, String>,
+    #[serde(default)]
+    closure_params: HashMap<String, Vec<String>>,
 }
 
 impl Schema {
@@ -66,6 +68,19 @@ struct Group {
     /// Method names distinctive enough to match when the receiver's type is unknown.
     #[serde(default)]
     methods: Vec<String>,
+    /// An automatic fix: the async call to make instead (awaited).
+    #[serde(default)]
+    fix: Option<FixSpec>,
+}
+
+/// The async call that replaces a blocking one, and what the file needs for it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FixSpec {
+    pub call: String,
+    /// Rust: a crate the package must depend on; Python: a module to import.
+    #[serde(default)]
+    pub requires: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -111,6 +126,7 @@ pub enum Table {
 pub struct Advice {
     pub category: Option<String>,
     pub replacement: Option<String>,
+    pub fix: Option<FixSpec>,
 }
 
 /// What a call matched in the knowledge base.
@@ -136,6 +152,8 @@ pub struct Knowledge {
     returns: HashMap<String, Returns>,
     /// Methods distinctive enough that their name alone tells the type they return.
     method_returns: HashMap<String, String>,
+    /// Callee -> the types of the parameters of the closure it is given.
+    closure_params: HashMap<String, Vec<String>>,
     /// Every proper prefix of a known path: the modules a glob import can be resolved against.
     modules: HashSet<String>,
 }
@@ -159,6 +177,7 @@ impl Knowledge {
             runtime_attributes: HashSet::new(),
             returns: HashMap::new(),
             method_returns: HashMap::new(),
+            closure_params: HashMap::new(),
             modules: HashSet::new(),
         }
     }
@@ -189,6 +208,7 @@ impl Knowledge {
             self.returns.insert(path, returns);
         }
         self.method_returns.extend(schema.method_returns);
+        self.closure_params.extend(schema.closure_params);
         Ok(())
     }
 
@@ -202,7 +222,7 @@ impl Knowledge {
         let entries = self.tables.entry(table).or_default();
         let index = entries.advice.len();
         let category = group.category.map(|c| c.name().to_string());
-        entries.advice.push(Advice { category, replacement: group.replacement });
+        entries.advice.push(Advice { category, replacement: group.replacement, fix: group.fix });
         for path in group.paths {
             entries.paths.insert(path, index);
         }
@@ -263,6 +283,11 @@ impl Knowledge {
         self.method_returns.get(method).map(String::as_str)
     }
 
+    /// The types of the parameters of a closure passed to `path`.
+    pub fn closure_params(&self, path: &str) -> Option<&[String]> {
+        self.closure_params.get(path).map(Vec::as_slice)
+    }
+
     /// Whether anything is known under `module` (so a glob import of it can be resolved).
     pub fn knows_module(&self, module: &str) -> bool {
         self.modules.contains(module)
@@ -279,9 +304,8 @@ mod tests {
     use super::*;
 
     #[test]
-    #[allow(clippy::single_element_loop)] // until the Python knowledge base lands
     fn embedded_knowledge_bases_load() {
-        for language in [Language::Rust] {
+        for language in [Language::Rust, Language::Python] {
             let kb = Knowledge::builtin(language);
             assert!(kb.tables.get(&Table::Blocking).is_some_and(|e| !e.paths.is_empty()));
         }

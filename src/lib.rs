@@ -6,6 +6,8 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod executor;
+pub mod fix;
 pub mod frontend;
 pub mod knowledge;
 pub mod lint;

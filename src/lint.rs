@@ -29,9 +29,13 @@ impl Selection {
     }
 }
 
+/// Lowers one file (the frontends; a seam for tests).
+type Lower = fn(&SourceFile, &str, &Knowledge) -> FileModel;
+
 pub struct Linter {
     rust: Knowledge,
     python: Knowledge,
+    lower: Lower,
     /// Workers with stacks deep enough for the parsers' recursion at the frontends' nesting limits.
     pool: rayon::ThreadPool,
 }
@@ -44,7 +48,12 @@ impl Default for Linter {
             .stack_size(WORKER_STACK)
             .build()
             .unwrap_or_else(|e| panic!("cannot start worker threads: {e}"));
-        Linter { rust: Knowledge::builtin(Language::Rust), python: Knowledge::builtin(Language::Python), pool }
+        Linter {
+            rust: Knowledge::builtin(Language::Rust),
+            python: Knowledge::builtin(Language::Python),
+            lower: frontend::lower,
+            pool,
+        }
     }
 }
 
@@ -102,9 +111,11 @@ impl Linter {
             .flat_map_iter(|model| {
                 let suppressions = Suppressions::from_comments(&model.comments);
                 let kb = self.knowledge(model.language);
-                rules::check_file(model, kb, &project, &|rule| selection.enabled(rule))
-                    .into_iter()
-                    .filter(move |d| !suppressions.is_suppressed(d.rule, d.span.line))
+                let checked = catch_unwind(AssertUnwindSafe(|| {
+                    rules::check_file(model, kb, &project, &|rule| selection.enabled(rule))
+                }));
+                let found = checked.unwrap_or_else(|panic| vec![internal_error(&model.path, panic.as_ref())]);
+                found.into_iter().filter(move |d| !suppressions.is_suppressed(d.rule, d.span.line))
             })
             .collect();
         found.extend(internal.into_iter().flatten().filter(|d| selection.enabled(d.rule)));
@@ -124,27 +135,33 @@ impl Linter {
             }
         };
         let kb = self.knowledge(file.language);
-        match catch_unwind(AssertUnwindSafe(|| frontend::lower(file, &text, kb))) {
+        match catch_unwind(AssertUnwindSafe(|| (self.lower)(file, &text, kb))) {
             Ok(model) => (model, None),
             Err(panic) => {
-                let reason = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                let diagnostic = Diagnostic {
-                    rule: "internal-error",
-                    path: file.path.clone(),
-                    span: Span::point(1, 1),
-                    severity: Severity::Error,
-                    message: format!("async-lint failed on this file: {reason}"),
-                    help: Some("please report this file to the async-lint maintainers".into()),
-                    via: Vec::new(),
-                    function: String::new(),
-                };
+                let diagnostic = internal_error(&file.path, panic.as_ref());
                 (FileModel::new(file.path.clone(), file.language), Some(diagnostic))
             }
         }
+    }
+}
+
+/// A panic while analysing one file, reported as a finding of that file.
+fn internal_error(path: &std::path::Path, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let reason = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    Diagnostic {
+        rule: "internal-error",
+        path: path.to_path_buf(),
+        span: Span::point(1, 1),
+        severity: Severity::Error,
+        message: format!("async-lint failed on this file: {reason}"),
+        help: Some("please report this file to the async-lint maintainers".into()),
+        via: Vec::new(),
+        fix: None,
+        function: String::new(),
     }
 }
 
@@ -163,4 +180,35 @@ pub fn read_source(file: &SourceFile) -> Result<String, SyntaxError> {
         Some(rest) => rest.to_string(),
         None => text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panicking(file: &SourceFile, _text: &str, _kb: &Knowledge) -> FileModel {
+        if file.path.ends_with("bad.rs") {
+            panic!("deliberate failure");
+        }
+        frontend::lower(file, _text, _kb)
+    }
+
+    #[test]
+    fn a_panic_in_one_file_is_an_internal_error_and_the_others_are_linted() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocking = "async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+        std::fs::write(dir.path().join("bad.rs"), blocking).unwrap();
+        std::fs::write(dir.path().join("good.rs"), blocking).unwrap();
+        let files = crate::discover::discover(&[dir.path().to_path_buf()]).unwrap();
+        let linter = Linter { lower: panicking, ..Linter::default() };
+        let found = linter.lint(&files, &Selection::default());
+        let summary: Vec<(String, &str, String)> = found
+            .iter()
+            .map(|d| (d.path.file_name().unwrap().to_string_lossy().into_owned(), d.rule, d.message.clone()))
+            .collect();
+        assert_eq!(summary.len(), 2, "{summary:?}");
+        assert_eq!(summary[0].1, "internal-error");
+        assert!(summary[0].2.contains("deliberate failure"));
+        assert_eq!((summary[1].0.as_str(), summary[1].1), ("good.rs", "blocking-sleep"));
+    }
 }

@@ -437,3 +437,97 @@ fn baselines_hide_recorded_findings_across_unrelated_edits() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("bad.json:1: not an async-lint baseline"), "{}", stderr(&bad));
 }
+
+const FIXABLE: &str = "async fn save() {}\n\nasync fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n    save();\n    let _ = std::fs::read(\"x\");\n}\n\nfn main() {}\n";
+
+fn package(dir: &Path, dependencies: &str) {
+    write(
+        dir,
+        "Cargo.toml",
+        &format!("[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{dependencies}"),
+    );
+    write(dir, "src/main.rs", FIXABLE);
+}
+
+#[test]
+fn diff_shows_fixes_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    package(dir.path(), "tokio = { version = \"1\", features = [\"full\"] }\n");
+    let out = run_in(dir.path(), &["check", "--diff"]);
+    assert_eq!(out.status.code(), Some(1));
+    let diff = stdout(&out);
+    assert!(diff.contains("--- a/src/main.rs\n+++ b/src/main.rs\n"), "{diff}");
+    for line in [
+        "-    std::thread::sleep(std::time::Duration::from_millis(1));\n",
+        "-    save();\n",
+        "+    tokio::time::sleep(std::time::Duration::from_millis(1)).await;\n",
+        "+    save().await;\n",
+    ] {
+        assert!(diff.contains(line), "{line} missing from:\n{diff}");
+    }
+    assert_eq!(std::fs::read_to_string(dir.path().join("src/main.rs")).unwrap(), FIXABLE);
+}
+
+#[test]
+fn fix_writes_safe_fixes_once_and_reports_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    package(dir.path(), "tokio = \"1\"\n");
+    let out = run_in(dir.path(), &["check", "--fix", "--format", "concise"]);
+    assert!(stderr(&out).contains("fixed 2 findings in 1 files"), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "blocking-io has no automatic fix");
+    assert_eq!(stdout(&out), "src/main.rs:6:13: blocking-io blocking call `std::fs::read` in an async context\n");
+    let fixed = std::fs::read_to_string(dir.path().join("src/main.rs")).unwrap();
+    assert!(
+        fixed.contains("    tokio::time::sleep(std::time::Duration::from_millis(1)).await;\n    save().await;\n"),
+        "{fixed}"
+    );
+
+    let again = run_in(dir.path(), &["check", "--fix", "--format", "concise"]);
+    assert!(!stderr(&again).contains("fixed"), "a second --fix changes nothing: {}", stderr(&again));
+    assert_eq!(std::fs::read_to_string(dir.path().join("src/main.rs")).unwrap(), fixed);
+}
+
+#[test]
+fn sleep_fix_needs_tokio_in_the_crate() {
+    let dir = tempfile::tempdir().unwrap();
+    package(dir.path(), "");
+    let out = run_in(dir.path(), &["check", "--fix", "--format", "concise"]);
+    assert!(stderr(&out).contains("the crate does not depend on `tokio`"), "{}", stderr(&out));
+    let fixed = std::fs::read_to_string(dir.path().join("src/main.rs")).unwrap();
+    assert!(
+        fixed.contains("    std::thread::sleep(std::time::Duration::from_millis(1));\n    save().await;\n"),
+        "{fixed}"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn fixing_the_testdata_leaves_parsing_code_free_of_the_fixed_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rust"), dir.path());
+    let before = stdout(&run_in(dir.path(), &["check", "--format", "concise"]));
+    let fixed = run_in(dir.path(), &["check", "--fix", "--format", "concise"]);
+    assert!(stderr(&fixed).contains("fixed "), "{}", stderr(&fixed));
+    let after = stdout(&run_in(dir.path(), &["check", "--format", "json"]));
+    let findings: serde_json::Value = serde_json::from_str(&after).unwrap();
+    for f in findings.as_array().unwrap() {
+        assert_ne!(f["rule"], "parse-error", "a fix broke {}", f["path"]);
+        if f["rule"] == "missing-await" {
+            assert!(!f["help"].as_str().unwrap().starts_with("add"), "left a fixable missing-await: {f}");
+        }
+    }
+    assert!(before.lines().count() > findings.as_array().unwrap().len());
+    let again = run_in(dir.path(), &["check", "--diff"]);
+    assert_eq!(again.status.code(), Some(0), "fixes converged in one run: {}", stdout(&again));
+}

@@ -152,6 +152,7 @@ fn code_action_offers_a_suppression_comment() {
     let reply = client.request("textDocument/codeAction", params);
     let action = &reply["result"][0];
     assert_eq!(action["kind"], "quickfix");
+    assert!(action["title"].as_str().unwrap().starts_with("Allow"), "{reply}");
     let edit = &action["edit"]["changes"][&uri][0];
     assert_eq!(edit["newText"], "    // async-lint: allow(blocking-sleep)\n");
     assert_eq!(edit["range"]["start"], json!({ "line": 1, "character": 0 }));
@@ -196,5 +197,25 @@ fn survives_bad_messages_and_coalesces_bursts() {
     }
     assert_eq!(last.len(), 1, "{last:?}");
     assert_eq!(last[0]["code"], "blocking-sleep");
+    client.shutdown();
+}
+
+#[test]
+fn code_action_offers_the_rules_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("file://{}", dir.path().join("a.rs").display());
+    let mut client = Client::start();
+    client.initialize(dir.path());
+    open(&mut client, &uri, "async fn g() {}\nasync fn f() {\n    g();\n}\n");
+    let diagnostics = client.diagnostics_for(&uri);
+    assert_eq!(diagnostics[0]["code"], "missing-await");
+    let params = json!({ "textDocument": { "uri": uri }, "range": diagnostics[0]["range"], "context": { "diagnostics": diagnostics } });
+    let reply = client.request("textDocument/codeAction", params);
+    let fix = &reply["result"][0];
+    assert_eq!(fix["title"], "Fix: add `.await`");
+    assert_eq!(fix["isPreferred"], true);
+    let edit = &fix["edit"]["changes"][&uri][0];
+    assert_eq!(edit["newText"], ".await");
+    assert_eq!(edit["range"]["start"], json!({ "line": 2, "character": 7 }));
     client.shutdown();
 }

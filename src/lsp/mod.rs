@@ -37,6 +37,8 @@ pub fn serve() -> Result<(), String> {
 
 struct Document {
     text: String,
+    /// The findings last published for it, with their fixes.
+    findings: Vec<Diagnostic>,
 }
 
 struct Server {
@@ -130,7 +132,7 @@ impl Server {
             DidOpenTextDocument::METHOD => {
                 let params: lsp_types::DidOpenTextDocumentParams = serde_json::from_value(notification.params).ok()?;
                 let uri = params.text_document.uri;
-                self.documents.insert(uri.clone(), Document { text: params.text_document.text });
+                self.documents.insert(uri.clone(), Document { text: params.text_document.text, findings: Vec::new() });
                 Some(uri)
             }
             DidChangeTextDocument::METHOD => {
@@ -208,7 +210,7 @@ impl Server {
         let knowledge = config.map(|c| &c.options.knowledge);
         let linter = Linter::with_knowledge(knowledge)?;
         let found = linter.lint_with_overlay(&files, &Selection::default(), &overlay);
-        let mut out = Vec::new();
+        let mut kept = Vec::new();
         for mut d in found.into_iter().filter(|d| d.path == path) {
             if let Some(config) = config {
                 if !config.enables(d.rule, &path, false) {
@@ -218,9 +220,51 @@ impl Server {
                     d.severity = severity;
                 }
             }
-            out.push(to_lsp(&d, &text));
+            kept.push(d);
+        }
+        let out = kept.iter().map(|d| to_lsp(d, &text)).collect();
+        if let Some(document) = self.documents.get_mut(uri) {
+            document.findings = kept;
         }
         Ok(out)
+    }
+
+    /// The rule's own fix for the finding an editor diagnostic stands for, as a code action.
+    fn fix_action(
+        &self,
+        uri: &Url,
+        document: &Document,
+        diagnostic: &lsp_types::Diagnostic,
+        rule: &str,
+    ) -> Option<CodeAction> {
+        let finding = document.findings.iter().find(|d| {
+            d.rule == rule && position(&document.text, d.span.line, d.span.column) == diagnostic.range.start
+        })?;
+        let fix = finding.fix.as_ref()?;
+        let file = source_file(&uri.to_file_path().ok()?)?;
+        let fixes = crate::fix::applicable(&file, &document.text, vec![fix], &mut Vec::new());
+        if fixes.is_empty() {
+            return None;
+        }
+        let edits: Vec<TextEdit> = fixes
+            .iter()
+            .flat_map(|f| &f.edits)
+            .map(|e| TextEdit {
+                range: Range::new(
+                    position(&document.text, e.span.line, e.span.column),
+                    position(&document.text, e.span.end_line, e.span.end_column),
+                ),
+                new_text: e.text.clone(),
+            })
+            .collect();
+        Some(CodeAction {
+            title: format!("Fix: {}", fix.title),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![diagnostic.clone()]),
+            edit: Some(WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), ..Default::default() }),
+            is_preferred: Some(true),
+            ..CodeAction::default()
+        })
     }
 
     fn code_action(&self, request: Request) {
@@ -241,6 +285,9 @@ impl Server {
             let line = diagnostic.range.start.line;
             if !seen.insert((rule.clone(), line)) {
                 continue;
+            }
+            if let Some(action) = self.fix_action(&uri, document, diagnostic, rule) {
+                actions.push(CodeActionOrCommand::CodeAction(action));
             }
             let indent: String = document
                 .text

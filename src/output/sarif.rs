@@ -36,7 +36,7 @@ fn driver_rules() -> Vec<Value> {
                 "shortDescription": { "text": meta.summary },
                 "fullDescription": { "text": meta.what },
                 "helpUri": rules::docs_url(meta.id),
-                "help": { "text": format!("{}\n\n{}", meta.why, meta.fix), "markdown": crate::cli::rule_markdown(meta) },
+                "help": { "text": format!("{}\n\n{}", meta.why, meta.fix), "markdown": meta.markdown() },
                 "defaultConfiguration": { "level": level(meta.severity) },
             })
         })

@@ -2,7 +2,9 @@
 //! itself (knowledge base) or through the project's sync functions (the linker's effects).
 
 use super::{CallCx, Finding};
-use crate::knowledge::Table;
+use crate::diagnostic::{Edit, Fix};
+use crate::knowledge::{FixSpec, Table};
+use crate::model::Span;
 use crate::model::{Context, Usage};
 
 pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
@@ -23,6 +25,7 @@ pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
             message: format!("`{written}` blocks in an async context: it calls `{}`", effect.api),
             help: effect.help.as_ref().map(|r| replacement_help(r)),
             via,
+            fix: None,
         });
     }
     let found = cx.api(Table::Blocking)?;
@@ -33,7 +36,24 @@ pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
         message: format!("blocking call `{written}` in an async context"),
         help: found.advice.replacement.as_deref().map(replacement_help),
         via: Vec::new(),
+        fix: found.advice.fix.as_ref().and_then(|spec| replace_call(cx, spec)),
     })
+}
+
+/// `std::thread::sleep(d)` -> `tokio::time::sleep(d).await`, `time.sleep(x)` -> `await asyncio.sleep(x)`:
+/// the callee as written is replaced and the call awaited.
+fn replace_call(cx: &CallCx<'_>, spec: &FixSpec) -> Option<Fix> {
+    let span = cx.call.span;
+    let written = &cx.call.written;
+    let callee = Span {
+        line: span.line,
+        column: span.column,
+        end_line: span.line,
+        end_column: span.column + written.chars().count() as u32,
+    };
+    let mut edits = vec![Edit { span: callee, text: spec.call.clone(), expected: written.clone() }];
+    edits.push(super::await_edit(cx.file.language, span));
+    Some(Fix { title: format!("call `{}` and await it", spec.call), edits, requires: spec.requires.clone() })
 }
 
 fn replacement_help(replacement: &str) -> String {

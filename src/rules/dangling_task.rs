@@ -37,6 +37,7 @@ impl Rule for DanglingTask {
             ),
             help: Some("keep a reference to the task until it is done, or use `asyncio.TaskGroup`".into()),
             via: Vec::new(),
+            fix: None,
         })
     }
 }

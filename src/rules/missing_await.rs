@@ -1,5 +1,5 @@
-use super::{CallCx, Finding, Rule, RuleMeta, await_syntax};
-use crate::diagnostic::Severity;
+use super::{CallCx, Finding, Rule, RuleMeta, await_edit, await_syntax};
+use crate::diagnostic::{Fix, Severity};
 use crate::knowledge::Table;
 use crate::model::{Context, Language, Usage};
 
@@ -46,12 +46,17 @@ impl Rule for MissingAwait {
             return None;
         }
         let awaiting = await_syntax(cx.file.language);
-        let help = match cx.context() {
-            Context::Async => format!("add {awaiting}"),
-            Context::Sync | Context::Offloaded => {
-                format!("call it from an async context with {awaiting}, or hand it to the runtime")
-            }
+        let in_async = cx.context() == Context::Async;
+        let help = if in_async {
+            format!("add {awaiting}")
+        } else {
+            format!("call it from an async context with {awaiting}, or hand it to the runtime")
         };
+        let fix = in_async.then(|| Fix {
+            title: format!("add {awaiting}"),
+            edits: vec![await_edit(cx.file.language, cx.call.span)],
+            requires: None,
+        });
         Some(Finding {
             message: format!(
                 "`{}` returns {} that is never awaited: {fate}",
@@ -60,6 +65,7 @@ impl Rule for MissingAwait {
             ),
             help: Some(help),
             via: Vec::new(),
+            fix,
         })
     }
 }

@@ -34,12 +34,34 @@ pub struct RuleMeta {
     pub equivalents: &'static str,
 }
 
+impl RuleMeta {
+    /// A rule's documentation as Markdown.
+    pub fn markdown(&self) -> String {
+        let m = self;
+        format!(
+            "# {id}\n\n{summary}\n\n## What it finds\n\n{what}\n\n## Why it is a problem\n\n{why}\n\n\
+             ## Example\n\n```rust\n{rust}\n```\n\n```python\n{python}\n```\n\n## Fix\n\n{fix}\n\n\
+             ## Escape hatches\n\n{hatches}\n\n## Equivalents in other tools\n\n{equivalents}\n",
+            id = m.id,
+            summary = m.summary,
+            what = m.what,
+            why = m.why,
+            rust = m.example_rust,
+            python = m.example_python,
+            fix = m.fix,
+            hatches = m.escape_hatches,
+            equivalents = m.equivalents,
+        )
+    }
+}
+
 /// What a rule says about one call.
 #[derive(Debug)]
 pub struct Finding {
     pub message: String,
     pub help: Option<String>,
     pub via: Vec<Step>,
+    pub fix: Option<crate::diagnostic::Fix>,
 }
 
 /// One call, with everything a rule may ask about it.
@@ -118,6 +140,7 @@ pub fn check_file(
                         message: finding.message,
                         help: finding.help,
                         via: finding.via,
+                        fix: finding.fix,
                         function: function.display.clone(),
                     });
                 }
@@ -125,6 +148,19 @@ pub fn check_file(
         }
     }
     out
+}
+
+/// The edit that awaits the call at `span`: `.await` after it (Rust), `await ` before it (Python).
+pub fn await_edit(language: Language, span: crate::model::Span) -> crate::diagnostic::Edit {
+    let at = match language {
+        Language::Rust => crate::model::Span { line: span.end_line, column: span.end_column, ..span },
+        Language::Python => crate::model::Span { end_line: span.line, end_column: span.column, ..span },
+    };
+    let text = match language {
+        Language::Rust => ".await",
+        Language::Python => "await ",
+    };
+    crate::diagnostic::Edit { span: at, text: text.into(), expected: String::new() }
 }
 
 /// `.await` or `await`, as the file's language spells it.

@@ -34,19 +34,20 @@ impl Rule for NestedRuntime {
             let function = cx.project.function(callee);
             if effect.via.is_empty() {
                 let message = format!("`{written}` starts a runtime, called from an async context");
-                return Some(Finding { message, help: effect.help.clone(), via: Vec::new() });
+                return Some(Finding { message, help: effect.help.clone(), via: Vec::new(), fix: None });
             }
             let mut via =
                 vec![Step { function: function.display.clone(), path: cx.file.path.clone(), line: cx.call.span.line }];
             via.extend(effect.via.iter().cloned());
             let message = format!("`{written}` blocks on a runtime from an async context: it calls `{}`", effect.api);
-            return Some(Finding { message, help: effect.help.clone(), via });
+            return Some(Finding { message, help: effect.help.clone(), via, fix: None });
         }
         let found = cx.api(Table::Runtime)?;
         Some(Finding {
             message: format!("`{written}` starts or blocks on a runtime from inside an async context"),
             help: found.advice.replacement.clone(),
             via: Vec::new(),
+            fix: None,
         })
     }
 }

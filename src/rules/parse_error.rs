@@ -39,6 +39,7 @@ pub fn diagnostic(path: &Path, error: &SyntaxError) -> Diagnostic {
         message: error.message.clone(),
         help: None,
         via: Vec::new(),
+        fix: None,
         function: String::new(),
     }
 }

@@ -57,3 +57,9 @@ fn main() {
     let (_tx, rx) = mpsc::channel();
     sync_is_fine(rx);
 }
+
+async fn scoped_threads() {
+    std::thread::scope(|s| { // ~ blocking-wait
+        s.spawn(|| std::thread::sleep(std::time::Duration::from_millis(1)));
+    });
+}

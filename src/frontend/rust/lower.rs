@@ -506,7 +506,7 @@ impl Lowerer<'_, '_> {
             Expr::Macro(m) => self.mac(&m.mac),
             Expr::Closure(c) => {
                 let context = if c.asyncness.is_some() { Context::Async } else { self.context() };
-                self.closure(c, context);
+                self.closure(c, context, &[]);
             }
             Expr::Async(a) => self.with_context(Context::Async, |this| this.block(&a.block)),
             Expr::Block(b) => self.block(&b.block),
@@ -520,11 +520,11 @@ impl Lowerer<'_, '_> {
         self.state.context = saved;
     }
 
-    fn closure(&mut self, closure: &syn::ExprClosure, context: Context) {
+    fn closure(&mut self, closure: &syn::ExprClosure, context: Context, param_types: &[Path]) {
         let module = self.resolver.module().clone();
         self.resolver.frames.push(Frame { module, ..Frame::default() });
-        for input in &closure.inputs {
-            self.bind_pattern(input, None);
+        for (index, input) in closure.inputs.iter().enumerate() {
+            self.bind_pattern(input, param_types.get(index).cloned());
         }
         self.with_context(context, |this| this.expr(&closure.body, Usage::Used));
         self.resolver.frames.pop();
@@ -546,12 +546,21 @@ impl Lowerer<'_, '_> {
             }
         };
         let offload = self.is_offload(&callee);
+        let closure_types = self.closure_param_types(&callee);
         let is_drop =
             matches!(&callee, Callee::Path(p) if p.first().is_some_and(|p| p == "std::mem::drop" || p == "drop"));
         let span = span_between(call.func.span().start(), call.paren_token.span.close().end());
         let index = self.record(callee, written, span, usage);
         let usage = if is_drop { Usage::Dropped } else { Usage::Used };
-        self.arguments(call.args.iter(), index, offload, usage);
+        self.arguments(call.args.iter(), index, offload, usage, &closure_types);
+    }
+
+    /// The types of the parameters of closures passed to this callee (`std::thread::scope`'s
+    /// closure takes a `Scope`), from the knowledge base.
+    fn closure_param_types(&self, callee: &Callee) -> Vec<Path> {
+        let Callee::Path(paths) = callee else { return Vec::new() };
+        let types = paths.iter().find_map(|p| self.resolver.kb.closure_params(p)).unwrap_or_default();
+        types.iter().map(|t| t.split("::").map(String::from).collect()).collect()
     }
 
     /// Walks a call's arguments: closures run where the callee runs them, and a parameter handed
@@ -562,16 +571,17 @@ impl Lowerer<'_, '_> {
         call: Option<usize>,
         offload: bool,
         usage: Usage,
+        closure_types: &[Path],
     ) {
         for (position, arg) in args.enumerate() {
             match arg {
-                Expr::Closure(c) if offload => self.closure(c, Context::Offloaded),
+                Expr::Closure(c) if offload => self.closure(c, Context::Offloaded, closure_types),
                 Expr::Closure(c) => {
                     let context = if c.asyncness.is_some() { Context::Async } else { self.context() };
                     if let Some(call) = call {
                         self.state.closure_args.push(ClosureArg { call, arg: position });
                     }
-                    self.closure(c, context);
+                    self.closure(c, context, closure_types);
                     if call.is_some() {
                         self.state.closure_args.pop();
                     }
@@ -609,10 +619,11 @@ impl Lowerer<'_, '_> {
             }
         };
         let offload = self.is_offload(&callee);
+        let closure_types = self.closure_param_types(&callee);
         let span = span_between(call.method.span().start(), call.paren_token.span.close().end());
         let index = self.record(callee, written, span, usage);
         self.expr(&call.receiver, Usage::Used);
-        self.arguments(call.args.iter(), index, offload, Usage::Used);
+        self.arguments(call.args.iter(), index, offload, Usage::Used, &closure_types);
     }
 
     fn is_offload(&self, callee: &Callee) -> bool {

@@ -1,0 +1,299 @@
+//! Applies the rules' safe fixes: edits checked against the text they replace, requirements
+//! checked (the crate depends on tokio; `import asyncio` present, or added), and a fixed file that
+//! would no longer parse left as it was.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Edit, Fix};
+use crate::frontend::{self, SourceFile};
+use crate::lint::{Linter, Selection};
+use crate::model::{Language, Span};
+
+/// One file's text before and after its fixes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub path: PathBuf,
+    pub before: String,
+    pub after: String,
+    pub fixes: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub changes: Vec<Change>,
+    /// Why fixes were not applied (a file that would not parse, a missing dependency).
+    pub skipped: Vec<String>,
+}
+
+/// How many times fixing and linting again may alternate before it must have converged.
+const MAX_PASSES: usize = 4;
+
+/// Lints, fixes in memory and lints again until nothing is left to fix; writes nothing.
+/// `keep` applies the configuration to each finding (and may change its severity).
+pub fn plan(
+    linter: &Linter,
+    files: &[SourceFile],
+    selection: &Selection,
+    keep: &mut dyn FnMut(&mut crate::diagnostic::Diagnostic) -> bool,
+) -> Outcome {
+    let mut overlay: HashMap<PathBuf, String> = HashMap::new();
+    let mut originals: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut counts: HashMap<PathBuf, usize> = HashMap::new();
+    let mut skipped = Vec::new();
+    let by_path: HashMap<&Path, &SourceFile> = files.iter().map(|f| (f.path.as_path(), f)).collect();
+    for _ in 0..MAX_PASSES {
+        let mut diagnostics = linter.lint_with_overlay(files, selection, &overlay);
+        diagnostics.retain_mut(|d| keep(d));
+        let mut fixes: BTreeMap<&Path, Vec<&Fix>> = BTreeMap::new();
+        for d in &diagnostics {
+            if let Some(fix) = &d.fix {
+                fixes.entry(d.path.as_path()).or_default().push(fix);
+            }
+        }
+        let mut progressed = false;
+        for (path, fixes) in fixes {
+            let Some(file) = by_path.get(path) else { continue };
+            let Some(text) = overlay.get(path).cloned().or_else(|| crate::lint::read_source(file).ok()) else {
+                continue;
+            };
+            let fixes = applicable(file, &text, fixes, &mut skipped);
+            let (after, applied) = apply(&text, &fixes);
+            if applied == 0 || after == text {
+                continue;
+            }
+            let before_errors = frontend::lower(file, &text, linter.knowledge(file.language)).errors.len();
+            let after_model = frontend::lower(file, &after, linter.knowledge(file.language));
+            if after_model.errors.len() > before_errors {
+                let reason = after_model.errors.last().map(|e| e.message.clone()).unwrap_or_default();
+                skipped.push(format!("{}: fixes not applied, the result would not parse: {reason}", path.display()));
+                continue;
+            }
+            originals.entry(path.to_path_buf()).or_insert_with(|| text.clone());
+            *counts.entry(path.to_path_buf()).or_default() += applied;
+            overlay.insert(path.to_path_buf(), after);
+            progressed = true;
+        }
+        if !progressed {
+            break;
+        }
+    }
+    skipped.sort();
+    skipped.dedup();
+    let changes = originals
+        .into_iter()
+        .filter_map(|(path, before)| {
+            let after = overlay.remove(&path)?;
+            let fixes = counts.get(&path).copied().unwrap_or(0);
+            (after != before).then_some(Change { path, before, after, fixes })
+        })
+        .collect();
+    Outcome { changes, skipped }
+}
+
+/// The fixes whose requirements the file meets (why others are not is added to `skipped`); a
+/// Python module to import becomes one more fix.
+pub fn applicable(file: &SourceFile, text: &str, fixes: Vec<&Fix>, skipped: &mut Vec<String>) -> Vec<Fix> {
+    let mut out = Vec::new();
+    let mut imports = Vec::new();
+    for fix in fixes {
+        match (&fix.requires, file.language) {
+            (Some(krate), Language::Rust) if !depends_on(&file.path, krate) => {
+                skipped.push(format!(
+                    "{}: `{}` not applied: the crate does not depend on `{krate}`",
+                    file.path.display(),
+                    fix.title
+                ));
+            }
+            (Some(module), Language::Python) => {
+                if !imports.contains(module) && !imports_module(text, module) {
+                    imports.push(module.clone());
+                }
+                out.push(fix.clone());
+            }
+            _ => out.push(fix.clone()),
+        }
+    }
+    for module in imports {
+        let line = import_line(text);
+        let at = Span { line, column: 1, end_line: line, end_column: 1 };
+        let edit = Edit { span: at, text: format!("import {module}\n"), expected: String::new() };
+        out.push(Fix { title: format!("import {module}"), edits: vec![edit], requires: None });
+    }
+    out
+}
+
+/// Whether the nearest `Cargo.toml` above `path` lists `krate` among its dependencies.
+fn depends_on(path: &Path, krate: &str) -> bool {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let Some(manifest) = absolute.ancestors().skip(1).map(|d| d.join("Cargo.toml")).find(|m| m.is_file()) else {
+        return false;
+    };
+    let Ok(text) = std::fs::read_to_string(&manifest) else { return false };
+    let Ok(doc) = text.parse::<toml::Table>() else { return false };
+    let has = |table: Option<&toml::Value>| table.and_then(|t| t.as_table()).is_some_and(|t| t.contains_key(krate));
+    let targets = doc.get("target").and_then(|t| t.as_table());
+    has(doc.get("dependencies"))
+        || has(doc.get("dev-dependencies"))
+        || has(doc.get("workspace").and_then(|w| w.get("dependencies")))
+        || targets.is_some_and(|t| t.values().any(|cfg| has(cfg.get("dependencies"))))
+}
+
+/// Whether a top-level `import module` (alone or in a list) binds the module's own name.
+fn imports_module(text: &str, module: &str) -> bool {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("import "))
+        .any(|names| names.split('#').next().unwrap_or("").split(',').map(str::trim).any(|n| n == module))
+}
+
+/// Where a new import goes: before the first top-level import after any `__future__` ones, or
+/// after the module's leading comments and docstring.
+fn import_line(text: &str) -> u32 {
+    let lines: Vec<&str> = text.lines().collect();
+    let is_import = |l: &&str| l.starts_with("import ") || l.starts_with("from ");
+    let future = lines.iter().rposition(|l| l.starts_with("from __future__ import"));
+    if let Some(after) = future {
+        return after as u32 + 2;
+    }
+    if let Some(first) = lines.iter().position(is_import) {
+        return first as u32 + 1;
+    }
+    let mut line = lines.iter().position(|l| !l.starts_with('#') && !l.trim().is_empty()).unwrap_or(lines.len());
+    if let Some(first) = lines.get(line) {
+        let quote = ["\"\"\"", "'''"].into_iter().find(|q| first.trim_start().starts_with(q));
+        if let Some(quote) = quote {
+            let rest = &first.trim_start()[3..];
+            let closes_here = rest.contains(quote);
+            let end = if closes_here {
+                line
+            } else {
+                lines.iter().skip(line + 1).position(|l| l.contains(quote)).map_or(line, |i| line + 1 + i)
+            };
+            line = end + 1;
+        }
+    }
+    line as u32 + 1
+}
+
+/// Byte offset of a 1-based line and character column, if it is inside the text.
+fn offset(text: &str, line: u32, column: u32) -> Option<usize> {
+    let mut start = 0;
+    for _ in 1..line {
+        start += text[start..].find('\n')? + 1;
+    }
+    let line_text = &text[start..text[start..].find('\n').map_or(text.len(), |e| start + e)];
+    let chars = column.checked_sub(1)? as usize;
+    if chars == line_text.chars().count() {
+        return Some(start + line_text.len());
+    }
+    line_text.char_indices().nth(chars).map(|(i, _)| start + i)
+}
+
+/// Applies whole fixes, skipping any whose edits are stale or overlap an edit already taken.
+pub fn apply(text: &str, fixes: &[Fix]) -> (String, usize) {
+    let mut taken: Vec<(usize, usize, &str)> = Vec::new();
+    let mut applied = 0;
+    'fixes: for fix in fixes {
+        let mut ranges = Vec::new();
+        for edit in &fix.edits {
+            let (Some(start), Some(end)) = (
+                offset(text, edit.span.line, edit.span.column),
+                offset(text, edit.span.end_line, edit.span.end_column),
+            ) else {
+                continue 'fixes;
+            };
+            if end < start || text[start..end] != edit.expected {
+                continue 'fixes;
+            }
+            let overlaps = |(s, e, _): &(usize, usize, &str)| start < *e && *s < end || (start == end && start == *s);
+            if taken.iter().any(overlaps) {
+                continue 'fixes;
+            }
+            ranges.push((start, end, edit.text.as_str()));
+        }
+        taken.extend(ranges);
+        applied += 1;
+    }
+    taken.sort_by_key(|(s, e, _)| (*s, *e));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for (start, end, replacement) in taken {
+        out.push_str(&text[at..start]);
+        out.push_str(replacement);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    (out, applied)
+}
+
+/// Writes a file by way of a temporary file beside it and a rename, keeping its permissions.
+pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.async-lint-fix"));
+    std::fs::write(&temporary, text)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        std::fs::set_permissions(&temporary, meta.permissions())?;
+    }
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+/// A unified diff of one change.
+pub fn unified_diff(change: &Change) -> String {
+    let path = change.path.display().to_string();
+    similar::TextDiff::from_lines(&change.before, &change.after)
+        .unified_diff()
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn insert(line: u32, column: u32, text: &str) -> Fix {
+        let span = Span { line, column, end_line: line, end_column: column };
+        Fix {
+            title: "t".into(),
+            edits: vec![Edit { span, text: text.into(), expected: String::new() }],
+            requires: None,
+        }
+    }
+
+    #[test]
+    fn edits_apply_by_character_columns_and_skip_stale_ones() {
+        let text = "é f();\ng();\n";
+        let replace = Fix {
+            title: "r".into(),
+            edits: vec![Edit {
+                span: Span { line: 1, column: 3, end_line: 1, end_column: 4 },
+                text: "h".into(),
+                expected: "f".into(),
+            }],
+            requires: None,
+        };
+        let stale = Fix {
+            title: "s".into(),
+            edits: vec![Edit {
+                span: Span { line: 2, column: 1, end_line: 2, end_column: 2 },
+                text: "x".into(),
+                expected: "q".into(),
+            }],
+            requires: None,
+        };
+        let (out, applied) = apply(text, &[replace, insert(1, 6, ".await"), stale]);
+        assert_eq!(out, "é h().await;\ng();\n");
+        assert_eq!(applied, 2);
+    }
+
+    #[test]
+    fn new_imports_go_after_docstring_and_future_imports() {
+        assert_eq!(import_line("\"\"\"Doc.\"\"\"\nx = 1\n"), 2);
+        assert_eq!(import_line("#!/usr/bin/env python\n\"\"\"Doc\nmore\n\"\"\"\n\ndef f(): pass\n"), 5);
+        assert_eq!(import_line("from __future__ import annotations\nimport os\n"), 2);
+        assert_eq!(import_line("import os\n"), 1);
+        assert!(imports_module("import os, asyncio  # x\n", "asyncio"));
+        assert!(!imports_module("import asyncio_extras\nfrom asyncio import sleep\n", "asyncio"));
+    }
+}

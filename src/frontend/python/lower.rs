@@ -1,0 +1,1286 @@
+//! Lowers the syntax tree into the program model: functions, call sites with callees resolved
+//! through imports, aliases, scopes and evident receiver types, their contexts and usages.
+
+use std::collections::{HashMap, HashSet};
+
+use super::ast::{Call, Class, Def, Expr, Lambda, Param, Stmt};
+use crate::frontend::Unit;
+use crate::knowledge::{Knowledge, Returns, Table};
+use crate::model::{CallSite, Callee, ClosureArg, Context, Function, Span, Usage};
+
+/// Names Python provides without an import (`dir(builtins)` of CPython 3.11, and 3.13's additions).
+const BUILTINS: [&str; 149] = [
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "BaseExceptionGroup",
+    "BlockingIOError",
+    "BrokenPipeError",
+    "BufferError",
+    "BytesWarning",
+    "ChildProcessError",
+    "ConnectionAbortedError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "DeprecationWarning",
+    "EOFError",
+    "Ellipsis",
+    "EncodingWarning",
+    "EnvironmentError",
+    "Exception",
+    "ExceptionGroup",
+    "FileExistsError",
+    "FileNotFoundError",
+    "FloatingPointError",
+    "FutureWarning",
+    "GeneratorExit",
+    "IOError",
+    "ImportError",
+    "ImportWarning",
+    "IndentationError",
+    "IndexError",
+    "InterruptedError",
+    "IsADirectoryError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NameError",
+    "NotADirectoryError",
+    "NotImplemented",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "PendingDeprecationWarning",
+    "PermissionError",
+    "ProcessLookupError",
+    "RecursionError",
+    "ReferenceError",
+    "ResourceWarning",
+    "RuntimeError",
+    "RuntimeWarning",
+    "StopAsyncIteration",
+    "StopIteration",
+    "SyntaxError",
+    "SyntaxWarning",
+    "SystemError",
+    "SystemExit",
+    "TabError",
+    "TimeoutError",
+    "TypeError",
+    "UnboundLocalError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "UnicodeError",
+    "UnicodeTranslateError",
+    "UnicodeWarning",
+    "UserWarning",
+    "ValueError",
+    "Warning",
+    "ZeroDivisionError",
+    "abs",
+    "aiter",
+    "all",
+    "anext",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "breakpoint",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "compile",
+    "complex",
+    "copyright",
+    "credits",
+    "delattr",
+    "dict",
+    "dir",
+    "divmod",
+    "enumerate",
+    "eval",
+    "exec",
+    "exit",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "id",
+    "input",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "license",
+    "list",
+    "locals",
+    "map",
+    "max",
+    "memoryview",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "open",
+    "ord",
+    "pow",
+    "print",
+    "property",
+    "quit",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
+    "__import__",
+    "__build_class__",
+    "PythonFinalizationError",
+];
+
+/// What a name or expression evaluates to, as far as the file shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Value {
+    /// A module, class, function or alias of one: its full path.
+    Path(String),
+    /// A module-level variable whose type is unknown: calling it calls its path.
+    Global(String),
+    /// An instance of the class at this path.
+    Instance(String),
+    Unknown,
+}
+
+/// Where a binding's value comes from (evaluated once all of a scope's names are known).
+enum Source<'a> {
+    Value(Value),
+    Expr(&'a Expr),
+    /// The `index`-th element of what `expr` evaluates to.
+    Element(&'a Expr, usize),
+    Annotation(&'a Expr),
+    /// A `def` or `class` statement: the name's path is the scope's path and the name.
+    Def,
+    Class,
+    /// Makes the name local without telling anything about it (`x += 1`).
+    Nothing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScopeKind {
+    Module,
+    Class,
+    Function,
+}
+
+struct Scope {
+    kind: ScopeKind,
+    /// The qualified name of what the scope belongs to (module, class or function).
+    qual: String,
+    names: HashSet<String>,
+    bindings: HashMap<String, Value>,
+    globals: HashSet<String>,
+    nonlocals: HashSet<String>,
+    /// Every load of a name in the function (loads inside nested functions at `u32::MAX`).
+    loads: HashMap<String, Vec<(u32, u32)>>,
+    deletes: HashMap<String, Vec<(u32, u32)>>,
+}
+
+impl Scope {
+    fn new(kind: ScopeKind, qual: String) -> Scope {
+        Scope {
+            kind,
+            qual,
+            names: HashSet::new(),
+            bindings: HashMap::new(),
+            globals: HashSet::new(),
+            nonlocals: HashSet::new(),
+            loads: HashMap::new(),
+            deletes: HashMap::new(),
+        }
+    }
+}
+
+/// What a pre-pass over one scope's body found.
+#[derive(Default)]
+struct Collected<'a> {
+    sources: Vec<(String, Source<'a>)>,
+    /// `first_param.attr = value` (for `self.attr` types assigned in `__init__`).
+    self_attrs: Vec<(String, &'a Expr)>,
+    /// Module-level imports: `(bound name, target path)`.
+    imports: Vec<(String, String)>,
+    stars: Vec<String>,
+    globals: Vec<String>,
+    nonlocals: Vec<String>,
+    loads: Vec<(String, (u32, u32))>,
+    /// `del name` statements.
+    deletes: Vec<(String, (u32, u32))>,
+    yields: bool,
+}
+
+/// A function being lowered.
+struct Open {
+    function: Function,
+    /// The parameters a caller passes as arguments (a method's receiver left out).
+    params: Vec<String>,
+    /// The lambdas being walked that are arguments of this function's calls, innermost last.
+    closure_args: Vec<ClosureArg>,
+}
+
+pub struct Lowerer<'k> {
+    kb: &'k Knowledge,
+    unit: Unit,
+    module: String,
+    scopes: Vec<Scope>,
+    /// Functions being lowered, innermost last; finished ones move to `done`.
+    open: Vec<Open>,
+    pub done: Vec<Function>,
+    pub aliases: Vec<(String, String)>,
+    classes: HashSet<String>,
+    /// Attribute types per class: `self.client = httpx.Client()` in `__init__`, `client: T`.
+    class_attrs: HashMap<String, HashMap<String, Value>>,
+    star_modules: Vec<String>,
+    /// Return annotations of the module's functions and methods: `(is async, type)`.
+    annotated_returns: HashMap<String, (bool, Value)>,
+    /// Per function being walked (innermost last): the start of the outermost loop around the point.
+    loop_start: Vec<Option<(u32, u32)>>,
+}
+
+fn pos(span: Span) -> (u32, u32) {
+    (span.line, span.column)
+}
+
+fn end(span: Span) -> (u32, u32) {
+    (span.end_line, span.end_column)
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+impl<'k> Lowerer<'k> {
+    pub fn new(kb: &'k Knowledge, unit: &Unit, fallback_name: &str) -> Lowerer<'k> {
+        let module = if unit.module.is_empty() { fallback_name.to_string() } else { unit.module.join(".") };
+        Lowerer {
+            kb,
+            unit: unit.clone(),
+            module,
+            scopes: Vec::new(),
+            open: Vec::new(),
+            done: Vec::new(),
+            aliases: Vec::new(),
+            classes: HashSet::new(),
+            class_attrs: HashMap::new(),
+            star_modules: Vec::new(),
+            annotated_returns: HashMap::new(),
+            loop_start: Vec::new(),
+        }
+    }
+
+    pub fn module(&mut self, body: &[Stmt]) {
+        let mut collected = Collected::default();
+        collect_block(body, &mut collected, &self.unit, None);
+        self.star_modules = collected.stars.clone();
+        for (name, target) in &collected.imports {
+            self.aliases.push((join(&self.module, name), target.clone()));
+        }
+        let scope = Scope::new(ScopeKind::Module, self.module.clone());
+        self.enter_scope(scope, collected);
+        self.note_annotated_returns(body, &self.module.clone());
+        for module in &self.star_modules {
+            self.aliases.push((join(&self.module, "*"), module.clone()));
+        }
+        let function = Function {
+            qualname: self.module.clone(),
+            display: self.module.clone(),
+            span: Span::point(1, 1),
+            returns_future: false,
+            starts_runtime: false,
+            offloaded_params: Vec::new(),
+            calls: Vec::new(),
+        };
+        self.open.push(Open { function, params: Vec::new(), closure_args: Vec::new() });
+        self.loop_start.push(None);
+        self.block(body, Context::Sync);
+        self.loop_start.pop();
+        if let Some(open) = self.open.pop() {
+            self.done.insert(0, open.function);
+        }
+    }
+
+    /// Records the return annotations of the functions and methods defined at the top of `body`.
+    fn note_annotated_returns(&mut self, body: &[Stmt], prefix: &str) {
+        for stmt in body {
+            match stmt {
+                Stmt::Def(def) => {
+                    let value = def.returns.as_ref().map_or(Value::Unknown, |a| self.annotation(a));
+                    if value != Value::Unknown {
+                        self.annotated_returns.insert(join(prefix, &def.name), (def.is_async, value));
+                    }
+                }
+                Stmt::Class(class) => self.note_annotated_returns(&class.body, &join(prefix, &class.name)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Pushes a scope and evaluates the bindings `collected` found for it.
+    fn enter_scope(&mut self, mut scope: Scope, collected: Collected<'_>) {
+        scope.names.extend(collected.sources.iter().map(|(name, _)| name.clone()));
+        scope.globals.extend(collected.globals);
+        scope.nonlocals.extend(collected.nonlocals);
+        for name in scope.globals.iter().chain(&scope.nonlocals) {
+            scope.names.remove(name);
+        }
+        for (name, at) in collected.loads {
+            scope.loads.entry(name).or_default().push(at);
+        }
+        for (name, at) in collected.deletes {
+            scope.deletes.entry(name).or_default().push(at);
+        }
+        let kind = scope.kind;
+        let qual = scope.qual.clone();
+        self.scopes.push(scope);
+        let mut merged: HashMap<String, Option<Value>> = HashMap::new();
+        for (name, source) in collected.sources {
+            let value = match source {
+                Source::Value(value) => Some(value),
+                Source::Expr(expr) => self.assigned(expr),
+                Source::Element(expr, index) => Some(self.element(expr, index)),
+                Source::Annotation(expr) => Some(self.annotation(expr)),
+                Source::Def => Some(Value::Path(join(&qual, &name))),
+                Source::Class => {
+                    self.classes.insert(join(&qual, &name));
+                    Some(Value::Path(join(&qual, &name)))
+                }
+                Source::Nothing => None,
+            };
+            let Some(mut value) = value else { continue };
+            if kind == ScopeKind::Module && value == Value::Unknown {
+                value = Value::Global(join(&qual, &name));
+            }
+            let slot = merged.entry(name.clone()).or_insert(None);
+            *slot = match slot.take() {
+                None => Some(value),
+                Some(old) if old == value => Some(old),
+                Some(_) if kind == ScopeKind::Module => Some(Value::Global(join(&qual, &name))),
+                Some(_) => Some(Value::Unknown),
+            };
+            if let (Some(scope), Some(Some(value))) = (self.scopes.last_mut(), merged.get(&name)) {
+                scope.bindings.insert(name, value.clone());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ resolution
+
+    /// What a name refers to at the current point.
+    fn lookup(&self, name: &str) -> Value {
+        let innermost = self.scopes.len().saturating_sub(1);
+        let mut skip_to_module = false;
+        for (depth, scope) in self.scopes.iter().enumerate().rev() {
+            if skip_to_module && scope.kind != ScopeKind::Module {
+                continue;
+            }
+            // Class scopes are visible only to code directly in the class body.
+            if scope.kind == ScopeKind::Class && depth != innermost {
+                continue;
+            }
+            if scope.globals.contains(name) {
+                skip_to_module = true;
+                continue;
+            }
+            if scope.names.contains(name) {
+                return scope.bindings.get(name).cloned().unwrap_or(match scope.kind {
+                    ScopeKind::Module => Value::Global(join(&self.module, name)),
+                    _ => Value::Unknown,
+                });
+            }
+        }
+        if BUILTINS.contains(&name) {
+            return Value::Path(format!("builtins.{name}"));
+        }
+        match self.star_modules.first() {
+            Some(module) => Value::Path(join(module, name)),
+            None => Value::Path(name.to_string()),
+        }
+    }
+
+    /// The value an assignment binds; `None` for a value that says nothing (`None`, a constant).
+    fn assigned(&self, expr: &Expr) -> Option<Value> {
+        match expr {
+            Expr::Other(children, _) if children.is_empty() => None,
+            _ => Some(self.value(expr)),
+        }
+    }
+
+    fn value(&self, expr: &Expr) -> Value {
+        match expr {
+            Expr::Name(name, _) => self.lookup(name),
+            Expr::Attr(base, attr, _) => match self.value(base) {
+                Value::Path(path) => Value::Path(join(&path, attr)),
+                Value::Instance(class) => {
+                    self.class_attrs.get(&class).and_then(|attrs| attrs.get(attr)).cloned().unwrap_or(Value::Unknown)
+                }
+                _ => Value::Unknown,
+            },
+            Expr::Call(call) => match self.callee(&call.func) {
+                Callee::Path(paths) => paths.first().map_or(Value::Unknown, |p| match self.annotated_returns.get(p) {
+                    Some((false, value)) => value.clone(),
+                    Some((true, _)) => Value::Unknown,
+                    None => self.returned(p),
+                }),
+                Callee::Method(name) => {
+                    self.kb.method_returns(&name).map_or(Value::Unknown, |t| Value::Instance(t.to_string()))
+                }
+                Callee::Unknown => Value::Unknown,
+            },
+            // What awaiting a coroutine of this module gives, as its annotation says.
+            Expr::Await(inner, _) => match inner.as_ref() {
+                Expr::Call(call) => match self.callee(&call.func) {
+                    Callee::Path(paths) => match paths.first().and_then(|p| self.annotated_returns.get(p)) {
+                        Some((true, value)) => value.clone(),
+                        _ => Value::Unknown,
+                    },
+                    _ => Value::Unknown,
+                },
+                _ => Value::Unknown,
+            },
+            Expr::Walrus(_, value, _) => self.value(value),
+            _ => Value::Unknown,
+        }
+    }
+
+    /// The `index`-th element of a tuple value (`a, b = x, y` or a call returning a tuple).
+    fn element(&self, expr: &Expr, index: usize) -> Value {
+        match expr {
+            Expr::Tuple(items, _) | Expr::List(items, _) => {
+                items.get(index).map_or(Value::Unknown, |item| self.value(item))
+            }
+            Expr::Call(call) => match self.callee(&call.func) {
+                Callee::Path(paths) => match paths.first().and_then(|p| self.kb.returns(p)) {
+                    Some(Returns::Tuple(types)) => {
+                        types.get(index).map_or(Value::Unknown, |t| Value::Instance(t.clone()))
+                    }
+                    _ => Value::Unknown,
+                },
+                _ => Value::Unknown,
+            },
+            _ => Value::Unknown,
+        }
+    }
+
+    /// What calling the callable at `path` returns.
+    fn returned(&self, path: &str) -> Value {
+        match self.kb.returns(path) {
+            Some(Returns::One(t)) => Value::Instance(t.clone()),
+            Some(Returns::Tuple(_)) => Value::Unknown,
+            None if self.is_class(path) => Value::Instance(path.to_string()),
+            None => Value::Unknown,
+        }
+    }
+
+    /// A class of this file, or by convention a capitalised name that is not a constant.
+    fn is_class(&self, path: &str) -> bool {
+        let name = last_segment(path);
+        self.classes.contains(path)
+            || (name.starts_with(|c: char| c.is_ascii_uppercase()) && name.chars().any(|c| c.is_ascii_lowercase()))
+    }
+
+    /// The type an annotation names: `T`, `Optional[T]`, `T | None`; strings are ignored.
+    fn annotation(&self, expr: &Expr) -> Value {
+        match expr {
+            Expr::Name(..) | Expr::Attr(..) => match self.value(expr) {
+                Value::Path(path) | Value::Global(path) => Value::Instance(path),
+                _ => Value::Unknown,
+            },
+            Expr::Subscript(base, items, _) => match self.value(base) {
+                Value::Path(path) if matches!(last_segment(&path), "Optional" | "Union") => items
+                    .iter()
+                    .map(|item| self.annotation(item))
+                    .find(|v| *v != Value::Unknown)
+                    .unwrap_or(Value::Unknown),
+                _ => Value::Unknown,
+            },
+            Expr::BitOr(items, _) => {
+                items.iter().map(|item| self.annotation(item)).find(|v| *v != Value::Unknown).unwrap_or(Value::Unknown)
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    fn callee(&self, func: &Expr) -> Callee {
+        match func {
+            Expr::Name(name, _) => match self.lookup(name) {
+                Value::Path(path) | Value::Global(path) => {
+                    let mut paths = vec![path];
+                    if self.star_modules.len() > 1 && !self.is_bound(name) {
+                        paths.extend(self.star_modules.iter().skip(1).map(|m| join(m, name)));
+                        paths.push(name.to_string());
+                    }
+                    Callee::Path(paths)
+                }
+                _ => Callee::Unknown,
+            },
+            Expr::Attr(base, attr, _) => match self.value(base) {
+                Value::Path(path) | Value::Instance(path) => Callee::Path(vec![join(&path, attr)]),
+                _ => Callee::Method(attr.clone()),
+            },
+            _ => Callee::Unknown,
+        }
+    }
+
+    fn is_bound(&self, name: &str) -> bool {
+        BUILTINS.contains(&name) || self.scopes.iter().any(|s| s.names.contains(name))
+    }
+
+    fn is_offload(&self, callee: &Callee) -> bool {
+        match callee {
+            Callee::Path(paths) => paths.iter().any(|p| {
+                self.kb.contains_path(Table::Offload, p) || self.kb.contains_method(Table::Offload, last_segment(p))
+            }),
+            Callee::Method(name) => self.kb.contains_method(Table::Offload, name),
+            Callee::Unknown => false,
+        }
+    }
+
+    // ------------------------------------------------------------------ walking
+
+    fn block(&mut self, body: &[Stmt], ctx: Context) {
+        for stmt in body {
+            self.stmt(stmt, ctx);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, ctx: Context) {
+        match stmt {
+            Stmt::Def(def) => self.def(def, ctx),
+            Stmt::Class(class) => self.class(class, ctx),
+            Stmt::Import(_) | Stmt::ImportFrom { .. } | Stmt::Global(_) | Stmt::Nonlocal(_) => {}
+            Stmt::Nothing => {}
+            Stmt::Assign { targets, value } => {
+                let usage = match targets.as_slice() {
+                    [Expr::Name(name, _)] => self.binding_usage(name, value.span()),
+                    _ => Usage::Used,
+                };
+                self.expr(value, usage, ctx);
+                for target in targets {
+                    self.target(target, ctx);
+                }
+            }
+            Stmt::AnnAssign { target, annotation, value } => {
+                self.expr(annotation, Usage::Used, ctx);
+                if let Some(value) = value {
+                    let usage = match target {
+                        Expr::Name(name, _) => self.binding_usage(name, value.span()),
+                        _ => Usage::Used,
+                    };
+                    self.expr(value, usage, ctx);
+                }
+                self.target(target, ctx);
+            }
+            Stmt::AugAssign { target, value } => {
+                self.expr(value, Usage::Used, ctx);
+                self.expr(target, Usage::Used, ctx);
+            }
+            Stmt::Expr(expr) => self.expr(expr, Usage::Discarded, ctx),
+            Stmt::Return(value) => {
+                if let Some(value) = value {
+                    self.expr(value, Usage::Used, ctx);
+                }
+            }
+            Stmt::Delete(exprs) | Stmt::Exprs(exprs) => {
+                for expr in exprs {
+                    self.expr(expr, Usage::Used, ctx);
+                }
+            }
+            Stmt::If { branches, orelse } => {
+                for (test, body) in branches {
+                    self.expr(test, Usage::Used, ctx);
+                    self.block(body, ctx);
+                }
+                self.block(orelse, ctx);
+            }
+            Stmt::While { test, body, orelse, span } => {
+                self.in_loop(*span, |this| {
+                    this.expr(test, Usage::Used, ctx);
+                    this.block(body, ctx);
+                });
+                self.block(orelse, ctx);
+            }
+            Stmt::For { target, iter, body, orelse, span } => {
+                self.expr(iter, Usage::Used, ctx);
+                self.in_loop(*span, |this| {
+                    this.target(target, ctx);
+                    this.block(body, ctx);
+                });
+                self.block(orelse, ctx);
+            }
+            Stmt::With { items, body } => {
+                for (context, target) in items {
+                    self.expr(context, Usage::Used, ctx);
+                    if let Some(target) = target {
+                        self.target(target, ctx);
+                    }
+                }
+                self.block(body, ctx);
+            }
+            Stmt::Try { body, handlers, orelse, finalbody } => {
+                self.block(body, ctx);
+                for handler in handlers {
+                    if let Some(kind) = &handler.kind {
+                        self.expr(kind, Usage::Used, ctx);
+                    }
+                    self.block(&handler.body, ctx);
+                }
+                self.block(orelse, ctx);
+                self.block(finalbody, ctx);
+            }
+            Stmt::Match { subject, cases } => {
+                self.expr(subject, Usage::Used, ctx);
+                for case in cases {
+                    for value in &case.values {
+                        self.expr(value, Usage::Used, ctx);
+                    }
+                    if let Some(guard) = &case.guard {
+                        self.expr(guard, Usage::Used, ctx);
+                    }
+                    self.block(&case.body, ctx);
+                }
+            }
+        }
+    }
+
+    fn in_loop(&mut self, span: Span, f: impl FnOnce(&mut Self)) {
+        let outer = self.loop_start.last().copied().flatten();
+        if let Some(slot) = self.loop_start.last_mut() {
+            *slot = Some(outer.unwrap_or(pos(span)));
+        }
+        f(self);
+        if let Some(slot) = self.loop_start.last_mut() {
+            *slot = outer;
+        }
+    }
+
+    /// The usage of a call whose value is bound to `name` by a statement ending at `value`.
+    fn binding_usage(&self, name: &str, value: Span) -> Usage {
+        if name == "_" {
+            return Usage::DiscardedBinding;
+        }
+        let Some(scope) = self.scopes.last() else {
+            return Usage::Used;
+        };
+        if scope.kind != ScopeKind::Function || !scope.names.contains(name) {
+            return Usage::Used;
+        }
+        let after = end(value);
+        let from = match self.loop_start.last().copied().flatten() {
+            Some(start) => start.min(after),
+            None => after,
+        };
+        let later = |places: &HashMap<String, Vec<(u32, u32)>>| {
+            places.get(name).is_some_and(|places| places.iter().any(|&at| at >= from))
+        };
+        if later(&scope.loads) {
+            Usage::Used
+        } else if later(&scope.deletes) {
+            Usage::Dropped
+        } else {
+            Usage::UnusedBinding(name.to_string())
+        }
+    }
+
+    /// An assignment target: only the expressions inside it (`a[f()]`, `g().x`) are evaluated.
+    fn target(&mut self, target: &Expr, ctx: Context) {
+        match target {
+            Expr::Name(..) => {}
+            Expr::Tuple(items, _) | Expr::List(items, _) => {
+                for item in items {
+                    self.target(item, ctx);
+                }
+            }
+            Expr::Starred(inner, _) => self.target(inner, ctx),
+            other => self.expr(other, Usage::Used, ctx),
+        }
+    }
+
+    fn params(&mut self, params: &[Param], ctx: Context) {
+        for param in params {
+            if let Some(default) = &param.default {
+                self.expr(default, Usage::Used, ctx);
+            }
+        }
+        for param in params {
+            if let Some(annotation) = &param.annotation {
+                self.expr(annotation, Usage::Used, ctx);
+            }
+        }
+    }
+
+    fn def(&mut self, def: &Def, ctx: Context) {
+        for decorator in &def.decorators {
+            self.expr(decorator, Usage::Used, ctx);
+        }
+        self.params(&def.params, ctx);
+        if let Some(returns) = &def.returns {
+            self.expr(returns, Usage::Used, ctx);
+        }
+        let qualname = join(self.scopes.last().map_or("", |s| s.qual.as_str()), &def.name);
+        let collected = self.function_collected(def);
+        let returns_future = def.is_async && !collected.yields;
+        let receivers = usize::from(self.is_method(def));
+        let params = def.params.iter().skip(receivers).map(|p| p.name.clone()).collect();
+        self.enter_scope(Scope::new(ScopeKind::Function, qualname.clone()), collected);
+        let display = qualname
+            .strip_prefix(&self.module)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .unwrap_or(&qualname)
+            .to_string();
+        let function = Function {
+            qualname,
+            display,
+            span: def.span,
+            returns_future,
+            starts_runtime: false,
+            offloaded_params: Vec::new(),
+            calls: Vec::new(),
+        };
+        self.open.push(Open { function, params, closure_args: Vec::new() });
+        self.loop_start.push(None);
+        self.block(&def.body, if def.is_async { Context::Async } else { Context::Sync });
+        self.loop_start.pop();
+        self.scopes.pop();
+        if let Some(open) = self.open.pop() {
+            self.done.push(open.function);
+        }
+    }
+
+    /// Whether `def` is a method taking its receiver (`self` or `cls`) as first parameter.
+    fn is_method(&self, def: &Def) -> bool {
+        self.scopes.last().is_some_and(|s| s.kind == ScopeKind::Class)
+            && !def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if n == "staticmethod"))
+    }
+
+    /// The bindings of a function: parameters (with `self`/`cls` in methods) and its body's.
+    fn function_collected<'a>(&self, def: &'a Def) -> Collected<'a> {
+        let mut collected = Collected::default();
+        let class = self.scopes.last().filter(|s| s.kind == ScopeKind::Class).map(|s| s.qual.clone());
+        let decorated = |name: &str| def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if n == name));
+        let method = self.is_method(def);
+        for (index, param) in def.params.iter().enumerate() {
+            let source = match (&class, &param.annotation) {
+                (Some(class), _) if index == 0 && method => {
+                    if decorated("classmethod") || def.name == "__new__" {
+                        Source::Value(Value::Path(class.clone()))
+                    } else {
+                        Source::Value(Value::Instance(class.clone()))
+                    }
+                }
+                (_, Some(annotation)) => Source::Annotation(annotation),
+                _ => Source::Value(Value::Unknown),
+            };
+            collected.sources.push((param.name.clone(), source));
+        }
+        let receiver = class.as_ref().and(def.params.first()).map(|p| p.name.as_str());
+        collect_block(&def.body, &mut collected, &self.unit, receiver);
+        collected
+    }
+
+    fn class(&mut self, class: &Class, ctx: Context) {
+        for decorator in &class.decorators {
+            self.expr(decorator, Usage::Used, ctx);
+        }
+        self.args(&class.bases, None, false, ctx);
+        let qual = join(self.scopes.last().map_or("", |s| s.qual.as_str()), &class.name);
+        self.classes.insert(qual.clone());
+        let mut collected = Collected::default();
+        collect_block(&class.body, &mut collected, &self.unit, None);
+        let mut attrs = HashMap::new();
+        for stmt in &class.body {
+            if let Stmt::AnnAssign { target: Expr::Name(name, _), annotation, .. } = stmt {
+                attrs.insert(name.clone(), self.annotation(annotation));
+            }
+        }
+        self.enter_scope(Scope::new(ScopeKind::Class, qual.clone()), collected);
+        let init = class.body.iter().find_map(|s| match s {
+            Stmt::Def(def) if def.name == "__init__" => Some(def),
+            _ => None,
+        });
+        if let Some(init) = init {
+            let collected = self.function_collected(init);
+            let assigned: Vec<(String, &Expr)> = collected.self_attrs.clone();
+            self.enter_scope(Scope::new(ScopeKind::Function, join(&qual, "__init__")), collected);
+            for (name, value) in assigned {
+                if let Some(value) = self.assigned(value) {
+                    attrs.entry(name).or_insert(value);
+                }
+            }
+            self.scopes.pop();
+        }
+        attrs.retain(|_, v| *v != Value::Unknown);
+        self.class_attrs.insert(qual, attrs);
+        self.block(&class.body, ctx);
+        self.scopes.pop();
+    }
+
+    /// The arguments of the call at `call` (an index into the function's calls): lambdas run
+    /// where the callee runs them, and a parameter handed to an offload wrapper makes the
+    /// enclosing function an offloading one.
+    fn args(&mut self, args: &[Expr], call: Option<usize>, offload: bool, ctx: Context) {
+        for (position, arg) in args.iter().enumerate() {
+            match arg {
+                Expr::Lambda(lambda) if offload => self.lambda(lambda, Context::Offloaded, ctx),
+                Expr::Call(inner) if offload && self.is_partial(inner) => {
+                    self.call(inner, Usage::Used, ctx, true);
+                }
+                Expr::Name(name, _) if offload => {
+                    if let Some(open) = self.open.last_mut()
+                        && let Some(param) = open.params.iter().position(|p| p == name)
+                        && !open.function.offloaded_params.contains(&param)
+                    {
+                        open.function.offloaded_params.push(param);
+                    }
+                }
+                Expr::Lambda(lambda) => {
+                    let tracked = call.zip(self.open.last_mut());
+                    if let Some((call, open)) = tracked {
+                        open.closure_args.push(ClosureArg { call, arg: position });
+                    }
+                    self.lambda(lambda, ctx, ctx);
+                    if let (true, Some(open)) = (call.is_some(), self.open.last_mut()) {
+                        open.closure_args.pop();
+                    }
+                }
+                value => self.expr(value, Usage::Used, ctx),
+            }
+        }
+    }
+
+    fn is_partial(&self, call: &Call) -> bool {
+        matches!(self.callee(&call.func), Callee::Path(p) if p.iter().any(|p| p == "functools.partial"))
+    }
+
+    fn lambda(&mut self, lambda: &Lambda, body_ctx: Context, ctx: Context) {
+        self.params(&lambda.params, ctx);
+        let mut scope = Scope::new(ScopeKind::Function, self.scopes.last().map_or(String::new(), |s| s.qual.clone()));
+        scope.names.extend(lambda.params.iter().map(|p| p.name.clone()));
+        self.scopes.push(scope);
+        self.expr(&lambda.body, Usage::Used, body_ctx);
+        self.scopes.pop();
+    }
+
+    fn call(&mut self, call: &Call, usage: Usage, ctx: Context, offload_args: bool) {
+        let callee = self.callee(&call.func);
+        let offload = offload_args || self.is_offload(&callee);
+        let mut index = None;
+        if let Some(open) = self.open.last_mut() {
+            let in_closure_arg = open.closure_args.last().copied();
+            let written = written(&call.func);
+            index = Some(open.function.calls.len());
+            open.function.calls.push(CallSite {
+                callee,
+                written,
+                span: call.span,
+                context: ctx,
+                usage,
+                in_closure_arg,
+            });
+        }
+        match &call.func {
+            Expr::Name(..) => {}
+            Expr::Attr(base, _, _) => self.expr(base, Usage::Used, ctx),
+            other => self.expr(other, Usage::Used, ctx),
+        }
+        self.args(&call.args, index, offload, ctx);
+    }
+
+    fn expr(&mut self, expr: &Expr, usage: Usage, ctx: Context) {
+        match expr {
+            Expr::Call(call) => self.call(call, usage, ctx, false),
+            Expr::Await(inner, _) => self.expr(inner, Usage::Awaited, ctx),
+            Expr::Name(..) => {}
+            Expr::Attr(base, _, _) => self.expr(base, Usage::Used, ctx),
+            Expr::Lambda(lambda) => self.lambda(lambda, ctx, ctx),
+            Expr::Comp(comp) => {
+                let mut scope =
+                    Scope::new(ScopeKind::Function, self.scopes.last().map_or(String::new(), |s| s.qual.clone()));
+                for generator in &comp.generators {
+                    let mut names = Vec::new();
+                    target_names(&generator.target, &mut names);
+                    scope.names.extend(names);
+                }
+                if let Some(first) = comp.generators.first() {
+                    self.expr(&first.iter, Usage::Used, ctx);
+                }
+                self.scopes.push(scope);
+                for (index, generator) in comp.generators.iter().enumerate() {
+                    if index > 0 {
+                        self.expr(&generator.iter, Usage::Used, ctx);
+                    }
+                    self.target(&generator.target, ctx);
+                    for test in &generator.ifs {
+                        self.expr(test, Usage::Used, ctx);
+                    }
+                }
+                for element in &comp.elements {
+                    self.expr(element, Usage::Used, ctx);
+                }
+                self.scopes.pop();
+            }
+            Expr::Subscript(base, items, _) => {
+                self.expr(base, Usage::Used, ctx);
+                for item in items {
+                    self.expr(item, Usage::Used, ctx);
+                }
+            }
+            Expr::Yield(value, _) => {
+                if let Some(value) = value {
+                    self.expr(value, Usage::Used, ctx);
+                }
+            }
+            Expr::Walrus(_, value, _) | Expr::Starred(value, _) => self.expr(value, Usage::Used, ctx),
+            Expr::BitOr(items, _)
+            | Expr::Str(items, _)
+            | Expr::Tuple(items, _)
+            | Expr::List(items, _)
+            | Expr::Other(items, _) => {
+                for item in items {
+                    self.expr(item, Usage::Used, ctx);
+                }
+            }
+        }
+    }
+}
+
+/// The callee as written: `t.sleep`, `open(..).read`.
+fn written(func: &Expr) -> String {
+    match func {
+        Expr::Name(name, _) => name.clone(),
+        Expr::Attr(base, attr, _) => format!("{}.{attr}", written(base)),
+        Expr::Call(call) => format!("{}(..)", written(&call.func)),
+        Expr::Subscript(base, _, _) => format!("{}[..]", written(base)),
+        _ => "(..)".to_string(),
+    }
+}
+
+/// The names an assignment target binds.
+fn target_names(target: &Expr, out: &mut Vec<String>) {
+    match target {
+        Expr::Name(name, _) => out.push(name.clone()),
+        Expr::Tuple(items, _) | Expr::List(items, _) => {
+            for item in items {
+                target_names(item, out);
+            }
+        }
+        Expr::Starred(inner, _) => target_names(inner, out),
+        _ => {}
+    }
+}
+
+/// Where a relative import starts: the package of the module, `level - 1` packages up.
+fn relative_base(unit: &Unit, level: u32) -> Vec<String> {
+    let mut base = unit.module.clone();
+    if !unit.is_package {
+        base.pop();
+    }
+    for _ in 1..level {
+        base.pop();
+    }
+    base
+}
+
+// ---------------------------------------------------------------------- pre-pass
+
+/// Collects the bindings of one scope's body (not of nested functions and classes, except their
+/// names) and every name it loads (nested scopes included).
+fn collect_block<'a>(body: &'a [Stmt], out: &mut Collected<'a>, unit: &Unit, receiver: Option<&str>) {
+    for stmt in body {
+        collect_stmt(stmt, out, unit, receiver);
+    }
+}
+
+fn bind_target<'a>(target: &'a Expr, value: Option<&'a Expr>, out: &mut Collected<'a>, receiver: Option<&str>) {
+    match target {
+        Expr::Name(name, _) => {
+            let source = value.map_or(Source::Value(Value::Unknown), Source::Expr);
+            out.sources.push((name.clone(), source));
+        }
+        Expr::Tuple(items, _) | Expr::List(items, _) => {
+            for (index, item) in items.iter().enumerate() {
+                match (item, value) {
+                    (Expr::Name(name, _), Some(value)) => {
+                        out.sources.push((name.clone(), Source::Element(value, index)));
+                    }
+                    _ => bind_target(item, None, out, receiver),
+                }
+            }
+        }
+        Expr::Starred(inner, _) => bind_target(inner, None, out, receiver),
+        Expr::Attr(base, attr, _) => {
+            if let (Expr::Name(name, _), Some(receiver), Some(value)) = (base.as_ref(), receiver, value)
+                && name == receiver
+            {
+                out.self_attrs.push((attr.clone(), value));
+            }
+            collect_expr(target, out, false);
+        }
+        other => collect_expr(other, out, false),
+    }
+}
+
+fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiver: Option<&str>) {
+    match stmt {
+        Stmt::Def(def) => {
+            out.sources.push((def.name.clone(), Source::Def));
+            for decorator in &def.decorators {
+                collect_expr(decorator, out, false);
+            }
+            for param in &def.params {
+                if let Some(default) = &param.default {
+                    collect_expr(default, out, false);
+                }
+            }
+            let mut inner = Collected::default();
+            collect_block(&def.body, &mut inner, unit, None);
+            for (name, _) in inner.loads {
+                out.loads.push((name, (u32::MAX, u32::MAX)));
+            }
+        }
+        Stmt::Class(class) => {
+            out.sources.push((class.name.clone(), Source::Class));
+            for decorator in &class.decorators {
+                collect_expr(decorator, out, false);
+            }
+            for base in &class.bases {
+                collect_expr(base, out, false);
+            }
+            let mut inner = Collected::default();
+            collect_block(&class.body, &mut inner, unit, None);
+            out.loads.extend(inner.loads);
+        }
+        Stmt::Import(names) => {
+            for (module, alias) in names {
+                let (name, target) = match alias {
+                    Some(alias) => (alias.clone(), module.clone()),
+                    None => {
+                        let first = module.split('.').next().unwrap_or(module).to_string();
+                        (first.clone(), first)
+                    }
+                };
+                out.imports.push((name.clone(), target.clone()));
+                out.sources.push((name, Source::Value(Value::Path(target))));
+            }
+        }
+        Stmt::ImportFrom { level, module, names } => {
+            let mut base = if *level > 0 { relative_base(unit, *level) } else { Vec::new() };
+            if let Some(module) = module {
+                base.extend(module.split('.').map(str::to_string));
+            }
+            let base = base.join(".");
+            for (name, alias) in names {
+                if name == "*" {
+                    out.stars.push(base.clone());
+                    continue;
+                }
+                let bound = alias.clone().unwrap_or_else(|| name.clone());
+                let target = join(&base, name);
+                out.imports.push((bound.clone(), target.clone()));
+                out.sources.push((bound, Source::Value(Value::Path(target))));
+            }
+        }
+        Stmt::Assign { targets, value } => {
+            collect_expr(value, out, false);
+            for target in targets {
+                bind_target(target, Some(value), out, receiver);
+            }
+        }
+        Stmt::AnnAssign { target, annotation, value } => {
+            collect_expr(annotation, out, false);
+            if let Some(value) = value {
+                collect_expr(value, out, false);
+            }
+            match target {
+                Expr::Name(name, _) => out.sources.push((name.clone(), Source::Annotation(annotation))),
+                _ => bind_target(target, value.as_ref(), out, receiver),
+            }
+        }
+        Stmt::AugAssign { target, value } => {
+            collect_expr(value, out, false);
+            collect_expr(target, out, false);
+            if let Expr::Name(name, _) = target {
+                out.sources.push((name.clone(), Source::Nothing));
+            }
+        }
+        Stmt::Expr(expr) => collect_expr(expr, out, false),
+        Stmt::Return(value) => {
+            if let Some(value) = value {
+                collect_expr(value, out, false);
+            }
+        }
+        Stmt::Delete(exprs) => {
+            for expr in exprs {
+                match expr {
+                    Expr::Name(name, span) => out.deletes.push((name.clone(), pos(*span))),
+                    other => collect_expr(other, out, false),
+                }
+            }
+        }
+        Stmt::Exprs(exprs) => {
+            for expr in exprs {
+                collect_expr(expr, out, false);
+            }
+        }
+        Stmt::Global(names) => out.globals.extend(names.iter().cloned()),
+        Stmt::Nonlocal(names) => out.nonlocals.extend(names.iter().cloned()),
+        Stmt::If { branches, orelse } => {
+            for (test, body) in branches {
+                collect_expr(test, out, false);
+                collect_block(body, out, unit, receiver);
+            }
+            collect_block(orelse, out, unit, receiver);
+        }
+        Stmt::While { test, body, orelse, .. } => {
+            collect_expr(test, out, false);
+            collect_block(body, out, unit, receiver);
+            collect_block(orelse, out, unit, receiver);
+        }
+        Stmt::For { target, iter, body, orelse, .. } => {
+            collect_expr(iter, out, false);
+            bind_target(target, None, out, receiver);
+            collect_block(body, out, unit, receiver);
+            collect_block(orelse, out, unit, receiver);
+        }
+        Stmt::With { items, body } => {
+            for (context, target) in items {
+                collect_expr(context, out, false);
+                if let Some(target) = target {
+                    bind_target(target, Some(context), out, receiver);
+                }
+            }
+            collect_block(body, out, unit, receiver);
+        }
+        Stmt::Try { body, handlers, orelse, finalbody } => {
+            collect_block(body, out, unit, receiver);
+            for handler in handlers {
+                if let Some(kind) = &handler.kind {
+                    collect_expr(kind, out, false);
+                }
+                if let Some(name) = &handler.name {
+                    out.sources.push((name.clone(), Source::Value(Value::Unknown)));
+                }
+                collect_block(&handler.body, out, unit, receiver);
+            }
+            collect_block(orelse, out, unit, receiver);
+            collect_block(finalbody, out, unit, receiver);
+        }
+        Stmt::Match { subject, cases } => {
+            collect_expr(subject, out, false);
+            for case in cases {
+                for name in &case.captures {
+                    out.sources.push((name.clone(), Source::Value(Value::Unknown)));
+                }
+                for value in &case.values {
+                    collect_expr(value, out, false);
+                }
+                if let Some(guard) = &case.guard {
+                    collect_expr(guard, out, false);
+                }
+                collect_block(&case.body, out, unit, receiver);
+            }
+        }
+        Stmt::Nothing => {}
+    }
+}
+
+/// Records loads, walrus bindings and `yield`s; `nested` inside a lambda (loads count as late).
+fn collect_expr<'a>(expr: &'a Expr, out: &mut Collected<'a>, nested: bool) {
+    match expr {
+        Expr::Name(name, span) => {
+            let at = if nested { (u32::MAX, u32::MAX) } else { pos(*span) };
+            out.loads.push((name.clone(), at));
+        }
+        Expr::Walrus(name, value, _) => {
+            if !nested {
+                out.sources.push((name.clone(), Source::Expr(value)));
+            }
+            collect_expr(value, out, nested);
+        }
+        Expr::Yield(value, _) => {
+            if !nested {
+                out.yields = true;
+            }
+            if let Some(value) = value {
+                collect_expr(value, out, nested);
+            }
+        }
+        Expr::Lambda(lambda) => {
+            for param in &lambda.params {
+                if let Some(default) = &param.default {
+                    collect_expr(default, out, nested);
+                }
+            }
+            collect_expr(&lambda.body, out, true);
+        }
+        Expr::Call(call) => {
+            collect_expr(&call.func, out, nested);
+            for arg in &call.args {
+                collect_expr(arg, out, nested);
+            }
+        }
+        Expr::Comp(comp) => {
+            for generator in &comp.generators {
+                collect_expr(&generator.iter, out, nested);
+                collect_expr(&generator.target, out, nested);
+                for test in &generator.ifs {
+                    collect_expr(test, out, nested);
+                }
+            }
+            for element in &comp.elements {
+                collect_expr(element, out, nested);
+            }
+        }
+        Expr::Attr(inner, _, _) | Expr::Await(inner, _) | Expr::Starred(inner, _) => {
+            collect_expr(inner, out, nested);
+        }
+        Expr::Subscript(base, items, _) => {
+            collect_expr(base, out, nested);
+            for item in items {
+                collect_expr(item, out, nested);
+            }
+        }
+        Expr::BitOr(items, _)
+        | Expr::Str(items, _)
+        | Expr::Tuple(items, _)
+        | Expr::List(items, _)
+        | Expr::Other(items, _) => {
+            for item in items {
+                collect_expr(item, out, nested);
+            }
+        }
+    }
+}

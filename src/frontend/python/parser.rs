@@ -1,0 +1,1364 @@
+//! A recursive-descent parser for the Python subset in [`super::ast`]. A broken statement becomes a
+//! [`SyntaxError`] and parsing resumes at the next statement; nesting deeper than [`MAX_DEPTH`] is
+//! reported instead of followed, so the stack never overflows.
+
+use super::ast::{Call, Case, Class, Comprehension, Def, Expr, Generator, Handler};
+use super::ast::{Lambda, Param, Stmt};
+use super::lexer::{Kind, Pos, Token};
+use crate::model::{Span, SyntaxError};
+
+/// Nested blocks and bracketed or prefixed expressions allowed before giving up (CPython's
+/// tokenizer allows 200 nested parentheses).
+pub const MAX_DEPTH: u32 = 200;
+
+const AUGMENTED: [&str; 13] = ["+=", "-=", "*=", "/=", "//=", "%=", "@=", "&=", "|=", "^=", ">>=", "<<=", "**="];
+
+/// Binary operators by precedence, loosest first (below `|`, which is [`Expr::BitOr`]).
+const BINARY: [&[&str]; 5] = [&["^"], &["&"], &["<<", ">>"], &["+", "-"], &["*", "/", "//", "%", "@"]];
+
+type PResult<T> = Result<T, SyntaxError>;
+
+/// Parses a file's tokens (which end with `End`).
+pub fn parse(tokens: &[Token]) -> (Vec<Stmt>, Vec<SyntaxError>) {
+    let mut parser = Parser { toks: tokens, pos: 0, depth: 0, errors: Vec::new() };
+    let mut body = Vec::new();
+    while !parser.at_kind(&Kind::End) {
+        if parser.at_kind(&Kind::Dedent) {
+            parser.bump();
+            continue;
+        }
+        parser.statement_into(&mut body);
+    }
+    (body, parser.errors)
+}
+
+struct Parser<'t> {
+    toks: &'t [Token],
+    pos: usize,
+    depth: u32,
+    errors: Vec<SyntaxError>,
+}
+
+fn is_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+    )
+}
+
+impl<'t> Parser<'t> {
+    // ------------------------------------------------------------------ token helpers
+
+    fn tok(&self) -> &'t Token {
+        self.peek(0)
+    }
+
+    fn peek(&self, ahead: usize) -> &'t Token {
+        let toks: &'t [Token] = self.toks;
+        let last = toks.len().saturating_sub(1);
+        &toks[(self.pos + ahead).min(last)]
+    }
+
+    fn bump(&mut self) -> &'t Token {
+        let token = self.tok();
+        if token.kind != Kind::End {
+            self.pos += 1;
+        }
+        token
+    }
+
+    fn at_kind(&self, kind: &Kind) -> bool {
+        &self.tok().kind == kind
+    }
+
+    fn at_op(&self, op: &str) -> bool {
+        self.tok().is_op(op)
+    }
+
+    fn at_name(&self, name: &str) -> bool {
+        self.tok().is_name(name)
+    }
+
+    fn eat_op(&mut self, op: &str) -> bool {
+        let found = self.at_op(op);
+        if found {
+            self.bump();
+        }
+        found
+    }
+
+    fn eat_name(&mut self, name: &str) -> bool {
+        let found = self.at_name(name);
+        if found {
+            self.bump();
+        }
+        found
+    }
+
+    fn error_here(&self, message: &str) -> SyntaxError {
+        let token = self.tok();
+        let found = match &token.kind {
+            Kind::Name | Kind::Number => format!("`{}`", token.text),
+            Kind::Str => "a string".to_string(),
+            Kind::Op(op) => format!("`{op}`"),
+            Kind::Newline => "end of line".to_string(),
+            Kind::Indent => "an indent".to_string(),
+            Kind::Dedent => "a dedent".to_string(),
+            Kind::End => "end of file".to_string(),
+        };
+        SyntaxError { span: token.span(), message: format!("{message}, found {found}") }
+    }
+
+    fn expect_op(&mut self, op: &str) -> PResult<()> {
+        if self.eat_op(op) { Ok(()) } else { Err(self.error_here(&format!("expected `{op}`"))) }
+    }
+
+    fn expect_name(&mut self, name: &str) -> PResult<()> {
+        if self.eat_name(name) { Ok(()) } else { Err(self.error_here(&format!("expected `{name}`"))) }
+    }
+
+    /// An identifier that is not a keyword.
+    fn identifier(&mut self) -> PResult<String> {
+        let token = self.tok();
+        if token.kind == Kind::Name && !is_keyword(&token.text) {
+            self.bump();
+            Ok(token.text.clone())
+        } else {
+            Err(self.error_here("expected a name"))
+        }
+    }
+
+    fn start(&self) -> Pos {
+        self.tok().start
+    }
+
+    /// From `start` to the end of the last consumed token.
+    fn span_from(&self, start: Pos) -> Span {
+        let end = if self.pos == 0 { start } else { self.toks[self.pos - 1].end };
+        Span { line: start.line, column: start.col, end_line: end.line, end_column: end.col }
+    }
+
+    fn enter(&mut self) -> PResult<()> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error_here("too deeply nested"));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Runs `f` one nesting level deeper.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        self.enter()?;
+        let result = f(self);
+        self.depth -= 1;
+        result
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    /// One statement (or a line of simple statements), recovering from errors.
+    fn statement_into(&mut self, out: &mut Vec<Stmt>) {
+        let before = self.pos;
+        if self.at_kind(&Kind::Indent) {
+            self.errors.push(self.error_here("unexpected indent"));
+            self.bump();
+            self.indented_rest(out);
+            return;
+        }
+        if self.at_kind(&Kind::Newline) {
+            self.bump();
+            return;
+        }
+        if let Err(error) = self.statement(out) {
+            self.errors.push(error);
+            while !matches!(self.tok().kind, Kind::Newline | Kind::End) {
+                self.bump();
+            }
+            self.bump();
+            // The body of a broken compound statement is still linted, in the enclosing block.
+            if self.at_kind(&Kind::Indent) {
+                self.bump();
+                self.indented_rest(out);
+            }
+        }
+        if self.pos == before {
+            self.bump();
+        }
+    }
+
+    /// Statements up to the `Dedent` closing a block whose `Indent` was consumed.
+    fn indented_rest(&mut self, out: &mut Vec<Stmt>) {
+        if self.enter().is_err() {
+            self.errors.push(self.error_here("too deeply nested"));
+            let mut level = 1;
+            while level > 0 && !self.at_kind(&Kind::End) {
+                match self.bump().kind {
+                    Kind::Indent => level += 1,
+                    Kind::Dedent => level -= 1,
+                    _ => {}
+                }
+            }
+            return;
+        }
+        while !matches!(self.tok().kind, Kind::Dedent | Kind::End) {
+            self.statement_into(out);
+        }
+        self.bump();
+        self.depth -= 1;
+    }
+
+    fn statement(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
+        let token = self.tok();
+        if token.kind == Kind::Name {
+            let compound = match token.text.as_str() {
+                "def" | "class" | "if" | "while" | "for" | "with" | "try" => true,
+                "async" => matches!(self.peek(1).text.as_str(), "def" | "for" | "with"),
+                _ => false,
+            };
+            if compound {
+                let stmt = self.compound(Vec::new())?;
+                out.push(stmt);
+                return Ok(());
+            }
+            if token.text == "match"
+                && let Some(stmt) = self.try_match()?
+            {
+                out.push(stmt);
+                return Ok(());
+            }
+        }
+        if token.is_op("@") {
+            let mut decorators = Vec::new();
+            while self.eat_op("@") {
+                decorators.push(self.named_expression()?);
+                self.expect_newline()?;
+            }
+            let stmt = self.compound(decorators)?;
+            out.push(stmt);
+            return Ok(());
+        }
+        loop {
+            out.push(self.simple_statement()?);
+            if !self.eat_op(";") || self.at_kind(&Kind::Newline) {
+                break;
+            }
+        }
+        self.expect_newline()
+    }
+
+    fn expect_newline(&mut self) -> PResult<()> {
+        if self.at_kind(&Kind::Newline) {
+            self.bump();
+            Ok(())
+        } else if self.at_kind(&Kind::End) {
+            Ok(())
+        } else {
+            Err(self.error_here("expected end of statement"))
+        }
+    }
+
+    /// `:` and an indented block or simple statements on the same line.
+    fn block(&mut self) -> PResult<Vec<Stmt>> {
+        self.expect_op(":")?;
+        let mut body = Vec::new();
+        if !self.at_kind(&Kind::Newline) {
+            loop {
+                body.push(self.simple_statement()?);
+                if !self.eat_op(";") || self.at_kind(&Kind::Newline) {
+                    break;
+                }
+            }
+            self.expect_newline()?;
+            return Ok(body);
+        }
+        self.bump();
+        if self.at_kind(&Kind::Indent) {
+            self.bump();
+            self.indented_rest(&mut body);
+        } else {
+            self.errors.push(self.error_here("expected an indented block"));
+        }
+        Ok(body)
+    }
+
+    fn compound(&mut self, decorators: Vec<Expr>) -> PResult<Stmt> {
+        let start = self.start();
+        let is_async = self.eat_name("async");
+        let keyword = self.bump();
+        match keyword.text.as_str() {
+            "def" => self.def(decorators, is_async, start),
+            "class" if !is_async => self.class(decorators),
+            "if" if decorators.is_empty() && !is_async => self.if_statement(),
+            "while" if decorators.is_empty() && !is_async => {
+                let test = self.named_expression()?;
+                let body = self.block()?;
+                let orelse = self.else_block()?;
+                Ok(Stmt::While { test, body, orelse, span: self.span_from(start) })
+            }
+            "for" if decorators.is_empty() => {
+                let target = self.target_list()?;
+                self.expect_name("in")?;
+                let iter = self.star_expressions()?;
+                let body = self.block()?;
+                let orelse = self.else_block()?;
+                Ok(Stmt::For { target, iter, body, orelse, span: self.span_from(start) })
+            }
+            "with" if decorators.is_empty() => {
+                let items = self.with_items()?;
+                let body = self.block()?;
+                Ok(Stmt::With { items, body })
+            }
+            "try" if decorators.is_empty() && !is_async => self.try_statement(),
+            _ => {
+                self.pos -= 1;
+                Err(self.error_here("expected `def` or `class` after decorators"))
+            }
+        }
+    }
+
+    fn else_block(&mut self) -> PResult<Vec<Stmt>> {
+        if self.eat_name("else") { self.block() } else { Ok(Vec::new()) }
+    }
+
+    fn def(&mut self, decorators: Vec<Expr>, is_async: bool, start: Pos) -> PResult<Stmt> {
+        let name = self.identifier()?;
+        self.skip_type_params()?;
+        self.expect_op("(")?;
+        let params = self.params(")", true)?;
+        self.expect_op(")")?;
+        let returns = if self.eat_op("->") { Some(self.expression()?) } else { None };
+        let header = self.span_from(start);
+        let body = self.block()?;
+        Ok(Stmt::Def(Box::new(Def { name, is_async, decorators, params, returns, body, span: header })))
+    }
+
+    fn class(&mut self, decorators: Vec<Expr>) -> PResult<Stmt> {
+        let name = self.identifier()?;
+        self.skip_type_params()?;
+        let bases = if self.eat_op("(") { self.arguments()? } else { Vec::new() };
+        let body = self.block()?;
+        Ok(Stmt::Class(Box::new(Class { name, decorators, bases, body })))
+    }
+
+    /// PEP 695 type parameters (`def f[T: int]`): names and bounds, nothing to lint.
+    fn skip_type_params(&mut self) -> PResult<()> {
+        if !self.at_op("[") {
+            return Ok(());
+        }
+        let mut level = 0;
+        loop {
+            match &self.bump().kind {
+                Kind::Op("[" | "(" | "{") => level += 1,
+                Kind::Op("]" | ")" | "}") => level -= 1,
+                Kind::Newline | Kind::End => {
+                    return Err(self.error_here("unclosed type parameters"));
+                }
+                _ => {}
+            }
+            if level == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Parameters up to `close`; `annotated` for `def` (lambdas take no annotations).
+    fn params(&mut self, close: &str, annotated: bool) -> PResult<Vec<Param>> {
+        let mut params = Vec::new();
+        while !self.at_op(close) {
+            if self.eat_op("/") || (self.at_op("*") && self.peek(1).is_op(",")) {
+                if self.at_op("*") {
+                    self.bump();
+                }
+            } else {
+                let star = self.eat_op("*") || self.eat_op("**");
+                let name = self.identifier()?;
+                let annotation = if annotated && self.eat_op(":") {
+                    Some(if star { self.star_expression()? } else { self.expression()? })
+                } else {
+                    None
+                };
+                let default = if !star && self.eat_op("=") { Some(self.expression()?) } else { None };
+                params.push(Param { name, annotation, default });
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        if self.at_op(close) { Ok(params) } else { Err(self.error_here("invalid parameter list")) }
+    }
+
+    fn if_statement(&mut self) -> PResult<Stmt> {
+        let mut branches = Vec::new();
+        loop {
+            let test = self.named_expression()?;
+            let body = self.block()?;
+            branches.push((test, body));
+            if !self.eat_name("elif") {
+                break;
+            }
+        }
+        let orelse = self.else_block()?;
+        Ok(Stmt::If { branches, orelse })
+    }
+
+    fn with_items(&mut self) -> PResult<Vec<(Expr, Option<Expr>)>> {
+        if self.at_op("(") {
+            let (pos, errors) = (self.pos, self.errors.len());
+            self.bump();
+            let items = self.with_item_list(")");
+            if items.is_ok() && self.eat_op(")") && self.at_op(":") {
+                return items;
+            }
+            self.pos = pos;
+            self.errors.truncate(errors);
+        }
+        self.with_item_list(":")
+    }
+
+    fn with_item_list(&mut self, close: &str) -> PResult<Vec<(Expr, Option<Expr>)>> {
+        let mut items = Vec::new();
+        loop {
+            let context = self.expression()?;
+            let target = if self.eat_name("as") { Some(self.target()?) } else { None };
+            items.push((context, target));
+            if !self.eat_op(",") || self.at_op(close) {
+                return Ok(items);
+            }
+        }
+    }
+
+    fn try_statement(&mut self) -> PResult<Stmt> {
+        let body = self.block()?;
+        let mut handlers = Vec::new();
+        while self.eat_name("except") {
+            self.eat_op("*");
+            let mut kind = None;
+            let mut name = None;
+            if !self.at_op(":") {
+                let start = self.start();
+                let first = self.expression()?;
+                kind = Some(if self.at_op(",") {
+                    let mut items = vec![first];
+                    while self.eat_op(",") {
+                        items.push(self.expression()?);
+                    }
+                    Expr::Tuple(items, self.span_from(start))
+                } else {
+                    first
+                });
+                if self.eat_name("as") {
+                    name = Some(self.identifier()?);
+                }
+            }
+            let body = self.block()?;
+            handlers.push(Handler { kind, name, body });
+        }
+        let orelse = self.else_block()?;
+        let finalbody = if self.eat_name("finally") { self.block()? } else { Vec::new() };
+        if handlers.is_empty() && finalbody.is_empty() {
+            return Err(self.error_here("expected `except` or `finally`"));
+        }
+        Ok(Stmt::Try { body, handlers, orelse, finalbody })
+    }
+
+    /// `match` is a soft keyword: a match statement only if `match subject:` and a newline follow.
+    fn try_match(&mut self) -> PResult<Option<Stmt>> {
+        let (pos, errors) = (self.pos, self.errors.len());
+        self.bump();
+        let subject = match self.star_expressions() {
+            Ok(subject) if self.at_op(":") && self.peek(1).kind == Kind::Newline => subject,
+            _ => {
+                self.pos = pos;
+                self.errors.truncate(errors);
+                return Ok(None);
+            }
+        };
+        self.bump();
+        self.bump();
+        if !self.at_kind(&Kind::Indent) {
+            return Err(self.error_here("expected an indented block of cases"));
+        }
+        self.bump();
+        self.enter()?;
+        let mut cases = Vec::new();
+        while !matches!(self.tok().kind, Kind::Dedent | Kind::End) {
+            match self.case() {
+                Ok(case) => cases.push(case),
+                Err(error) => {
+                    self.depth -= 1;
+                    return Err(error);
+                }
+            }
+        }
+        self.bump();
+        self.depth -= 1;
+        Ok(Some(Stmt::Match { subject, cases }))
+    }
+
+    fn case(&mut self) -> PResult<Case> {
+        self.expect_name("case")?;
+        let mut case = Case { captures: Vec::new(), values: Vec::new(), guard: None, body: Vec::new() };
+        loop {
+            self.pattern(&mut case)?;
+            if !self.eat_op(",") || self.at_op(":") || self.at_name("if") {
+                break;
+            }
+        }
+        if self.eat_name("if") {
+            case.guard = Some(self.named_expression()?);
+        }
+        case.body = self.block()?;
+        Ok(case)
+    }
+
+    /// `or_pattern ['as' NAME]`, recording captures and value loads in `case`.
+    fn pattern(&mut self, case: &mut Case) -> PResult<()> {
+        self.nested(|p| {
+            loop {
+                p.closed_pattern(case)?;
+                if !p.eat_op("|") {
+                    break;
+                }
+            }
+            if p.eat_name("as") {
+                case.captures.push(p.identifier()?);
+            }
+            Ok(())
+        })
+    }
+
+    fn closed_pattern(&mut self, case: &mut Case) -> PResult<()> {
+        let start = self.start();
+        let token = self.tok();
+        match &token.kind {
+            Kind::Number | Kind::Str => {
+                let literal = self.atom()?;
+                case.values.push(literal);
+                if self.eat_op("+") || self.eat_op("-") {
+                    self.bump();
+                }
+            }
+            Kind::Op("-") => {
+                self.bump();
+                self.bump();
+                if self.eat_op("+") || self.eat_op("-") {
+                    self.bump();
+                }
+            }
+            Kind::Op("*") => {
+                self.bump();
+                let name = self.identifier()?;
+                if name != "_" {
+                    case.captures.push(name);
+                }
+            }
+            Kind::Op(open @ ("(" | "[")) => {
+                let close = if *open == "(" { ")" } else { "]" };
+                self.bump();
+                while !self.at_op(close) {
+                    self.pattern(case)?;
+                    if !self.eat_op(",") {
+                        break;
+                    }
+                }
+                self.expect_op(close)?;
+            }
+            Kind::Op("{") => {
+                self.bump();
+                while !self.at_op("}") {
+                    if self.eat_op("**") {
+                        case.captures.push(self.identifier()?);
+                    } else {
+                        self.closed_pattern(case)?;
+                        self.expect_op(":")?;
+                        self.pattern(case)?;
+                    }
+                    if !self.eat_op(",") {
+                        break;
+                    }
+                }
+                self.expect_op("}")?;
+            }
+            Kind::Name if matches!(token.text.as_str(), "None" | "True" | "False") => {
+                self.bump();
+            }
+            Kind::Name => {
+                let name = self.identifier()?;
+                let mut value = Expr::Name(name.clone(), self.span_from(start));
+                let dotted = self.at_op(".");
+                while self.eat_op(".") {
+                    let attr = self.identifier()?;
+                    value = Expr::Attr(Box::new(value), attr, self.span_from(start));
+                }
+                if self.eat_op("(") {
+                    case.values.push(value);
+                    while !self.at_op(")") {
+                        if self.tok().kind == Kind::Name && self.peek(1).is_op("=") {
+                            self.bump();
+                            self.bump();
+                        }
+                        self.pattern(case)?;
+                        if !self.eat_op(",") {
+                            break;
+                        }
+                    }
+                    self.expect_op(")")?;
+                } else if dotted {
+                    case.values.push(value);
+                } else if name != "_" {
+                    case.captures.push(name);
+                }
+            }
+            _ => return Err(self.error_here("expected a pattern")),
+        }
+        Ok(())
+    }
+
+    fn simple_statement(&mut self) -> PResult<Stmt> {
+        let token = self.tok();
+        if token.kind == Kind::Name {
+            match token.text.as_str() {
+                "pass" | "break" | "continue" => {
+                    self.bump();
+                    return Ok(Stmt::Nothing);
+                }
+                "return" => {
+                    self.bump();
+                    let value = if self.starts_expression() { Some(self.star_expressions()?) } else { None };
+                    return Ok(Stmt::Return(value));
+                }
+                "raise" => {
+                    self.bump();
+                    let mut exprs = Vec::new();
+                    if self.starts_expression() {
+                        exprs.push(self.expression()?);
+                        if self.eat_name("from") {
+                            exprs.push(self.expression()?);
+                        }
+                    }
+                    return Ok(Stmt::Exprs(exprs));
+                }
+                "assert" => {
+                    self.bump();
+                    let mut exprs = vec![self.expression()?];
+                    if self.eat_op(",") {
+                        exprs.push(self.expression()?);
+                    }
+                    return Ok(Stmt::Exprs(exprs));
+                }
+                "del" => {
+                    self.bump();
+                    let mut targets = vec![self.target()?];
+                    while self.eat_op(",") && self.starts_expression() {
+                        targets.push(self.target()?);
+                    }
+                    return Ok(Stmt::Delete(targets));
+                }
+                "global" | "nonlocal" => {
+                    self.bump();
+                    let mut names = vec![self.identifier()?];
+                    while self.eat_op(",") {
+                        names.push(self.identifier()?);
+                    }
+                    return Ok(if token.text == "global" { Stmt::Global(names) } else { Stmt::Nonlocal(names) });
+                }
+                "import" => {
+                    self.bump();
+                    let mut names = Vec::new();
+                    loop {
+                        let module = self.dotted_name()?;
+                        let alias = if self.eat_name("as") { Some(self.identifier()?) } else { None };
+                        names.push((module, alias));
+                        if !self.eat_op(",") {
+                            return Ok(Stmt::Import(names));
+                        }
+                    }
+                }
+                "from" => return self.import_from(),
+                "type" if self.peek(1).kind == Kind::Name && (self.peek(2).is_op("=") || self.peek(2).is_op("[")) => {
+                    self.bump();
+                    self.identifier()?;
+                    self.skip_type_params()?;
+                    self.expect_op("=")?;
+                    return Ok(Stmt::Exprs(vec![self.expression()?]));
+                }
+                _ => {}
+            }
+        }
+        self.assignment_or_expression()
+    }
+
+    fn dotted_name(&mut self) -> PResult<String> {
+        let mut name = self.identifier()?;
+        while self.eat_op(".") {
+            name.push('.');
+            name.push_str(&self.identifier()?);
+        }
+        Ok(name)
+    }
+
+    fn import_from(&mut self) -> PResult<Stmt> {
+        self.bump();
+        let mut level = 0;
+        loop {
+            if self.eat_op(".") {
+                level += 1;
+            } else if self.eat_op("...") {
+                level += 3;
+            } else {
+                break;
+            }
+        }
+        let module = if self.at_name("import") { None } else { Some(self.dotted_name()?) };
+        if level == 0 && module.is_none() {
+            return Err(self.error_here("expected a module name"));
+        }
+        self.expect_name("import")?;
+        let mut names = Vec::new();
+        if self.eat_op("*") {
+            names.push(("*".to_string(), None));
+        } else {
+            let parenthesised = self.eat_op("(");
+            loop {
+                let name = self.identifier()?;
+                let alias = if self.eat_name("as") { Some(self.identifier()?) } else { None };
+                names.push((name, alias));
+                if !self.eat_op(",") || (parenthesised && self.at_op(")")) {
+                    break;
+                }
+            }
+            if parenthesised {
+                self.expect_op(")")?;
+            }
+        }
+        Ok(Stmt::ImportFrom { level, module, names })
+    }
+
+    fn assignment_or_expression(&mut self) -> PResult<Stmt> {
+        let first = self.yield_or_star_expressions()?;
+        if self.eat_op(":") {
+            let annotation = self.expression()?;
+            let value = if self.eat_op("=") { Some(self.yield_or_star_expressions()?) } else { None };
+            return Ok(Stmt::AnnAssign { target: first, annotation, value });
+        }
+        if let Kind::Op(op) = self.tok().kind
+            && AUGMENTED.contains(&op)
+        {
+            self.bump();
+            let value = self.yield_or_star_expressions()?;
+            return Ok(Stmt::AugAssign { target: first, value });
+        }
+        if !self.at_op("=") {
+            return Ok(Stmt::Expr(first));
+        }
+        let mut targets = vec![first];
+        while self.eat_op("=") {
+            targets.push(self.yield_or_star_expressions()?);
+        }
+        let value = targets.pop().ok_or_else(|| self.error_here("expected a value"))?;
+        Ok(Stmt::Assign { targets, value })
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    /// Whether the current token can begin an expression.
+    fn starts_expression(&self) -> bool {
+        let token = self.tok();
+        match &token.kind {
+            Kind::Name => {
+                !is_keyword(&token.text)
+                    || matches!(token.text.as_str(), "None" | "True" | "False" | "lambda" | "not" | "await" | "yield")
+            }
+            Kind::Number | Kind::Str => true,
+            Kind::Op(op) => matches!(*op, "(" | "[" | "{" | "-" | "+" | "~" | "*" | "..."),
+            _ => false,
+        }
+    }
+
+    fn yield_or_star_expressions(&mut self) -> PResult<Expr> {
+        if self.at_name("yield") { self.yield_expression() } else { self.star_expressions() }
+    }
+
+    fn yield_expression(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        self.bump();
+        let value = if self.eat_name("from") {
+            Some(Box::new(self.expression()?))
+        } else if self.starts_expression() {
+            Some(Box::new(self.star_expressions()?))
+        } else {
+            None
+        };
+        Ok(Expr::Yield(value, self.span_from(start)))
+    }
+
+    /// `a, *b, c` (a tuple when there is a comma).
+    fn star_expressions(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        let first = self.star_expression()?;
+        if !self.at_op(",") {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") && self.starts_expression() {
+            items.push(self.star_expression()?);
+        }
+        Ok(Expr::Tuple(items, self.span_from(start)))
+    }
+
+    fn star_expression(&mut self) -> PResult<Expr> {
+        if self.at_op("*") {
+            let start = self.start();
+            self.bump();
+            let value = self.nested(Self::bitwise_or)?;
+            return Ok(Expr::Starred(Box::new(value), self.span_from(start)));
+        }
+        self.named_expression()
+    }
+
+    fn named_expression(&mut self) -> PResult<Expr> {
+        if self.tok().kind == Kind::Name && self.peek(1).is_op(":=") {
+            let start = self.start();
+            let name = self.identifier()?;
+            self.bump();
+            let value = self.expression()?;
+            return Ok(Expr::Walrus(name, Box::new(value), self.span_from(start)));
+        }
+        self.expression()
+    }
+
+    fn expression(&mut self) -> PResult<Expr> {
+        self.nested(|p| {
+            if p.at_name("lambda") {
+                return p.lambda();
+            }
+            let start = p.start();
+            let body = p.disjunction()?;
+            if !p.eat_name("if") {
+                return Ok(body);
+            }
+            let test = p.disjunction()?;
+            p.expect_name("else")?;
+            let orelse = p.expression()?;
+            Ok(Expr::Other(vec![body, test, orelse], p.span_from(start)))
+        })
+    }
+
+    fn lambda(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        self.bump();
+        let params = self.params(":", false)?;
+        self.expect_op(":")?;
+        let body = self.expression()?;
+        Ok(Expr::Lambda(Box::new(Lambda { params, body, span: self.span_from(start) })))
+    }
+
+    /// Operands joined by keyword or operator tokens into one flat node.
+    fn joined(
+        &mut self,
+        operand: fn(&mut Self) -> PResult<Expr>,
+        is_operator: fn(&Self) -> usize,
+        build: fn(Vec<Expr>, Span) -> Expr,
+    ) -> PResult<Expr> {
+        let start = self.start();
+        let first = operand(self)?;
+        let mut width = is_operator(self);
+        if width == 0 {
+            return Ok(first);
+        }
+        let mut operands = vec![first];
+        while width > 0 {
+            for _ in 0..width {
+                self.bump();
+            }
+            operands.push(operand(self)?);
+            width = is_operator(self);
+        }
+        Ok(build(operands, self.span_from(start)))
+    }
+
+    fn disjunction(&mut self) -> PResult<Expr> {
+        self.joined(Self::conjunction, |p| usize::from(p.at_name("or")), Expr::Other)
+    }
+
+    fn conjunction(&mut self) -> PResult<Expr> {
+        self.joined(Self::inversion, |p| usize::from(p.at_name("and")), Expr::Other)
+    }
+
+    fn inversion(&mut self) -> PResult<Expr> {
+        if !self.at_name("not") {
+            return self.comparison();
+        }
+        let start = self.start();
+        self.bump();
+        let operand = self.nested(Self::inversion)?;
+        Ok(Expr::Other(vec![operand], self.span_from(start)))
+    }
+
+    fn comparison(&mut self) -> PResult<Expr> {
+        self.joined(
+            Self::bitwise_or,
+            |p| {
+                let token = p.tok();
+                match &token.kind {
+                    Kind::Op("==" | "!=" | "<" | ">" | "<=" | ">=") => 1,
+                    Kind::Name if token.text == "in" => 1,
+                    Kind::Name if token.text == "not" && p.peek(1).is_name("in") => 2,
+                    Kind::Name if token.text == "is" => 1 + usize::from(p.peek(1).is_name("not")),
+                    _ => 0,
+                }
+            },
+            Expr::Other,
+        )
+    }
+
+    fn bitwise_or(&mut self) -> PResult<Expr> {
+        self.joined(|p| p.binary(0), |p| usize::from(p.at_op("|")), Expr::BitOr)
+    }
+
+    fn binary(&mut self, level: usize) -> PResult<Expr> {
+        let Some(ops) = BINARY.get(level) else {
+            return self.factor();
+        };
+        let start = self.start();
+        let first = self.binary(level + 1)?;
+        let mut operands = vec![first];
+        while ops.iter().any(|op| self.at_op(op)) {
+            self.bump();
+            operands.push(self.binary(level + 1)?);
+        }
+        if operands.len() == 1 {
+            return Ok(operands.remove(0));
+        }
+        Ok(Expr::Other(operands, self.span_from(start)))
+    }
+
+    fn factor(&mut self) -> PResult<Expr> {
+        if self.at_op("-") || self.at_op("+") || self.at_op("~") {
+            let start = self.start();
+            self.bump();
+            let operand = self.nested(Self::factor)?;
+            return Ok(Expr::Other(vec![operand], self.span_from(start)));
+        }
+        let start = self.start();
+        let base = self.await_primary()?;
+        if !self.eat_op("**") {
+            return Ok(base);
+        }
+        let exponent = self.nested(Self::factor)?;
+        Ok(Expr::Other(vec![base, exponent], self.span_from(start)))
+    }
+
+    fn await_primary(&mut self) -> PResult<Expr> {
+        if !self.at_name("await") {
+            return self.primary();
+        }
+        let start = self.start();
+        self.bump();
+        let operand = self.nested(Self::primary)?;
+        Ok(Expr::Await(Box::new(operand), self.span_from(start)))
+    }
+
+    /// An atom and its trailers: `.name`, `(args)`, `[index]`.
+    fn primary(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        let mut expr = self.atom()?;
+        let mut trailers = 0;
+        loop {
+            if self.at_op(".") {
+                self.bump();
+                let name = self.identifier()?;
+                expr = Expr::Attr(Box::new(expr), name, self.span_from(start));
+            } else if self.at_op("(") {
+                self.bump();
+                let args = self.nested(Self::arguments)?;
+                expr = Expr::Call(Box::new(Call { func: expr, args, span: self.span_from(start) }));
+            } else if self.at_op("[") {
+                self.bump();
+                let index = self.nested(Self::slices)?;
+                expr = Expr::Subscript(Box::new(expr), index, self.span_from(start));
+            } else {
+                return Ok(expr);
+            }
+            trailers += 1;
+            if self.depth + trailers >= MAX_DEPTH {
+                return Err(self.error_here("too deeply nested"));
+            }
+        }
+    }
+
+    /// Call arguments after `(`, through `)`.
+    fn arguments(&mut self) -> PResult<Vec<Expr>> {
+        let mut args = Vec::new();
+        while !self.at_op(")") {
+            let start = self.start();
+            if self.eat_op("*") {
+                let value = self.expression()?;
+                args.push(Expr::Starred(Box::new(value), self.span_from(start)));
+            } else if self.eat_op("**") {
+                let value = self.expression()?;
+                args.push(Expr::Other(vec![value], self.span_from(start)));
+            } else if self.tok().kind == Kind::Name && self.peek(1).is_op("=") {
+                self.bump();
+                self.bump();
+                args.push(self.expression()?);
+            } else {
+                let value = self.named_expression()?;
+                let value = if self.at_comprehension() { self.comprehension(vec![value], start)? } else { value };
+                args.push(value);
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        self.expect_op(")")?;
+        Ok(args)
+    }
+
+    /// Subscript items after `[`, through `]`; slices become `Other`.
+    fn slices(&mut self) -> PResult<Vec<Expr>> {
+        let mut items = Vec::new();
+        while !self.at_op("]") {
+            let start = self.start();
+            let mut parts = Vec::new();
+            let mut slice = false;
+            if !self.at_op(":") {
+                parts.push(self.star_expression()?);
+            }
+            while self.eat_op(":") {
+                slice = true;
+                if !self.at_op(":") && !self.at_op("]") && !self.at_op(",") {
+                    parts.push(self.expression()?);
+                }
+            }
+            if slice || parts.len() != 1 {
+                items.push(Expr::Other(parts, self.span_from(start)));
+            } else {
+                items.extend(parts);
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        self.expect_op("]")?;
+        Ok(items)
+    }
+
+    fn at_comprehension(&self) -> bool {
+        self.at_name("for") || (self.at_name("async") && self.peek(1).is_name("for"))
+    }
+
+    fn comprehension(&mut self, elements: Vec<Expr>, start: Pos) -> PResult<Expr> {
+        let mut generators = Vec::new();
+        while self.at_comprehension() {
+            self.eat_name("async");
+            self.bump();
+            let target = self.target_list()?;
+            self.expect_name("in")?;
+            let iter = self.disjunction()?;
+            let mut ifs = Vec::new();
+            while self.eat_name("if") {
+                ifs.push(self.disjunction()?);
+            }
+            generators.push(Generator { target, iter, ifs });
+        }
+        Ok(Expr::Comp(Box::new(Comprehension { elements, generators, span: self.span_from(start) })))
+    }
+
+    /// Assignment targets of `for` and comprehensions, up to `in`.
+    fn target_list(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        let first = self.target()?;
+        if !self.at_op(",") {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") && !self.at_name("in") && !self.at_op("=") {
+            items.push(self.target()?);
+        }
+        Ok(Expr::Tuple(items, self.span_from(start)))
+    }
+
+    fn target(&mut self) -> PResult<Expr> {
+        if self.at_op("*") {
+            let start = self.start();
+            self.bump();
+            let value = self.nested(Self::bitwise_or)?;
+            return Ok(Expr::Starred(Box::new(value), self.span_from(start)));
+        }
+        self.bitwise_or()
+    }
+
+    fn atom(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        let token = self.tok();
+        match &token.kind {
+            Kind::Name => {
+                if matches!(token.text.as_str(), "None" | "True" | "False") {
+                    self.bump();
+                    return Ok(Expr::Other(Vec::new(), token.span()));
+                }
+                let name = self.identifier()?;
+                Ok(Expr::Name(name, token.span()))
+            }
+            Kind::Number => {
+                self.bump();
+                Ok(Expr::Other(Vec::new(), token.span()))
+            }
+            Kind::Str => self.strings(),
+            Kind::Op("...") => {
+                self.bump();
+                Ok(Expr::Other(Vec::new(), token.span()))
+            }
+            Kind::Op("(") => self.parenthesised(start),
+            Kind::Op("[") => {
+                let p = self;
+                p.bump();
+                let items = p.display_items("]")?;
+                if p.at_comprehension() {
+                    let comp = p.comprehension(items, start)?;
+                    p.expect_op("]")?;
+                    return Ok(comp);
+                }
+                p.expect_op("]")?;
+                Ok(Expr::List(items, p.span_from(start)))
+            }
+            Kind::Op("{") => self.braces(start),
+            _ => Err(self.error_here("expected an expression")),
+        }
+    }
+
+    /// Items of a list, set or tuple display, stopping before a comprehension or `close`.
+    fn display_items(&mut self, close: &str) -> PResult<Vec<Expr>> {
+        let mut items = Vec::new();
+        while !self.at_op(close) {
+            items.push(self.star_expression()?);
+            if self.at_comprehension() || !self.eat_op(",") {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    fn parenthesised(&mut self, start: Pos) -> PResult<Expr> {
+        self.bump();
+        if self.at_name("yield") {
+            let value = self.yield_expression()?;
+            self.expect_op(")")?;
+            return Ok(value);
+        }
+        if self.eat_op(")") {
+            return Ok(Expr::Tuple(Vec::new(), self.span_from(start)));
+        }
+        let first = self.star_expression()?;
+        if self.at_comprehension() {
+            let comp = self.comprehension(vec![first], start)?;
+            self.expect_op(")")?;
+            return Ok(comp);
+        }
+        if self.eat_op(")") {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") && !self.at_op(")") {
+            items.push(self.star_expression()?);
+        }
+        self.expect_op(")")?;
+        Ok(Expr::Tuple(items, self.span_from(start)))
+    }
+
+    fn braces(&mut self, start: Pos) -> PResult<Expr> {
+        self.bump();
+        let mut items = Vec::new();
+        let mut is_dict = false;
+        while !self.at_op("}") {
+            if self.eat_op("**") {
+                is_dict = true;
+                items.push(self.bitwise_or()?);
+            } else {
+                let key = self.star_expression()?;
+                if self.eat_op(":") {
+                    is_dict = true;
+                    let value = self.expression()?;
+                    if self.at_comprehension() {
+                        let comp = self.comprehension(vec![key, value], start)?;
+                        self.expect_op("}")?;
+                        return Ok(comp);
+                    }
+                    items.push(key);
+                    items.push(value);
+                } else if !is_dict && items.is_empty() && self.at_comprehension() {
+                    let comp = self.comprehension(vec![key], start)?;
+                    self.expect_op("}")?;
+                    return Ok(comp);
+                } else {
+                    items.push(key);
+                }
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        self.expect_op("}")?;
+        Ok(Expr::Other(items, self.span_from(start)))
+    }
+
+    /// Adjacent string literals, with the expressions of their f-string fields.
+    fn strings(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        let mut fields = Vec::new();
+        while self.at_kind(&Kind::Str) {
+            let token = self.bump();
+            for field in &token.fields {
+                let mut sub = Parser { toks: field, pos: 0, depth: self.depth, errors: Vec::new() };
+                let parsed = if sub.at_kind(&Kind::End) {
+                    Err(sub.error_here("f-string: expected an expression"))
+                } else {
+                    sub.yield_or_star_expressions()
+                };
+                match parsed {
+                    Ok(expr) if sub.at_kind(&Kind::End) => fields.push(expr),
+                    Ok(_) => self.errors.push(sub.error_here("f-string: unexpected token")),
+                    Err(error) => self.errors.push(error),
+                }
+                self.errors.append(&mut sub.errors);
+            }
+        }
+        Ok(Expr::Str(fields, self.span_from(start)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lexer::lex;
+    use super::*;
+
+    fn parse_text(text: &str) -> (Vec<Stmt>, Vec<SyntaxError>) {
+        let lexed = lex(text);
+        parse(&lexed.tokens)
+    }
+
+    fn ok(text: &str) -> Vec<Stmt> {
+        let (body, errors) = parse_text(text);
+        assert!(errors.is_empty(), "{text:?}: {errors:?}");
+        body
+    }
+
+    #[test]
+    fn parses_the_statement_subset() {
+        let text = r#"
+import a.b as c, d
+from ..x import (y as z, w,)
+from . import *
+@dec(1)
+async def f(a, /, b: int = 2, *args: *Ts, c, d=3, **kw) -> None:
+    async with x as (p, q), y:
+        pass
+    async for i, *j in k:
+        yield i
+    else:
+        return
+    x = y = await g(*a, **k, key=1)
+    x: Optional[int] = None
+    x += 1
+    (n := 3)
+    del x[0], y.z
+    global q
+    assert x, "m"
+    raise E from e
+class C(B, metaclass=M):
+    def m(self): return lambda a, *b, c=1, **d: a
+try:
+    pass
+except* (A, B) as e:
+    pass
+except:
+    pass
+else:
+    pass
+finally:
+    pass
+while x:
+    break
+else:
+    continue
+if a: pass
+elif b: pass
+else: pass
+with (open(a) as f, open(b) as g):
+    pass
+with (a, b):
+    pass
+type Alias[T] = list[T]
+def g[T: int](x: T) -> T: ...
+"#;
+        let body = ok(text);
+        assert_eq!(body.len(), 12);
+    }
+
+    #[test]
+    fn parses_expressions() {
+        ok("x = [i async for i in y if i if not i] + {k: v for k, v in d} + {a for a in b}\n");
+        ok("x = (a for a in b), [*a, *b], {**a, 'b': 1}, {1, 2}, (), (1,), a[1:2, ::3, ...]\n");
+        ok("x = a if b else c, not a, a is not b, a not in b, -a ** -b, ~a, a @ b // c % d\n");
+        ok("x = f(x for x in y)(a)[b].c(d=1, *e)\nf(a := 1)\nprint(*a, sep='')\n");
+        ok("x = f'{a!r:>{w}}' 'b' rb'c' f'''{\n x # comment\n}'''\n");
+        ok("x = yield\ny = await z\nz = lambda: (yield)\n");
+    }
+
+    #[test]
+    fn match_is_a_soft_keyword() {
+        let text = "match = 1\nmatch(x)\nmatch x:\n    case [1, *rest] | {'k': v, **kw} if v:\n        f(v)\n    case Point(x=0, y=_) as p:\n        pass\n    case Color.RED | -1 | 1+2j | None | 'a' | (a, b):\n        pass\n    case _:\n        pass\nmatch a, b:\n    case x, y: pass\n";
+        let body = ok(text);
+        assert_eq!(body.len(), 4);
+        let Stmt::Match { cases, .. } = &body[2] else { panic!("{:?}", body[2]) };
+        assert_eq!(cases.len(), 4);
+        assert_eq!(cases[0].captures, ["rest", "v", "kw"]);
+        assert_eq!(cases[1].captures, ["p"]);
+    }
+
+    #[test]
+    fn recovers_at_the_next_statement() {
+        let (body, errors) = parse_text("x = 1 +\ny = 2\ndef f(:\n    pass\nh()\n");
+        assert!(!errors.is_empty());
+        assert!(body.iter().any(|s| matches!(s, Stmt::Expr(Expr::Call(_)))), "{body:?}");
+        let (body, errors) = parse_text("def f():\n    x = = 1\n    g()\n");
+        assert_eq!(errors.len(), 1);
+        let Stmt::Def(def) = &body[0] else { panic!() };
+        assert_eq!(def.body.len(), 1);
+    }
+}

@@ -1,0 +1,80 @@
+//! Input that must not break the linter: every odd file becomes a finding or a correct result,
+//! and the other files of the run are still linted.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_async-lint")).current_dir(dir).args(args).output().expect("the binary runs")
+}
+
+fn concise(dir: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["check", "--format", "concise"];
+    all.extend_from_slice(args);
+    let out = run_in(dir, &all);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "exit {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split(" blocking").next().unwrap().to_string()).collect()
+}
+
+const SLEEP: &str = "std::thread::sleep(std::time::Duration::from_millis(1));";
+
+#[test]
+fn line_endings_tabs_form_feeds_and_byte_order_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("crlf.rs"), format!("// x\r\nasync fn f() {{\r\n    {SLEEP}\r\n}}\r\n")).unwrap();
+    std::fs::write(dir.path().join("tabs.rs"), format!("async fn f() {{\n\t\x0c{SLEEP}\n}}\n")).unwrap();
+    std::fs::write(dir.path().join("bom.rs"), format!("\u{feff}async fn f() {{ {SLEEP} }}\n")).unwrap();
+    std::fs::write(dir.path().join("empty.rs"), "").unwrap();
+    std::fs::write(dir.path().join("blank.py"), "\n\n").unwrap();
+    assert_eq!(concise(dir.path(), &["."]), vec!["bom.rs:1:16:", "crlf.rs:3:5:", "tabs.rs:2:3:"]);
+}
+
+#[test]
+fn huge_files_and_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_line = format!("const S: &str = \"{}\";\nasync fn f() {{ {SLEEP} }}\n", "a".repeat(10 << 20));
+    std::fs::write(dir.path().join("long_line.rs"), long_line).unwrap();
+    let mut big = "// filler to make the file large, with nothing to parse but comments\n".repeat(760_000);
+    big.push_str(&format!("async fn f() {{\n    {SLEEP}\n}}\n"));
+    assert!(big.len() > 50 << 20);
+    std::fs::write(dir.path().join("big.rs"), &big).unwrap();
+    assert_eq!(concise(dir.path(), &["."]), vec!["big.rs:760002:5:", "long_line.rs:2:16:"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_fifos_and_directories_named_like_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src/dir.rs")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("src/loop")).unwrap();
+    std::os::unix::fs::symlink("missing.rs", dir.path().join("src/dangling.rs")).unwrap();
+    let status = Command::new("mkfifo").arg(dir.path().join("src/fifo.rs")).status().expect("mkfifo runs");
+    assert!(status.success());
+    std::fs::write(dir.path().join("src/a.rs"), format!("async fn f() {{ {SLEEP} }}\n")).unwrap();
+    assert_eq!(concise(dir.path(), &["src"]), vec!["src/a.rs:1:16:"]);
+    // Named explicitly, a FIFO is not read (it would block): it is not a regular file.
+    let out = run_in(dir.path(), &["check", "src/fifo.rs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("src/fifo.rs: not a regular file"));
+    let out = run_in(dir.path(), &["check", "src/dangling.rs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("src/dangling.rs: no such file or directory"));
+}
+
+#[test]
+fn unterminated_strings_and_binary_files_are_parse_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("open.rs"), "fn f() {\n    let s = \"never closed;\n}\n").unwrap();
+    std::fs::write(dir.path().join("nul.rs"), b"fn f() {}\0\0\x01\x02 garbage").unwrap();
+    std::fs::write(dir.path().join("ok.rs"), format!("async fn f() {{ {SLEEP} }}\n")).unwrap();
+    let out = run_in(dir.path(), &["check", ".", "--format", "concise"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rules: Vec<(&str, &str)> =
+        text.lines().map(|l| (l.split(':').next().unwrap(), l.split(' ').nth(1).unwrap())).collect();
+    assert_eq!(rules, vec![("nul.rs", "parse-error"), ("ok.rs", "blocking-sleep"), ("open.rs", "parse-error")]);
+}
