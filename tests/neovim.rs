@@ -35,25 +35,36 @@ fn neovim(dir: &Path, file: &str) -> Value {
     value
 }
 
-#[test]
-fn neovim_receives_diagnostics_and_applies_the_quick_fix() {
+/// Opens `source` as `file` in Neovim and checks that the one finding, `rule` at the 0-based
+/// `lnum` and `col`, arrives, and that its quick fix inserts `allow` above it and clears it.
+fn check(file: &str, source: &str, rule: &str, (lnum, col): (u64, u64), allow: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let source = "async fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
-    std::fs::write(dir.path().join("main.rs"), source).unwrap();
+    std::fs::write(dir.path().join(file), source).unwrap();
 
-    let seen = neovim(dir.path(), "main.rs");
+    let seen = neovim(dir.path(), file);
     let diagnostics = seen["diagnostics"].as_array().unwrap();
     assert_eq!(diagnostics.len(), 1, "{seen:#}");
     let d = &diagnostics[0];
-    assert_eq!(d["code"], "blocking-sleep", "{seen:#}");
+    assert_eq!(d["code"], rule, "{seen:#}");
     assert_eq!(d["source"], "async-lint", "{seen:#}");
-    // Neovim counts lines and columns from 0.
-    assert_eq!((d["lnum"].as_u64(), d["col"].as_u64()), (Some(1), Some(4)), "{seen:#}");
-    assert!(d["message"].as_str().unwrap().contains("std::thread::sleep"), "{seen:#}");
+    assert!(d["message"].as_str().unwrap().contains("in an async context"), "{seen:#}");
+    assert_eq!((d["lnum"].as_u64(), d["col"].as_u64()), (Some(lnum), Some(col)), "{seen:#}");
 
-    assert_eq!(seen["actions"], serde_json::json!(["Allow `blocking-sleep` on this line"]), "{seen:#}");
+    assert_eq!(seen["actions"], serde_json::json!([format!("Allow `{rule}` on this line")]), "{seen:#}");
     let lines: Vec<&str> = seen["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
-    assert_eq!(lines[1], "    // async-lint: allow(blocking-sleep)", "{seen:#}");
+    assert_eq!(lines[lnum as usize], allow, "{seen:#}");
     assert_eq!(seen["cleared"], true, "the diagnostic stays after the quick fix: {seen:#}");
     assert_eq!(seen["exit_code"], 0, "the server's exit code after shutdown: {seen:#}");
+}
+
+#[test]
+fn neovim_lints_rust() {
+    let source = "async fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+    check("main.rs", source, "blocking-sleep", (1, 4), "    // async-lint: allow(blocking-sleep)");
+}
+
+#[test]
+fn neovim_lints_python() {
+    let source = "import time\n\n\nasync def handler():\n    time.sleep(1)\n";
+    check("app.py", source, "blocking-sleep", (4, 4), "    # async-lint: allow(blocking-sleep)");
 }

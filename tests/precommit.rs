@@ -62,27 +62,30 @@ fn the_hook_fails_on_a_pitfall_and_passes_clean_files() {
         "async fn f() {\n    tokio::time::sleep(std::time::Duration::from_millis(1)).await;\n}\n",
     )
     .unwrap();
+    std::fs::write(dir.join("bad.py"), "import time\n\nasync def f():\n    time.sleep(1)\n").unwrap();
     git(dir, &["init", "--quiet"]);
-    git(dir, &["add", "bad.rs", "good.rs"]);
+    git(dir, &["add", "bad.rs", "bad.py", "good.rs"]);
 
-    let try_repo = |file: &str| {
+    let try_repo = |files: &[&str]| {
         let mut command = Command::new(tools.join("pre-commit"));
-        command.arg("try-repo").arg(&hook_repo).args(["async-lint", "--files", file]).current_dir(dir);
+        command.arg("try-repo").arg(&hook_repo).args(["async-lint", "--files"]).args(files).current_dir(dir);
         command.env("PRE_COMMIT_HOME", cache_dir("precommit/home"));
         command.env("CARGO_TARGET_DIR", cache_dir("precommit/cargo-target"));
         // Every try-repo clones afresh, so cargo sees new sources each time: incremental
         // compilation makes those rebuilds of an unchanged crate quick.
         command.env("CARGO_INCREMENTAL", "1");
-        run(&mut command, &format!("pre-commit try-repo on {file}"), Duration::from_secs(1800))
+        run(&mut command, &format!("pre-commit try-repo on {files:?}"), Duration::from_secs(1800))
     };
 
-    let bad = try_repo("bad.rs");
+    let bad = try_repo(&["bad.rs", "bad.py", "good.rs"]);
     assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
     assert!(text(&bad).contains("async-lint....") && text(&bad).contains("Failed"), "{}", text(&bad));
     assert!(text(&bad).contains("bad.rs:2:5"), "the output names the file and line:\n{}", text(&bad));
+    assert!(text(&bad).contains("bad.py:4:5"), "the output names the file and line:\n{}", text(&bad));
     assert!(text(&bad).contains("blocking-sleep"), "{}", text(&bad));
+    assert!(!text(&bad).contains("good.rs"), "{}", text(&bad));
 
-    let good = try_repo("good.rs");
+    let good = try_repo(&["good.rs"]);
     assert_eq!(good.status.code(), Some(0), "{}", text(&good));
     assert!(text(&good).contains("Passed"), "{}", text(&good));
 }

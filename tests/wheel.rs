@@ -37,6 +37,7 @@ fn the_wheel_installs_a_working_async_lint() {
     let write = |name: &str, text: &str| std::fs::write(project.join(name), text).unwrap();
     write("bad.rs", "async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n");
     write("good.rs", "async fn f() {\n    tokio::time::sleep(std::time::Duration::from_millis(1)).await;\n}\n");
+    write("bad.py", "import time\n\nasync def f():\n    time.sleep(1)\n");
     let async_lint = |file: &str| {
         let mut command = Command::new(users.join("async-lint"));
         command.args(["check", file, "--format", "concise"]).current_dir(&project);
@@ -45,6 +46,9 @@ fn the_wheel_installs_a_working_async_lint() {
     let bad = async_lint("bad.rs");
     assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
     assert!(text(&bad).starts_with("bad.rs:2:5: blocking-sleep "), "{}", text(&bad));
+    let bad_python = async_lint("bad.py");
+    assert_eq!(bad_python.status.code(), Some(1), "{}", text(&bad_python));
+    assert!(text(&bad_python).starts_with("bad.py:4:5: blocking-sleep "), "{}", text(&bad_python));
     let good = async_lint("good.rs");
     assert_eq!(good.status.code(), Some(0), "{}", text(&good));
 
