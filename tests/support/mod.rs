@@ -115,7 +115,8 @@ pub fn venv(dir: &Path, packages: &[&str]) -> PathBuf {
     if marker.is_file() {
         return bin;
     }
-    ensure_tool(&["python3", "-m", "venv", "--help"], &["python3", "python3-venv"]);
+    // Debian ships ensurepip, which `venv` needs, in python3-venv.
+    ensure_tool(&["python3", "-c", "import ensurepip, venv"], &["python3", "python3-venv"]);
     let _ = std::fs::remove_dir_all(dir);
     run_ok(Command::new("python3").args(["-m", "venv"]).arg(dir), "python3 -m venv", Duration::from_secs(300));
     if !packages.is_empty() {
