@@ -29,6 +29,9 @@ pub struct Schema {
     spawn: Vec<Group>,
     #[serde(default)]
     runtime_attributes: Vec<String>,
+    /// Traits whose `poll*` methods the executor calls, on its own thread.
+    #[serde(default)]
+    executor_traits: Vec<String>,
     #[serde(default)]
     returns: HashMap<String, Returns>,
     #[serde(default)]
@@ -149,6 +152,7 @@ pub struct Knowledge {
     pub language: Language,
     tables: HashMap<Table, Entries>,
     runtime_attributes: HashSet<String>,
+    executor_traits: HashSet<String>,
     returns: HashMap<String, Returns>,
     /// Methods distinctive enough that their name alone tells the type they return.
     method_returns: HashMap<String, String>,
@@ -175,6 +179,7 @@ impl Knowledge {
             language,
             tables: HashMap::new(),
             runtime_attributes: HashSet::new(),
+            executor_traits: HashSet::new(),
             returns: HashMap::new(),
             method_returns: HashMap::new(),
             closure_params: HashMap::new(),
@@ -203,6 +208,7 @@ impl Knowledge {
             }
         }
         self.runtime_attributes.extend(schema.runtime_attributes);
+        self.executor_traits.extend(schema.executor_traits);
         for (path, returns) in schema.returns {
             self.note_modules(&path);
             self.returns.insert(path, returns);
@@ -272,6 +278,10 @@ impl Knowledge {
 
     pub fn is_runtime_attribute(&self, path: &str) -> bool {
         self.runtime_attributes.contains(path)
+    }
+
+    pub fn is_executor_trait(&self, path: &str) -> bool {
+        self.executor_traits.contains(path)
     }
 
     pub fn returns(&self, path: &str) -> Option<&Returns> {

@@ -178,12 +178,16 @@ impl<'a> Project<'a> {
                     .collect();
                 for call in running {
                     let step = Step { function: call.written.clone(), path: file.path.clone(), line: call.span.line };
-                    if let Some(callee) = self.resolve(call, file.language) {
+                    // A known API is described by the knowledge base even where the project defines it.
+                    let direct = self.direct_effects(call, file.language, step.clone());
+                    if direct.is_empty()
+                        && let Some(callee) = self.resolve(call, file.language)
+                    {
                         let step = Step { function: self.function(callee).display.clone(), ..step };
                         callers.entry(callee).or_default().push((at, step));
                         continue;
                     }
-                    for (kind, effect) in self.direct_effects(call, file.language, step) {
+                    for (kind, effect) in direct {
                         if let std::collections::hash_map::Entry::Vacant(slot) = self.effects.entry((at, kind)) {
                             slot.insert(effect);
                             queue.push_back((at, kind));

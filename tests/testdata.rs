@@ -74,3 +74,8 @@ fn check_cases(language_dir: &str) {
 fn rust_testdata() {
     check_cases("rust");
 }
+
+#[test]
+fn python_testdata() {
+    check_cases("python");
+}

@@ -12,31 +12,33 @@ pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
         return None;
     }
     let written = &cx.call.written;
-    if let Some(callee) = cx.project.resolve(cx.call, cx.file.language) {
-        let effect = cx.project.effect(callee, category)?;
-        let function = cx.project.function(callee);
-        let mut via = vec![crate::diagnostic::Step {
-            function: function.display.clone(),
-            path: cx.file.path.clone(),
-            line: cx.call.span.line,
-        }];
-        via.extend(effect.via.iter().cloned());
+    // The knowledge base describes a known API even where the project defines it (linting tokio or
+    // the standard library itself); the project's own functions are looked through otherwise.
+    if let Some(found) = cx.api(Table::Blocking) {
+        if found.advice.category.as_deref() != Some(category) {
+            return None;
+        }
         return Some(Finding {
-            message: format!("`{written}` blocks in an async context: it calls `{}`", effect.api),
-            help: effect.help.as_ref().map(|r| replacement_help(r)),
-            via,
-            fix: None,
+            message: format!("blocking call `{written}` in an async context"),
+            help: found.advice.replacement.as_deref().map(replacement_help),
+            via: Vec::new(),
+            fix: found.advice.fix.as_ref().and_then(|spec| replace_call(cx, spec)),
         });
     }
-    let found = cx.api(Table::Blocking)?;
-    if found.advice.category.as_deref() != Some(category) {
-        return None;
-    }
+    let callee = cx.project.resolve(cx.call, cx.file.language)?;
+    let effect = cx.project.effect(callee, category)?;
+    let function = cx.project.function(callee);
+    let mut via = vec![crate::diagnostic::Step {
+        function: function.display.clone(),
+        path: cx.file.path.clone(),
+        line: cx.call.span.line,
+    }];
+    via.extend(effect.via.iter().cloned());
     Some(Finding {
-        message: format!("blocking call `{written}` in an async context"),
-        help: found.advice.replacement.as_deref().map(replacement_help),
-        via: Vec::new(),
-        fix: found.advice.fix.as_ref().and_then(|spec| replace_call(cx, spec)),
+        message: format!("`{written}` blocks in an async context: it calls `{}`", effect.api),
+        help: effect.help.as_ref().map(|r| replacement_help(r)),
+        via,
+        fix: None,
     })
 }
 

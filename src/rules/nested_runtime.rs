@@ -29,6 +29,15 @@ impl Rule for NestedRuntime {
             return None;
         }
         let written = &cx.call.written;
+        // A known API first, as for the blocking rules; then the project's own functions.
+        if let Some(found) = cx.api(Table::Runtime) {
+            return Some(Finding {
+                message: format!("`{written}` starts or blocks on a runtime from inside an async context"),
+                help: found.advice.replacement.clone(),
+                via: Vec::new(),
+                fix: None,
+            });
+        }
         if let Some(callee) = cx.project.resolve(cx.call, cx.file.language) {
             let effect = cx.project.effect(callee, RUNTIME)?;
             let function = cx.project.function(callee);
@@ -42,12 +51,6 @@ impl Rule for NestedRuntime {
             let message = format!("`{written}` blocks on a runtime from an async context: it calls `{}`", effect.api);
             return Some(Finding { message, help: effect.help.clone(), via, fix: None });
         }
-        let found = cx.api(Table::Runtime)?;
-        Some(Finding {
-            message: format!("`{written}` starts or blocks on a runtime from inside an async context"),
-            help: found.advice.replacement.clone(),
-            via: Vec::new(),
-            fix: None,
-        })
+        None
     }
 }
