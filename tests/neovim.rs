@@ -10,8 +10,9 @@ use std::time::Duration;
 use serde_json::Value;
 use support::{ensure_tool, run, text};
 
-/// Opens `file` (relative to `dir`) in Neovim with the server attached; returns what Neovim saw.
-fn neovim(dir: &Path, file: &str) -> Value {
+/// Opens `file` (relative to `dir`) in Neovim with the server attached and applies the code action
+/// whose title starts with `action`; returns what Neovim saw.
+fn neovim(dir: &Path, file: &str, action: &str) -> Value {
     ensure_tool(&["nvim", "--version"], &["neovim"]);
     let result = dir.join("result.json");
     let mut command = Command::new("nvim");
@@ -21,7 +22,8 @@ fn neovim(dir: &Path, file: &str) -> Value {
         .arg(file)
         .current_dir(dir)
         .env("ASYNC_LINT", env!("CARGO_BIN_EXE_async-lint"))
-        .env("ASYNC_LINT_RESULT", &result);
+        .env("ASYNC_LINT_RESULT", &result)
+        .env("ASYNC_LINT_ACTION", action);
     // Keep Neovim's state, logs and any user configuration out of the test.
     for var in ["XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"] {
         command.env(var, dir.join("xdg"));
@@ -36,12 +38,13 @@ fn neovim(dir: &Path, file: &str) -> Value {
 }
 
 /// Opens `source` as `file` in Neovim and checks that the one finding, `rule` at the 0-based
-/// `lnum` and `col`, arrives, and that its quick fix inserts `allow` above it and clears it.
-fn check(file: &str, source: &str, rule: &str, (lnum, col): (u64, u64), allow: &str) {
+/// `lnum` and `col`, arrives, and that the code action whose title starts with `action` makes the
+/// text `fixed` and clears the finding.
+fn check(file: &str, source: &str, rule: &str, (lnum, col): (u64, u64), action: &str, fixed: &str) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(file), source).unwrap();
 
-    let seen = neovim(dir.path(), file);
+    let seen = neovim(dir.path(), file, action);
     let diagnostics = seen["diagnostics"].as_array().unwrap();
     assert_eq!(diagnostics.len(), 1, "{seen:#}");
     let d = &diagnostics[0];
@@ -50,21 +53,31 @@ fn check(file: &str, source: &str, rule: &str, (lnum, col): (u64, u64), allow: &
     assert!(d["message"].as_str().unwrap().contains("in an async context"), "{seen:#}");
     assert_eq!((d["lnum"].as_u64(), d["col"].as_u64()), (Some(lnum), Some(col)), "{seen:#}");
 
-    assert_eq!(seen["actions"], serde_json::json!([format!("Allow `{rule}` on this line")]), "{seen:#}");
+    let mut titles = seen["actions"].as_array().unwrap().iter().map(|t| t.as_str().unwrap());
+    assert!(titles.any(|t| t.starts_with(action)), "{seen:#}");
     let lines: Vec<&str> = seen["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
-    assert_eq!(lines[lnum as usize], allow, "{seen:#}");
-    assert_eq!(seen["cleared"], true, "the diagnostic stays after the quick fix: {seen:#}");
+    assert_eq!(lines.join("\n") + "\n", fixed, "{seen:#}");
+    assert_eq!(seen["cleared"], true, "the diagnostic stays after the code action: {seen:#}");
     assert_eq!(seen["exit_code"], 0, "the server's exit code after shutdown: {seen:#}");
 }
 
 #[test]
-fn neovim_lints_rust() {
+fn neovim_lints_rust_and_suppresses() {
     let source = "async fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
-    check("main.rs", source, "blocking-sleep", (1, 4), "    // async-lint: allow(blocking-sleep)");
+    let fixed = "async fn handler() {\n    // async-lint: allow(blocking-sleep)\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+    check("main.rs", source, "blocking-sleep", (1, 4), "Allow `blocking-sleep` on this line", fixed);
 }
 
 #[test]
-fn neovim_lints_python() {
+fn neovim_lints_python_and_suppresses() {
     let source = "import time\n\n\nasync def handler():\n    time.sleep(1)\n";
-    check("app.py", source, "blocking-sleep", (4, 4), "    # async-lint: allow(blocking-sleep)");
+    let fixed = "import time\n\n\nasync def handler():\n    # async-lint: allow(blocking-sleep)\n    time.sleep(1)\n";
+    check("app.py", source, "blocking-sleep", (4, 4), "Allow `blocking-sleep` on this line", fixed);
+}
+
+#[test]
+fn neovim_applies_the_rules_fix() {
+    let source = "import asyncio\nimport time\n\n\nasync def handler():\n    time.sleep(1)\n";
+    let fixed = "import asyncio\nimport time\n\n\nasync def handler():\n    await asyncio.sleep(1)\n";
+    check("app.py", source, "blocking-sleep", (5, 4), "Fix: ", fixed);
 }

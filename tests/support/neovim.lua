@@ -1,6 +1,6 @@
 -- Run by tests/neovim.rs as `nvim --headless --clean -u neovim.lua FILE`. Uses only APIs that
 -- Neovim 0.7 (Debian bookworm) has. Attaches `$ASYNC_LINT server` to FILE, waits for its
--- diagnostics, applies its quick fix, waits for the diagnostics to clear, stops the server, and
+-- diagnostics, applies the code action whose title starts with $ASYNC_LINT_ACTION, waits for the diagnostics to clear, stops the server, and
 -- writes what Neovim saw as JSON to $ASYNC_LINT_RESULT.
 local result = {}
 local wait_ms = 20000
@@ -45,22 +45,31 @@ local function run()
     })
   end
 
-  -- Ask for code actions as an editor does: the diagnostics under the cursor, in LSP form.
+  -- Pick the code action as a user would: cursor on the line, `vim.lsp.buf.code_action()`, then
+  -- the entry of the menu (`vim.ui.select`) whose title starts with $ASYNC_LINT_ACTION.
   local d = vim.diagnostic.get(bufnr)[1]
-  local range = { start = { line = d.lnum, character = 0 }, ["end"] = { line = d.lnum, character = 0 } }
-  local params = {
-    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-    range = range,
-    context = { diagnostics = { { range = range, code = d.code, source = d.source, message = d.message } } },
-  }
-  local responses = vim.lsp.buf_request_sync(bufnr, "textDocument/codeAction", params, wait_ms)
-  local actions = responses and responses[client_id] and responses[client_id].result or {}
-  result.actions = {}
-  for _, action in ipairs(actions) do
-    table.insert(result.actions, action.title)
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+  local picked
+  vim.ui.select = function(items, _, on_choice)
+    result.actions = {}
+    local choice
+    for _, item in ipairs(items) do
+      -- Neovim 0.7 offers { client_id, action } pairs, later versions { action = ..., ctx = ... }.
+      local action = item.action or item[2]
+      table.insert(result.actions, action.title)
+      if not choice and action.title:find(vim.env.ASYNC_LINT_ACTION, 1, true) == 1 then
+        choice = item
+      end
+    end
+    picked = choice ~= nil
+    result.edit = choice and (choice.action or choice[2]).edit
+    on_choice(choice)
   end
-  if actions[1] and actions[1].edit then
-    vim.lsp.util.apply_workspace_edit(actions[1].edit, "utf-16")
+  vim.lsp.buf.code_action()
+  if not vim.wait(wait_ms, function()
+    return picked ~= nil
+  end, 50) then
+    return finish("no code actions were offered within " .. wait_ms .. " ms")
   end
   result.lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
   result.cleared = vim.wait(wait_ms, function()
