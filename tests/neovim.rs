@@ -42,7 +42,13 @@ fn neovim(dir: &Path, file: &str, action: &str) -> Value {
 /// text `fixed` and clears the finding.
 fn check(file: &str, source: &str, rule: &str, (lnum, col): (u64, u64), action: &str, fixed: &str) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(file), source).unwrap();
+    let path = dir.path().join(file);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, source).unwrap();
+    // Rust files are in a crate that depends on tokio, which the rules' fixes need.
+    let manifest =
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n";
+    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
 
     let seen = neovim(dir.path(), file, action);
     let diagnostics = seen["diagnostics"].as_array().unwrap();
@@ -65,7 +71,14 @@ fn check(file: &str, source: &str, rule: &str, (lnum, col): (u64, u64), action: 
 fn neovim_lints_rust_and_suppresses() {
     let source = "async fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
     let fixed = "async fn handler() {\n    // async-lint: allow(blocking-sleep)\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
-    check("main.rs", source, "blocking-sleep", (1, 4), "Allow `blocking-sleep` on this line", fixed);
+    check("src/main.rs", source, "blocking-sleep", (1, 4), "Allow `blocking-sleep` on this line", fixed);
+}
+
+#[test]
+fn neovim_applies_a_rust_fix() {
+    let source = "async fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+    let fixed = "async fn handler() {\n    tokio::time::sleep(std::time::Duration::from_millis(1)).await;\n}\n";
+    check("src/main.rs", source, "blocking-sleep", (1, 4), "Fix: ", fixed);
 }
 
 #[test]
@@ -76,7 +89,7 @@ fn neovim_lints_python_and_suppresses() {
 }
 
 #[test]
-fn neovim_applies_the_rules_fix() {
+fn neovim_applies_a_python_fix() {
     let source = "import asyncio\nimport time\n\n\nasync def handler():\n    time.sleep(1)\n";
     let fixed = "import asyncio\nimport time\n\n\nasync def handler():\n    await asyncio.sleep(1)\n";
     check("app.py", source, "blocking-sleep", (5, 4), "Fix: ", fixed);
