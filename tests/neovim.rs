@@ -46,9 +46,11 @@ fn check(file: &str, source: &str, rule: &str, (lnum, col): (u64, u64), action: 
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, source).unwrap();
     // Rust files are in a crate that depends on tokio, which the rules' fixes need.
-    let manifest =
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n";
-    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+    if file.ends_with(".rs") {
+        let manifest =
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n";
+        std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+    }
 
     let seen = neovim(dir.path(), file, action);
     let diagnostics = seen["diagnostics"].as_array().unwrap();
