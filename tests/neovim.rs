@@ -1,5 +1,5 @@
 //! The language server seen from a real editor: headless Neovim (0.7 or later) attaches it to a
-//! file, receives its diagnostics and applies its quick fix (`tests/support/neovim.lua`).
+//! file, receives its diagnostics and applies its code actions (`tests/support/neovim.lua`).
 
 mod support;
 

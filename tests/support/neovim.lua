@@ -1,7 +1,7 @@
 -- Run by tests/neovim.rs as `nvim --headless --clean -u neovim.lua FILE`. Uses only APIs that
 -- Neovim 0.7 (Debian bookworm) has. Attaches `$ASYNC_LINT server` to FILE, waits for its
--- diagnostics, applies the code action whose title starts with $ASYNC_LINT_ACTION, waits for the diagnostics to clear, stops the server, and
--- writes what Neovim saw as JSON to $ASYNC_LINT_RESULT.
+-- diagnostics, applies the code action whose title starts with $ASYNC_LINT_ACTION, waits for
+-- the diagnostics to clear, stops the server, and writes what Neovim saw to $ASYNC_LINT_RESULT.
 local result = {}
 local wait_ms = 20000
 
