@@ -246,7 +246,7 @@ impl Server {
         if fixes.is_empty() {
             return None;
         }
-        let edits: Vec<TextEdit> = fixes
+        let mut edits: Vec<TextEdit> = fixes
             .iter()
             .flat_map(|f| &f.edits)
             .map(|e| TextEdit {
@@ -257,6 +257,9 @@ impl Server {
                 new_text: e.text.clone(),
             })
             .collect();
+        // LSP: edits sharing a start position are inserts, in order, then at most one replace.
+        // Stable, so inserts keep their order.
+        edits.sort_by_key(|e| (e.range.start, e.range.start != e.range.end));
         Some(CodeAction {
             title: format!("Fix: {}", fix.title),
             kind: Some(CodeActionKind::QUICKFIX),
