@@ -237,9 +237,11 @@ impl Server {
         diagnostic: &lsp_types::Diagnostic,
         rule: &str,
     ) -> Option<CodeAction> {
-        let finding = document.findings.iter().find(|d| {
-            d.rule == rule && position(&document.text, d.span.line, d.span.column) == diagnostic.range.start
-        })?;
+        // The same rule on the same line; the exact start first (some clients send byte columns).
+        let on_line = |d: &&Diagnostic| d.rule == rule && d.span.line == diagnostic.range.start.line + 1;
+        let exact = |d: &&Diagnostic| position(&document.text, d.span.line, d.span.column) == diagnostic.range.start;
+        let finding =
+            document.findings.iter().filter(on_line).find(exact).or_else(|| document.findings.iter().find(on_line))?;
         let fix = finding.fix.as_ref()?;
         let file = source_file(&uri.to_file_path().ok()?)?;
         let fixes = crate::fix::applicable(&file, &document.text, vec![fix], &mut Vec::new());
