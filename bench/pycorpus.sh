@@ -1,45 +1,34 @@
 #!/usr/bin/env bash
-# Prepare the Python corpus: pinned pure-Python sources of popular packages from PyPI (the wheels'
-# .py files) and the standard library of the python3 that runs this script; installs a pinned ruff
-# into a venv beside them. Needs python3 with pip and venv.
+# Prepare the published sources of popular async Python packages from PyPI, at pinned versions (so
+# that results are reproducible), for running async-lint on real code. Needs python3 with pip.
 #
-# Usage: bench/pycorpus.sh      Prints the corpus directory, then the ruff binary.
-# Cache dir: ${ASYNC_LINT_BENCH:-$HOME/.cache/async-lint-bench}
+# Usage: bench/pycorpus.sh
+#   Prints one line per package: "<name> <version> <source dir>".
+# Wheels are unpacked as published (their .py files are the same on every platform).
+# Cache dir: ${ASYNC_LINT_CORPUS:-$HOME/.cache/async-lint-corpus}/python
+# To move to newer versions, edit the list and re-bless tests/snapshots/python_corpus.txt.
 set -euo pipefail
 
-packages=(aiohttp==3.10.10 django==5.1.2 sqlalchemy==2.0.36)
-ruff_version=0.12.0
+packages=(
+  aiohttp@3.14.5 httpx@0.28.1 starlette@1.10.0 fastapi@0.165.0 uvicorn@0.54.0 anyio@4.16.0
+  websockets@17.4 redis@8.1.0 django@5.2.19 sqlalchemy@2.1.9
+)
 
-cache="${ASYNC_LINT_BENCH:-$HOME/.cache/async-lint-bench}"
-mkdir -p "$cache"
-cd "$cache"
-stamp="${packages[*]} ruff==$ruff_version $(python3 -c 'import sys; print(sys.version.split()[0])')"
+cache="${ASYNC_LINT_CORPUS:-$HOME/.cache/async-lint-corpus}/python"
+mkdir -p "$cache/download" "$cache/src"
 
-if [[ ! -f python.done || "$(cat python.done)" != "$stamp" ]]; then
-  rm -rf python wheels venv python.done
-  python3 -m venv venv
-  venv/bin/pip install --quiet "ruff==$ruff_version"
-  venv/bin/pip download --quiet --no-deps --only-binary :all: --dest wheels "${packages[@]}"
-  mkdir -p python
-  for wheel in wheels/*.whl; do
-    name="$(basename "$wheel" | cut -d- -f1 | tr 'A-Z' 'a-z')"
-    mkdir -p "python/$name"
-    # Only the Python sources (wheels may carry compiled extensions).
-    python3 - "$wheel" "python/$name" <<'PY'
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as z:
-    for n in z.namelist():
-        if n.endswith(".py") and ".dist-info/" not in n:
-            z.extract(n, sys.argv[2])
-PY
-  done
-  stdlib="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')"
-  mkdir -p python/stdlib
-  (cd "$stdlib" && find . -name '*.py' -not -path './site-packages/*' -not -path '*/__pycache__/*' -print0 \
-    | cpio --quiet -0 -pdm "$cache/python/stdlib" 2>/dev/null) \
-    || (cd "$stdlib" && tar --exclude=./site-packages --exclude='__pycache__' -cf - . | tar -C "$cache/python/stdlib" -xf - \
-        && find "$cache/python/stdlib" -type f -not -name '*.py' -delete)
-  echo "$stamp" > python.done
-fi
-echo "$cache/python"
-echo "$cache/venv/bin/ruff"
+for p in "${packages[@]}"; do
+  name="${p%@*}" version="${p#*@}"
+  dir="$cache/src/$name-$version"
+  if [[ ! -d "$dir" ]]; then
+    python3 -m pip download --quiet --no-deps --only-binary :all: --dest "$cache/download" "$name==$version" >&2
+    # Wheel file names normalise the project name (`-` and `.` become `_`); match it loosely.
+    wheel=$(find "$cache/download" -maxdepth 1 -iname "${name//-/_}-$version-*.whl" | sort | head -n 1)
+    [[ -n "$wheel" ]] || { echo "no wheel of $name $version in $cache/download" >&2; exit 1; }
+    rm -rf "$dir.tmp"
+    python3 -m zipfile -e "$wheel" "$dir.tmp"
+    # Renamed last, so an interrupted run is redone next time.
+    mv "$dir.tmp" "$dir"
+  fi
+  echo "$name $version $dir"
+done

@@ -3,7 +3,7 @@
 # invocation, medians and ratios printed as a Markdown table.
 #
 # Usage: bench/run.sh [ROUNDS]     (default 5 rounds; needs cargo, python3 with venv, /usr/bin/time)
-# Corpora: bench/corpus.sh (async crates from crates.io), bench/pycorpus.sh (aiohttp, django,
+# Corpora: bench/corpus.sh (async crates from crates.io), bench/pybench.sh (aiohttp, django,
 # sqlalchemy from PyPI, and the standard library; ruff installed in a venv). Scratch data lives in
 # ${ASYNC_LINT_BENCH:-$HOME/.cache/async-lint-bench}.
 set -euo pipefail
@@ -15,7 +15,7 @@ target="${CARGO_TARGET_DIR:-$repo/target}"
 mkdir -p "$bench"
 
 mapfile -t rust_dirs < <("$repo/bench/corpus.sh" | awk '{print $3}')
-mapfile -t py < <("$repo/bench/pycorpus.sh")
+mapfile -t py < <("$repo/bench/pybench.sh")
 python_dir="${py[0]}"
 ruff="${py[1]}"
 

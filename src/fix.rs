@@ -252,11 +252,11 @@ pub fn unified_diff(change: &Change) -> String {
 mod tests {
     use super::*;
 
-    fn insert(line: u32, column: u32, text: &str) -> Fix {
-        let span = Span { line, column, end_line: line, end_column: column };
+    fn edit(line: u32, columns: (u32, u32), text: &str, expected: &str) -> Fix {
+        let span = Span { line, column: columns.0, end_line: line, end_column: columns.1 };
         Fix {
-            title: "t".into(),
-            edits: vec![Edit { span, text: text.into(), expected: String::new() }],
+            title: text.into(),
+            edits: vec![Edit { span, text: text.into(), expected: expected.into() }],
             requires: None,
         }
     }
@@ -264,25 +264,9 @@ mod tests {
     #[test]
     fn edits_apply_by_character_columns_and_skip_stale_ones() {
         let text = "é f();\ng();\n";
-        let replace = Fix {
-            title: "r".into(),
-            edits: vec![Edit {
-                span: Span { line: 1, column: 3, end_line: 1, end_column: 4 },
-                text: "h".into(),
-                expected: "f".into(),
-            }],
-            requires: None,
-        };
-        let stale = Fix {
-            title: "s".into(),
-            edits: vec![Edit {
-                span: Span { line: 2, column: 1, end_line: 2, end_column: 2 },
-                text: "x".into(),
-                expected: "q".into(),
-            }],
-            requires: None,
-        };
-        let (out, applied) = apply(text, &[replace, insert(1, 6, ".await"), stale]);
+        let replace = edit(1, (3, 4), "h", "f");
+        let stale = edit(2, (1, 2), "x", "q");
+        let (out, applied) = apply(text, &[replace, edit(1, (6, 6), ".await", ""), stale]);
         assert_eq!(out, "é h().await;\ng();\n");
         assert_eq!(applied, 2);
     }

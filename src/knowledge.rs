@@ -31,6 +31,9 @@ pub struct Schema {
     spawn: Vec<Group>,
     #[serde(default)]
     runtime_attributes: Vec<String>,
+    /// Traits whose `poll*` methods the executor calls, on its own thread.
+    #[serde(default)]
+    executor_traits: Vec<String>,
     #[serde(default)]
     returns: HashMap<String, Returns>,
     #[serde(default)]
@@ -151,6 +154,7 @@ pub struct Knowledge {
     pub language: Language,
     tables: FxHashMap<Table, Entries>,
     runtime_attributes: FxHashSet<String>,
+    executor_traits: FxHashSet<String>,
     returns: FxHashMap<String, Returns>,
     /// Methods distinctive enough that their name alone tells the type they return.
     method_returns: FxHashMap<String, String>,
@@ -177,6 +181,7 @@ impl Knowledge {
             language,
             tables: FxHashMap::default(),
             runtime_attributes: FxHashSet::default(),
+            executor_traits: FxHashSet::default(),
             returns: FxHashMap::default(),
             method_returns: FxHashMap::default(),
             closure_params: FxHashMap::default(),
@@ -205,6 +210,7 @@ impl Knowledge {
             }
         }
         self.runtime_attributes.extend(schema.runtime_attributes);
+        self.executor_traits.extend(schema.executor_traits);
         for (path, returns) in schema.returns {
             self.note_modules(&path);
             self.returns.insert(path, returns);
@@ -274,6 +280,10 @@ impl Knowledge {
 
     pub fn is_runtime_attribute(&self, path: &str) -> bool {
         self.runtime_attributes.contains(path)
+    }
+
+    pub fn is_executor_trait(&self, path: &str) -> bool {
+        self.executor_traits.contains(path)
     }
 
     pub fn returns(&self, path: &str) -> Option<&Returns> {

@@ -208,16 +208,25 @@ fn internal_error(path: &std::path::Path, panic: &(dyn std::any::Any + Send)) ->
     }
 }
 
-/// The file's text without a byte-order mark; unreadable or non-UTF-8 files are syntax errors.
+/// The file's text without a byte-order mark; unreadable files, and non-UTF-8 files that do not
+/// declare their encoding (Python), are syntax errors.
 pub fn read_source(file: &SourceFile) -> Result<String, SyntaxError> {
     let bytes = std::fs::read(&file.path)
         .map_err(|e| SyntaxError { span: Span::point(1, 1), message: format!("cannot read the file: {e}") })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).or_else(|e| {
+        if file.language == Language::Python
+            && let Some(text) = frontend::python::decode_declared(e.as_bytes())
+        {
+            return Ok(text);
+        }
         let offset = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..offset];
         let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
         let column = before.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
-        SyntaxError { span: Span::point(line, column), message: format!("the file is not valid UTF-8 (byte {offset})") }
+        Err(SyntaxError {
+            span: Span::point(line, column),
+            message: format!("the file is not valid UTF-8 (byte {offset})"),
+        })
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),

@@ -24,6 +24,11 @@ const NOQA_CODES: &[(&str, &str)] = &[
     ("RUF006", "dangling-task"),
 ];
 
+/// The rule of ours that a flake8-async or ruff code (`ASYNC251`) means, if any.
+pub fn rule_of_code(code: &str) -> Option<&'static str> {
+    NOQA_CODES.iter().find(|(c, _)| *c == code).map(|(_, rule)| *rule)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Allowed {
     All,
@@ -79,10 +84,7 @@ fn parse(text: &str) -> Option<Allowed> {
     let Some(codes) = rest.strip_prefix(':') else {
         return rest.trim().is_empty().then_some(Allowed::All);
     };
-    let mapped = codes
-        .split([',', ' '])
-        .map(str::trim)
-        .filter_map(|code| NOQA_CODES.iter().find(|(c, _)| *c == code).map(|(_, r)| r.to_string()));
+    let mapped = codes.split([',', ' ']).map(str::trim).filter_map(|code| rule_of_code(code).map(str::to_string));
     Some(Allowed::Rules(mapped.collect()))
 }
 

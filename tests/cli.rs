@@ -515,7 +515,10 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn fixing_the_testdata_leaves_parsing_code_free_of_the_fixed_findings() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rust"), dir.path());
+    for language in ["rust", "python"] {
+        std::fs::create_dir_all(dir.path().join(language)).unwrap();
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(language), &dir.path().join(language));
+    }
     let before = stdout(&run_in(dir.path(), &["check", "--format", "concise"]));
     let fixed = run_in(dir.path(), &["check", "--fix", "--format", "concise"]);
     assert!(stderr(&fixed).contains("fixed "), "{}", stderr(&fixed));
@@ -528,6 +531,10 @@ fn fixing_the_testdata_leaves_parsing_code_free_of_the_fixed_findings() {
         }
     }
     assert!(before.lines().count() > findings.as_array().unwrap().len());
+    let check =
+        "import ast, pathlib, sys\nfor p in pathlib.Path(sys.argv[1]).rglob('*.py'): ast.parse(p.read_text(), str(p))";
+    let parsed = Command::new("python3").args(["-c", check]).arg(dir.path().join("python")).output().unwrap();
+    assert!(parsed.status.success(), "a fixed Python file does not parse: {}", String::from_utf8_lossy(&parsed.stderr));
     let again = run_in(dir.path(), &["check", "--diff"]);
     assert_eq!(again.status.code(), Some(0), "fixes converged in one run: {}", stdout(&again));
 }
@@ -595,4 +602,23 @@ fn knowledge_changes_and_corrupt_caches_invalidate_the_cache() {
         .output()
         .unwrap();
     assert!(stderr(&repaired).contains("1 files from the cache, 0 parsed"), "{}", stderr(&repaired));
+
+fn python_fixes_await_and_import_asyncio() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = "\"\"\"Docs.\"\"\"\nfrom time import sleep\n\n\nasync def save():\n    pass\n\n\nasync def main():\n    sleep(1)\n    save()\n    x = save()\n    return x\n";
+    write(dir.path(), "app.py", source);
+    let out = run_in(dir.path(), &["check", "app.py", "--fix"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let fixed = std::fs::read_to_string(dir.path().join("app.py")).unwrap();
+    assert_eq!(
+        fixed,
+        "\"\"\"Docs.\"\"\"\nimport asyncio\nfrom time import sleep\n\n\nasync def save():\n    pass\n\n\nasync def main():\n    await asyncio.sleep(1)\n    await save()\n    x = save()\n    return x\n"
+    );
+    let compiles = Command::new("python3")
+        .args(["-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())"])
+        .arg(dir.path().join("app.py"))
+        .status()
+        .unwrap();
+    assert!(compiles.success(), "the fixed file is valid Python");
+    assert_eq!(run_in(dir.path(), &["check", "app.py", "--diff"]).status.code(), Some(0));
 }

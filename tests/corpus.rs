@@ -59,3 +59,44 @@ fn published_crates_lint_cleanly_and_as_reviewed() {
     }
     eprintln!("corpus: {} crates, {} findings, all as reviewed", crates.len(), lines.len());
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn fixing_copies_of_published_crates_keeps_them_parsing() {
+    let linter = Linter::default();
+    let scratch = tempfile::tempdir().unwrap();
+    let mut applied = 0;
+    for (name, dir) in corpus().into_iter().filter(|(name, _)| ["actix-web", "redis", "tower"].contains(&name.as_str()))
+    {
+        let copy = scratch.path().join(&name);
+        copy_dir(&dir, &copy);
+        let files = discover(std::slice::from_ref(&copy)).unwrap();
+        let outcome = async_lint::fix::plan(&linter, &files, &Selection::default(), &mut |_| true);
+        for change in &outcome.changes {
+            async_lint::fix::write_atomically(&change.path, &change.after).unwrap();
+            applied += change.fixes;
+        }
+        for d in linter.lint(&files, &Selection::default()) {
+            assert!(!matches!(d.rule, "parse-error" | "internal-error"), "{name}: {} {}", d.path.display(), d.message);
+        }
+        let again = async_lint::fix::plan(&linter, &files, &Selection::default(), &mut |_| true);
+        assert!(
+            again.changes.is_empty(),
+            "{name}: a second pass still changes {:?}",
+            again.changes.first().map(|c| &c.path)
+        );
+    }
+    assert!(applied > 0, "the corpus has fixable findings (actix-web's `let _ = init_service(..)`)");
+    eprintln!("corpus fixes: {applied} applied");
+}

@@ -217,5 +217,32 @@ fn code_action_offers_the_rules_fix() {
     let edit = &fix["edit"]["changes"][&uri][0];
     assert_eq!(edit["newText"], ".await");
     assert_eq!(edit["range"]["start"], json!({ "line": 2, "character": 7 }));
+
+    // A client that counts bytes, not UTF-16 units, still gets the fix for the finding on its line.
+    change(&mut client, &uri, 2, "async fn g() {}\nasync fn f() {\n    let é = 1; g();\n}\n");
+    let mut diagnostics = client.diagnostics_for(&uri);
+    diagnostics[0]["range"]["start"]["character"] = json!(16);
+    let params = json!({ "textDocument": { "uri": uri }, "range": diagnostics[0]["range"], "context": { "diagnostics": diagnostics } });
+    let reply = client.request("textDocument/codeAction", params);
+    assert_eq!(reply["result"][0]["title"], "Fix: add `.await`", "{reply}");
+    client.shutdown();
+}
+
+#[test]
+fn a_fix_inserts_before_it_replaces_at_the_same_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("file://{}", dir.path().join("a.py").display());
+    let mut client = Client::start();
+    client.initialize(dir.path());
+    let document = json!({ "uri": uri, "languageId": "python", "version": 1, "text": "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n" });
+    client.notify("textDocument/didOpen", json!({ "textDocument": document }));
+    let diagnostics = client.diagnostics_for(&uri);
+    assert_eq!(diagnostics[0]["code"], "blocking-sleep");
+    let params = json!({ "textDocument": { "uri": uri }, "range": diagnostics[0]["range"], "context": { "diagnostics": diagnostics } });
+    let reply = client.request("textDocument/codeAction", params);
+    let edits = reply["result"][0]["edit"]["changes"][&uri].as_array().unwrap().clone();
+    let texts: Vec<&str> = edits.iter().map(|e| e["newText"].as_str().unwrap()).collect();
+    assert_eq!(texts, vec!["await ", "asyncio.sleep"], "inserts come first, as the protocol orders them");
+    assert_eq!(edits[0]["range"]["start"], edits[1]["range"]["start"]);
     client.shutdown();
 }

@@ -251,16 +251,18 @@ impl Server {
         diagnostic: &lsp_types::Diagnostic,
         rule: &str,
     ) -> Option<CodeAction> {
-        let finding = document.findings.iter().find(|d| {
-            d.rule == rule && position(&document.text, d.span.line, d.span.column) == diagnostic.range.start
-        })?;
+        // The same rule on the same line; the exact start first (some clients send byte columns).
+        let on_line = |d: &&Diagnostic| d.rule == rule && d.span.line == diagnostic.range.start.line + 1;
+        let exact = |d: &&Diagnostic| position(&document.text, d.span.line, d.span.column) == diagnostic.range.start;
+        let finding =
+            document.findings.iter().filter(on_line).find(exact).or_else(|| document.findings.iter().find(on_line))?;
         let fix = finding.fix.as_ref()?;
         let file = source_file(&uri.to_file_path().ok()?)?;
         let fixes = crate::fix::applicable(&file, &document.text, vec![fix], &mut Vec::new());
         if fixes.is_empty() {
             return None;
         }
-        let edits: Vec<TextEdit> = fixes
+        let mut edits: Vec<TextEdit> = fixes
             .iter()
             .flat_map(|f| &f.edits)
             .map(|e| TextEdit {
@@ -271,6 +273,9 @@ impl Server {
                 new_text: e.text.clone(),
             })
             .collect();
+        // LSP: edits sharing a start position are inserts, in order, then at most one replace.
+        // Stable, so inserts keep their order.
+        edits.sort_by_key(|e| (e.range.start, e.range.start != e.range.end));
         Some(CodeAction {
             title: format!("Fix: {}", fix.title),
             kind: Some(CodeActionKind::QUICKFIX),

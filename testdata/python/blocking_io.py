@@ -1,4 +1,5 @@
 # blocking-io: open, os.path, pathlib, shutil, input, typed file objects; traps beside each.
+import io
 import os
 import os.path
 import shutil
@@ -50,3 +51,9 @@ async def offloaded(p):
     import asyncio
 
     return await asyncio.to_thread(lambda: open(p).read())
+
+
+async def annotated_files(f: io.BufferedRandom, memory: io.BytesIO):
+    f.read()  # ~ blocking-io
+    f.write(b"x")  # ~ blocking-io
+    memory.read()

@@ -4,6 +4,7 @@ import sqlite3
 import urllib.request
 
 import httpx
+import httpx2
 import requests
 
 
@@ -14,10 +15,16 @@ async def fetch(url):
     urllib.request.urlopen(url)  # ~ blocking-network
     with httpx.Client() as client:
         client.get(url)  # ~ blocking-network
+    httpx2.get(url)  # ~ blocking-network
+    client2 = httpx2.Client()
+    client2.post(url)  # ~ blocking-network
+    client2.close()  # ~ blocking-network
 
 
 async def async_clients(url):
     async with httpx.AsyncClient() as client:
+        await client.get(url)
+    async with httpx2.AsyncClient() as client:
         await client.get(url)
 
 

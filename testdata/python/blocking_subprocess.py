@@ -9,7 +9,7 @@ async def build():
     subprocess.run(["make"])  # ~ blocking-subprocess
     run(["make"])  # ~ blocking-subprocess
     os.system("make")  # ~ blocking-subprocess
-    proc = subprocess.Popen(["make"])
+    proc = subprocess.Popen(["make"])  # ~ blocking-subprocess
     proc.wait()  # ~ blocking-subprocess
 
 
@@ -20,6 +20,7 @@ async def async_build():
 
 async def offloaded():
     await asyncio.to_thread(lambda: subprocess.run(["make"]))
+    await asyncio.to_thread(subprocess.Popen, ["make"])
 
 
 def sync_build():

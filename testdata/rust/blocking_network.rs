@@ -54,3 +54,8 @@ mod own_http {
 }
 
 fn main() {}
+
+async fn built_client() {
+    let client = reqwest::blocking::Client::builder().build().unwrap(); // ~ blocking-network
+    let _ = client.get("http://example.com").send(); // ~ blocking-network
+}

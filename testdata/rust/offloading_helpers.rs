@@ -48,3 +48,15 @@ fn main() {
     pool.run(|| ());
     pool.run_here(|| ());
 }
+
+// A closure bound to a name runs where the name is handed, and where it is called.
+pub async fn bound_closures(path: std::path::PathBuf) {
+    let work = move || std::fs::read(path);
+    let _ = tokio::task::spawn_blocking(work).await;
+    let job = || std::thread::sleep(std::time::Duration::from_millis(1));
+    std::thread::spawn(job);
+    let through_helper = || std::fs::read("a");
+    let _ = asyncify(through_helper).await;
+    let inline = || std::fs::read("a"); // ~ blocking-io
+    let _ = inline();
+}

@@ -15,6 +15,28 @@ use crate::model::{FileModel, Span, SyntaxError};
 /// do), else on a stack segment of this size grown for the call (no thread is started).
 pub const STACK_SIZE: usize = 64 << 20;
 
+/// The text of a file that is not UTF-8 but declares another encoding on one of its first two
+/// lines (PEP 263, `# -*- coding: latin-1 -*-`), taking each byte as one character: exact for
+/// Latin-1, and for the other single-byte encodings it keeps every ASCII character in place, which
+/// is all that names and syntax are made of.
+pub fn decode_declared(bytes: &[u8]) -> Option<String> {
+    let declares = bytes.split(|b| *b == b'\n').take(2).any(|line| {
+        let line = String::from_utf8_lossy(line);
+        let Some(comment) = line.trim_start().strip_prefix('#') else {
+            return false;
+        };
+        let Some(at) = comment.find("coding") else {
+            return false;
+        };
+        let rest = &comment[at + "coding".len()..];
+        let encoding = rest.strip_prefix([':', '=']).map(|r| r.trim_start()).unwrap_or_default();
+        let name: String =
+            encoding.chars().take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
+        !name.is_empty() && !name.eq_ignore_ascii_case("utf-8") && !name.eq_ignore_ascii_case("utf8")
+    });
+    declares.then(|| bytes.iter().map(|b| char::from(*b)).collect())
+}
+
 pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
     let run = || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_here(file, text, kb)));
     let lowered = match stacker::remaining_stack() {
@@ -49,6 +71,17 @@ fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_declared_encoding_decodes_byte_per_character() {
+        let latin1 = b"# -*- coding: latin-1 -*-\nname = '\xe9t\xe9'\n";
+        assert_eq!(decode_declared(latin1).as_deref(), Some("# -*- coding: latin-1 -*-\nname = '\u{e9}t\u{e9}'\n"));
+        let second_line = b"#!/usr/bin/env python\n# vim: set fileencoding=koi8-r :\nx = '\xf0'\n";
+        assert!(decode_declared(second_line).is_some());
+        assert_eq!(decode_declared(b"x = '\xe9'\n"), None);
+        assert_eq!(decode_declared(b"# coding: utf-8\nx = '\xe9'\n"), None);
+        assert_eq!(decode_declared(b"\n\n# coding: latin-1\nx = '\xe9'\n"), None);
+    }
+
     use super::*;
     use crate::frontend::Unit;
     use crate::model::{CallSite, Callee, Context, Language, Usage};

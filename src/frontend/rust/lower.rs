@@ -18,8 +18,14 @@ pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mu
     let mut module = vec![file.unit.root.clone()];
     module.extend(file.unit.module.iter().cloned());
     let resolver = Resolver { kb, root: file.unit.root.clone(), frames: Vec::new(), self_type: None };
-    let mut lowerer =
-        Lowerer { resolver, model, fields: HashMap::new(), fn_returns: HashMap::new(), state: FnState::default() };
+    let mut lowerer = Lowerer {
+        resolver,
+        model,
+        fields: HashMap::new(),
+        fn_returns: HashMap::new(),
+        executor_impl: false,
+        state: FnState::default(),
+    };
     lowerer.module(&ast.items, module);
 }
 
@@ -37,6 +43,8 @@ struct FnState {
     offloaded_params: Vec<usize>,
     /// The closure arguments being walked, innermost last.
     closure_args: Vec<ClosureArg>,
+    /// Closures bound to a name: the range of `calls` their bodies hold.
+    closures: HashMap<String, std::ops::Range<usize>>,
 }
 
 struct Lowerer<'a, 'm> {
@@ -46,6 +54,8 @@ struct Lowerer<'a, 'm> {
     fields: HashMap<Path, HashMap<String, Path>>,
     /// Declared return types of the file's functions and methods.
     fn_returns: HashMap<Path, Path>,
+    /// Lowering the methods of an impl of a trait whose `poll*` methods the executor calls.
+    executor_impl: bool,
     state: FnState,
 }
 
@@ -193,6 +203,11 @@ impl Lowerer<'_, '_> {
                     p
                 });
                 let saved = self.resolver.self_type.replace(self_type.clone());
+                // The `poll*` methods of `Future`, `Stream`, `AsyncRead`... run on the executor.
+                let kb = self.resolver.kb;
+                let trait_path =
+                    imp.trait_.as_ref().and_then(|(_, path, _)| self.resolver.resolve_path(&ident_path(path)));
+                self.executor_impl = trait_path.is_some_and(|t| kb.is_executor_trait(&t.join("::")));
                 for impl_item in &imp.items {
                     if let ImplItem::Fn(f) = impl_item {
                         let mut path = self_type.clone();
@@ -201,6 +216,7 @@ impl Lowerer<'_, '_> {
                         self.function(&f.sig, &f.attrs, &f.block, path, display);
                     }
                 }
+                self.executor_impl = false;
                 self.resolver.self_type = saved;
             }
             Item::Trait(t) => {
@@ -249,6 +265,7 @@ impl Lowerer<'_, '_> {
         });
         let is_async = sig.asyncness.is_some();
         let returns_future = (is_async && !starts_runtime) || returns_future_type(&sig.output);
+        let polled = self.executor_impl && sig.ident.to_string().starts_with("poll");
         let mut reads = Vec::new();
         collect_reads(block, &mut reads);
         let params = sig
@@ -264,7 +281,7 @@ impl Lowerer<'_, '_> {
             .collect();
         let state = FnState {
             path: path.clone(),
-            context: Some(if is_async { Context::Async } else { Context::Sync }),
+            context: Some(if is_async || polled { Context::Async } else { Context::Sync }),
             reads,
             params,
             ..FnState::default()
@@ -440,7 +457,14 @@ impl Lowerer<'_, '_> {
                 }
                 _ => Usage::Used,
             };
+            let first_call = self.state.calls.len();
             self.expr(&init.expr, usage);
+            // `let work = || ...;`: remember the closure's calls, which run where `work` is handed.
+            if let (Pat::Ident(pi), Expr::Closure(c)) = (pat, &*init.expr)
+                && c.asyncness.is_none()
+            {
+                self.state.closures.insert(pi.ident.to_string(), first_call..self.state.calls.len());
+            }
             if let Some((_, diverge)) = &init.diverge {
                 self.expr(diverge, Usage::Used);
             }
@@ -586,8 +610,10 @@ impl Lowerer<'_, '_> {
                         self.state.closure_args.pop();
                     }
                 }
-                Expr::Path(p) if offload && p.qself.is_none() => {
-                    if let Some(name) = p.path.get_ident().map(ToString::to_string)
+                Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
+                    let name = p.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                    self.closure_passed(&name, call.map(|call| ClosureArg { call, arg: position }), offload);
+                    if offload
                         && let Some(param) = self.state.params.iter().position(|n| *n == name)
                         && !self.state.offloaded_params.contains(&param)
                     {
@@ -595,6 +621,23 @@ impl Lowerer<'_, '_> {
                     }
                 }
                 arg => self.expr(arg, usage.clone()),
+            }
+        }
+    }
+
+    /// A closure bound to `name` is handed to a call: its calls run where that call runs them
+    /// (elsewhere, for an offload wrapper; decided by the linker, for a project function).
+    fn closure_passed(&mut self, name: &str, arg: Option<ClosureArg>, offload: bool) {
+        let Some(range) = self.state.closures.get(name).cloned() else { return };
+        let context = self.context();
+        for call in &mut self.state.calls[range] {
+            if call.context != context {
+                continue;
+            }
+            if offload {
+                call.context = Context::Offloaded;
+            } else if call.in_closure_arg.is_none() {
+                call.in_closure_arg = arg;
             }
         }
     }

@@ -46,6 +46,15 @@ pub struct Resolver<'a> {
 
 const MAX_DEPTH: usize = 16;
 
+/// Names every module sees without importing them (the standard prelude), that matter here.
+const PRELUDE: [(&str, &str); 5] = [
+    ("drop", "std::mem::drop"),
+    ("Future", "std::future::Future"),
+    ("IntoFuture", "std::future::IntoFuture"),
+    ("Box", "std::boxed::Box"),
+    ("Vec", "std::vec::Vec"),
+];
+
 impl Resolver<'_> {
     pub fn module(&self) -> &Path {
         &self.frames.last().expect("a resolver always has its module frame").module
@@ -123,7 +132,10 @@ impl Resolver<'_> {
                 }
             }
         }
-        let literal = normalize(segments.to_vec());
+        let literal = match PRELUDE.iter().find(|(name, _)| first == name) {
+            Some((_, path)) => join(&path.split("::").map(String::from).collect::<Vec<_>>(), rest),
+            None => normalize(segments.to_vec()),
+        };
         let mut candidates = Vec::new();
         if globs && depth < MAX_DEPTH {
             for (index, frame) in self.frames[..depth_frames].iter().enumerate().rev() {

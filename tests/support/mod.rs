@@ -1,0 +1,129 @@
+//! Helpers for the tests that drive real outside tools (Neovim, pre-commit, maturin and pip).
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The target directory these tests were built in.
+pub fn target_dir() -> PathBuf {
+    // The binary is `<target>/<profile>/async-lint`.
+    let bin = Path::new(env!("CARGO_BIN_EXE_async-lint"));
+    bin.parent().and_then(Path::parent).expect("the binary lives in the target directory").to_path_buf()
+}
+
+/// A directory under the target directory that survives between runs, so that reruns reuse
+/// virtual environments and builds.
+pub fn cache_dir(name: &str) -> PathBuf {
+    let dir = target_dir().join("integrations").join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The root of this repository.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `command` to completion, killing it after `limit`; panics naming `what` if it cannot
+/// start or runs out of time.
+pub fn run(command: &mut Command, what: &str, limit: Duration) -> Output {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: cannot start {:?}: {e}", command.get_program()));
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            let (out, err) = (stdout.join().unwrap(), stderr.join().unwrap());
+            panic!(
+                "{what}: did not finish within {} s\nstdout:\n{}\nstderr:\n{}",
+                limit.as_secs(),
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&err)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
+}
+
+/// Like [`run`], and panics with the output unless the command succeeds.
+pub fn run_ok(command: &mut Command, what: &str, limit: Duration) -> Output {
+    let output = run(command, what, limit);
+    assert!(output.status.success(), "{what} failed ({}):\n{}", output.status, text(&output));
+    output
+}
+
+/// Stdout and stderr together, for assertions and failure messages.
+pub fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+fn works(program: &str, args: &[&str]) -> bool {
+    Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// Makes `probe` succeed, installing the Debian `packages` (as root, as on CI) if it does not.
+pub fn ensure_tool(probe: &[&str], packages: &[&str]) {
+    static APT: Mutex<()> = Mutex::new(());
+    let _apt = APT.lock().unwrap_or_else(|e| e.into_inner());
+    if works(probe[0], &probe[1..]) {
+        return;
+    }
+    let install = || {
+        let mut command = Command::new("apt-get");
+        command.args(["install", "-y", "--no-install-recommends"]).args(packages);
+        command.env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut command, "apt-get install", Duration::from_secs(900)).status.success()
+    };
+    if !install() {
+        run(Command::new("apt-get").arg("update"), "apt-get update", Duration::from_secs(900));
+        install();
+    }
+    assert!(
+        works(probe[0], &probe[1..]),
+        "`{}` does not work and `apt-get install {}` did not fix it: install it to run this test",
+        probe.join(" "),
+        packages.join(" ")
+    );
+}
+
+/// A virtual environment at `dir` with `packages` installed from PyPI, made once and reused.
+/// Returns its `bin` directory.
+pub fn venv(dir: &Path, packages: &[&str]) -> PathBuf {
+    let bin = dir.join("bin");
+    let marker = dir.join(format!("installed {}", packages.join(" ")));
+    if marker.is_file() {
+        return bin;
+    }
+    // Debian ships ensurepip, which `venv` needs, in python3-venv.
+    ensure_tool(&["python3", "-c", "import ensurepip, venv"], &["python3", "python3-venv"]);
+    let _ = std::fs::remove_dir_all(dir);
+    run_ok(Command::new("python3").args(["-m", "venv"]).arg(dir), "python3 -m venv", Duration::from_secs(300));
+    if !packages.is_empty() {
+        let mut pip = Command::new(bin.join("python"));
+        pip.args(["-m", "pip", "install", "--disable-pip-version-check", "--quiet"]).args(packages);
+        run_ok(&mut pip, &format!("pip install {}", packages.join(" ")), Duration::from_secs(900));
+    }
+    std::fs::write(marker, "").unwrap();
+    bin
+}
