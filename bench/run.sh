@@ -45,7 +45,7 @@ if [[ ! -f "$bench/clippy.done" ]]; then
   cp -r "$vendored" "$clippy_crate"
   rm -f "$clippy_crate/.cargo-checksum.json"
   printf '\n[workspace]\n' >> "$clippy_crate/Cargo.toml"
-  (cd "$clippy_crate" && CARGO_TARGET_DIR="$clippy_crate/target" cargo clippy --quiet --features full,tracing/std)
+  (cd "$clippy_crate" && CARGO_TARGET_DIR="$clippy_crate/target" cargo clippy --quiet --features balance,buffer,discover,filter,hedge,limit,load,load-shed,make,ready-cache,reconnect,retry,steer,timeout,util)
   touch "$bench/clippy.done"
 fi
 
@@ -67,7 +67,7 @@ cat > "$bench/spec.json" <<JSON
  {"name": "rs_async_lint_cached", "argv": $(json "$lint" check --cache-dir "$cache/rs" --format concise "${rust_dirs[@]}")},
  {"name": "rs_async_lint_double", "argv": $(json "$lint" check --no-cache --format concise "$bench/double/rust")},
  {"name": "tower_async_lint", "argv": $(json "$lint" check --no-cache --format concise "$clippy_crate")},
- {"name": "tower_clippy_warm", "argv": ["env", "CARGO_TARGET_DIR=$clippy_crate/target", "cargo", "clippy", "--quiet", "--offline", "--features", "full,tracing/std"], "cwd": "$clippy_crate", "before": "touch src/lib.rs"}
+ {"name": "tower_clippy_warm", "argv": ["env", "CARGO_TARGET_DIR=$clippy_crate/target", "cargo", "clippy", "--quiet", "--offline", "--features", "balance,buffer,discover,filter,hedge,limit,load,load-shed,make,ready-cache,reconnect,retry,steer,timeout,util"], "cwd": "$clippy_crate", "before": "touch src/lib.rs"}
 ]
 JSON
 results="$(python3 "$repo/bench/measure.py" "$rounds" "$bench/spec.json")"
@@ -79,6 +79,7 @@ mkdir -p "$lsp"
 cp -r "$python_dir/aiohttp/aiohttp" "$lsp/aiohttp"
 head -n 5000 "$python_dir/stdlib/_pydecimal.py" > "$lsp/aiohttp/big.py"
 cp -r "$clippy_crate" "$lsp/tower"
+rm -rf "$lsp/tower/target"
 python3 - "$lsp/tower/src/big.rs" "${rust_dirs[@]}" <<'PY'
 # 5,000 lines of real Rust: whole files of the corpus that parse on their own, concatenated.
 import os, sys

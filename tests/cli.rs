@@ -602,7 +602,9 @@ fn knowledge_changes_and_corrupt_caches_invalidate_the_cache() {
         .output()
         .unwrap();
     assert!(stderr(&repaired).contains("1 files from the cache, 0 parsed"), "{}", stderr(&repaired));
+}
 
+#[test]
 fn python_fixes_await_and_import_asyncio() {
     let dir = tempfile::tempdir().unwrap();
     let source = "\"\"\"Docs.\"\"\"\nfrom time import sleep\n\n\nasync def save():\n    pass\n\n\nasync def main():\n    sleep(1)\n    save()\n    x = save()\n    return x\n";
