@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::Step;
 use crate::knowledge::{BLOCKING_CATEGORIES, Knowledge, Match, Table};
@@ -42,6 +42,8 @@ pub struct Project<'a> {
     aliases: FxHashMap<&'a str, Vec<&'a str>>,
     /// Glob re-exports: module -> the modules whose every name it re-exports (`module::*`).
     globs: FxHashMap<&'a str, Vec<&'a str>>,
+    /// [`prefix_hash`] of every alias and glob module: a prefix whose hash is not here is neither.
+    alias_hashes: FxHashSet<u64>,
     /// What every call resolves to, computed once, per file.
     facts: Vec<FileFacts<'a>>,
     effects: HashMap<(FnRef, &'static str), Effect>,
@@ -130,8 +132,18 @@ impl<'a> Project<'a> {
             }
         }
         let (rust, python) = (kb_for(Language::Rust), kb_for(Language::Python));
-        let mut project =
-            Project { files, functions, aliases, globs, facts: Vec::new(), effects: HashMap::new(), rust, python };
+        let alias_hashes = aliases.keys().chain(globs.keys()).map(|k| prefix_hash(k.as_bytes())).collect();
+        let mut project = Project {
+            files,
+            functions,
+            aliases,
+            globs,
+            alias_hashes,
+            facts: Vec::new(),
+            effects: HashMap::new(),
+            rust,
+            python,
+        };
         project.facts = files
             .par_iter()
             .map(|file| FileFacts::new(file, |call| project.compute_facts(call, file.language)))
@@ -238,6 +250,26 @@ impl<'a> Project<'a> {
     /// One step of expansion: what `current` is rewritten to by the aliases and glob re-exports of
     /// each of its prefixes, longest prefix first (`a::b::c`, `a::b`, `a`).
     fn rewrites(&self, current: &str, sep: &str, out: &mut Vec<String>) {
+        // One pass over the path hashes every prefix; only those that may be an alias or a glob
+        // module are looked up (most paths have none).
+        let bytes = current.as_bytes();
+        let first = sep.as_bytes()[0];
+        let mut hash = PREFIX_HASH_SEED;
+        let mut maybe = false;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == first && current[i..].starts_with(sep) && self.alias_hashes.contains(&hash) {
+                maybe = true;
+                break;
+            }
+            hash = prefix_hash_step(hash, b);
+        }
+        if !maybe && !self.alias_hashes.contains(&prefix_hash(bytes)) {
+            return;
+        }
+        self.rewrites_slow(current, sep, out);
+    }
+
+    fn rewrites_slow(&self, current: &str, sep: &str, out: &mut Vec<String>) {
         let mut cut = current.len();
         loop {
             let (prefix, rest) = current.split_at(cut);
@@ -376,6 +408,18 @@ fn direct_effects(facts: &CallFacts<'_>, step: Step) -> Vec<(&'static str, Effec
         found.push((RUNTIME, effect));
     }
     found
+}
+
+const PREFIX_HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// A hash that can be extended one byte at a time, so that one pass over a path hashes all of its
+/// prefixes (FNV-1a).
+fn prefix_hash_step(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+}
+
+fn prefix_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(PREFIX_HASH_SEED, |h, &b| prefix_hash_step(h, b))
 }
 
 /// `haystack.rfind(sep)`, without building a substring searcher for a one- or two-byte separator.
