@@ -32,6 +32,9 @@ pub struct Schema {
     /// Traits whose `poll*` methods the executor calls, on its own thread.
     #[serde(default)]
     executor_traits: Vec<String>,
+    /// Methods that may switch their receiver to non-blocking mode (`set_nonblocking`).
+    #[serde(default)]
+    nonblocking_methods: Vec<String>,
     #[serde(default)]
     returns: HashMap<String, Returns>,
     #[serde(default)]
@@ -153,6 +156,7 @@ pub struct Knowledge {
     tables: HashMap<Table, Entries>,
     runtime_attributes: HashSet<String>,
     executor_traits: HashSet<String>,
+    nonblocking_methods: HashSet<String>,
     returns: HashMap<String, Returns>,
     /// Methods distinctive enough that their name alone tells the type they return.
     method_returns: HashMap<String, String>,
@@ -180,6 +184,7 @@ impl Knowledge {
             tables: HashMap::new(),
             runtime_attributes: HashSet::new(),
             executor_traits: HashSet::new(),
+            nonblocking_methods: HashSet::new(),
             returns: HashMap::new(),
             method_returns: HashMap::new(),
             closure_params: HashMap::new(),
@@ -209,6 +214,7 @@ impl Knowledge {
         }
         self.runtime_attributes.extend(schema.runtime_attributes);
         self.executor_traits.extend(schema.executor_traits);
+        self.nonblocking_methods.extend(schema.nonblocking_methods);
         for (path, returns) in schema.returns {
             self.note_modules(&path);
             self.returns.insert(path, returns);
@@ -278,6 +284,12 @@ impl Knowledge {
 
     pub fn is_runtime_attribute(&self, path: &str) -> bool {
         self.runtime_attributes.contains(path)
+    }
+
+    /// After a call of this method, the receiver's calls are not taken as blocking (it may
+    /// have been switched to non-blocking mode).
+    pub fn switches_to_nonblocking(&self, method: &str) -> bool {
+        self.nonblocking_methods.contains(method)
     }
 
     pub fn is_executor_trait(&self, path: &str) -> bool {
