@@ -34,6 +34,9 @@ pub struct Schema {
     /// Traits whose `poll*` methods the executor calls, on its own thread.
     #[serde(default)]
     executor_traits: Vec<String>,
+    /// Methods that may switch their receiver to non-blocking mode (`set_nonblocking`).
+    #[serde(default)]
+    nonblocking_methods: Vec<String>,
     #[serde(default)]
     returns: HashMap<String, Returns>,
     #[serde(default)]
@@ -155,6 +158,7 @@ pub struct Knowledge {
     tables: FxHashMap<Table, Entries>,
     runtime_attributes: FxHashSet<String>,
     executor_traits: FxHashSet<String>,
+    nonblocking_methods: FxHashSet<String>,
     returns: FxHashMap<String, Returns>,
     /// Methods distinctive enough that their name alone tells the type they return.
     method_returns: FxHashMap<String, String>,
@@ -182,6 +186,7 @@ impl Knowledge {
             tables: FxHashMap::default(),
             runtime_attributes: FxHashSet::default(),
             executor_traits: FxHashSet::default(),
+            nonblocking_methods: FxHashSet::default(),
             returns: FxHashMap::default(),
             method_returns: FxHashMap::default(),
             closure_params: FxHashMap::default(),
@@ -211,6 +216,7 @@ impl Knowledge {
         }
         self.runtime_attributes.extend(schema.runtime_attributes);
         self.executor_traits.extend(schema.executor_traits);
+        self.nonblocking_methods.extend(schema.nonblocking_methods);
         for (path, returns) in schema.returns {
             self.note_modules(&path);
             self.returns.insert(path, returns);
@@ -280,6 +286,12 @@ impl Knowledge {
 
     pub fn is_runtime_attribute(&self, path: &str) -> bool {
         self.runtime_attributes.contains(path)
+    }
+
+    /// After a call of this method, the receiver's calls are not taken as blocking (it may
+    /// have been switched to non-blocking mode).
+    pub fn switches_to_nonblocking(&self, method: &str) -> bool {
+        self.nonblocking_methods.contains(method)
     }
 
     pub fn is_executor_trait(&self, path: &str) -> bool {

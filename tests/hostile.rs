@@ -78,3 +78,58 @@ fn unterminated_strings_and_binary_files_are_parse_errors() {
         text.lines().map(|l| (l.split(':').next().unwrap(), l.split(' ').nth(1).unwrap())).collect();
     assert_eq!(rules, vec![("nul.rs", "parse-error"), ("ok.rs", "blocking-sleep"), ("open.rs", "parse-error")]);
 }
+
+#[test]
+fn deep_python_nesting_is_a_parse_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let parens = format!("x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000));
+    std::fs::write(dir.path().join("parens.py"), parens).unwrap();
+    let mut indented = String::new();
+    for level in 0..3000 {
+        indented.push_str(&format!("{}if x:\n", " ".repeat(level)));
+    }
+    indented.push_str(&format!("{}pass\n", " ".repeat(3000)));
+    std::fs::write(dir.path().join("indented.py"), indented).unwrap();
+    std::fs::write(dir.path().join("ok.py"), "import time\nasync def f():\n    time.sleep(1)\n").unwrap();
+    let out = run_in(dir.path(), &["check", ".", "--format", "concise"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rules: Vec<(&str, &str)> =
+        text.lines().map(|l| (l.split(':').next().unwrap(), l.split(' ').nth(1).unwrap())).collect();
+    assert!(rules.contains(&("ok.py", "blocking-sleep")), "{text}");
+    assert!(rules.iter().all(|(_, rule)| *rule != "internal-error"), "{text}");
+    assert!(rules.contains(&("parens.py", "parse-error")), "{text}");
+}
+
+#[test]
+fn python_line_endings_form_feeds_and_long_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("crlf.py"), "import time\r\n\x0c\r\nasync def f():\r\n\ttime.sleep(1)\r\n").unwrap();
+    let long = format!("import time\nS = \"{}\"\nasync def f():\n    time.sleep(1)\n", "a".repeat(10 << 20));
+    std::fs::write(dir.path().join("long.py"), long).unwrap();
+    std::fs::write(dir.path().join("binary.py"), b"\x00\x01\x02import time\xff\xfe").unwrap();
+    let out = run_in(dir.path(), &["check", ".", "--format", "concise"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().map(|l| l.split(" blocking").next().unwrap()).collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("binary.py:1:") && lines[0].contains("parse-error"), "{text}");
+    assert_eq!(&lines[1..], ["crlf.py:4:2:", "long.py:4:5:"]);
+}
+
+#[test]
+fn files_that_vanish_or_change_after_discovery() {
+    use async_lint::discover::discover;
+    use async_lint::lint::{Linter, Selection};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gone.rs"), format!("async fn f() {{ {SLEEP} }}\n")).unwrap();
+    std::fs::write(dir.path().join("changed.rs"), "fn clean() {}\n").unwrap();
+    std::fs::write(dir.path().join("kept.rs"), format!("async fn f() {{ {SLEEP} }}\n")).unwrap();
+    let files = discover(&[dir.path().to_path_buf()]).unwrap();
+    std::fs::remove_file(dir.path().join("gone.rs")).unwrap();
+    std::fs::write(dir.path().join("changed.rs"), format!("async fn g() {{ {SLEEP} }}\n")).unwrap();
+    let found = Linter::default().lint(&files, &Selection::default());
+    let summary: Vec<(String, &str)> =
+        found.iter().map(|d| (d.path.file_name().unwrap().to_string_lossy().into_owned(), d.rule)).collect();
+    let expected = [("changed.rs", "blocking-sleep"), ("gone.rs", "parse-error"), ("kept.rs", "blocking-sleep")];
+    assert_eq!(summary, expected.map(|(p, r)| (p.to_string(), r)));
+    assert!(found[1].message.starts_with("cannot read the file"), "{}", found[1].message);
+}

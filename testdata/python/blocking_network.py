@@ -58,3 +58,11 @@ CLIENT = httpx.Client()
 
 async def module_level_client(url):
     return CLIENT.get(url)  # ~ blocking-network
+
+
+async def nonblocking_sockets(address):
+    server = socket.socket()
+    server.setblocking(False)
+    server.accept()
+    other = socket.socket()
+    other.accept()  # ~ blocking-network

@@ -59,3 +59,12 @@ async fn built_client() {
     let client = reqwest::blocking::Client::builder().build().unwrap(); // ~ blocking-network
     let _ = client.get("http://example.com").send(); // ~ blocking-network
 }
+
+async fn nonblocking_sockets(addr: std::net::SocketAddr) -> std::io::Result<()> {
+    let listener = std::net::TcpListener::bind(addr)?;
+    listener.set_nonblocking(true)?;
+    let _ = listener.accept();
+    let other = std::net::TcpListener::bind(addr)?;
+    let _ = other.accept(); // ~ blocking-network
+    Ok(())
+}

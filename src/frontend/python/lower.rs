@@ -236,6 +236,8 @@ struct Collected<'a> {
     loads: Vec<(String, (u32, u32))>,
     /// `del name` statements.
     deletes: Vec<(String, (u32, u32))>,
+    /// `name.method(...)` calls, for methods that change what is known of `name`.
+    method_calls: Vec<(String, String)>,
     yields: bool,
 }
 
@@ -366,8 +368,16 @@ impl<'k> Lowerer<'k> {
         let kind = scope.kind;
         let qual = scope.qual.clone();
         self.scopes.push(scope);
+        let mut sources = collected.sources;
+        // `sock.setblocking(False)` anywhere in the scope: `sock`'s calls are not known to block.
+        for (name, method) in collected.method_calls {
+            let bound_here = sources.iter().any(|(n, _)| *n == name);
+            if bound_here && self.kb.switches_to_nonblocking(&method) {
+                sources.push((name, Source::Value(Value::Unknown)));
+            }
+        }
         let mut merged: HashMap<String, Option<Value>> = HashMap::new();
-        for (name, source) in collected.sources {
+        for (name, source) in sources {
             let value = match source {
                 Source::Value(value) => Some(value),
                 Source::Expr(expr) => self.assigned(expr),
@@ -1247,6 +1257,11 @@ fn collect_expr<'a>(expr: &'a Expr, out: &mut Collected<'a>, nested: bool) {
             collect_expr(&lambda.body, out, true);
         }
         Expr::Call(call) => {
+            if let (Expr::Attr(receiver, method, _), false) = (&call.func, nested)
+                && let Expr::Name(name, _) = &**receiver
+            {
+                out.method_calls.push((name.clone(), method.clone()));
+            }
             collect_expr(&call.func, out, nested);
             for arg in &call.args {
                 collect_expr(arg, out, nested);

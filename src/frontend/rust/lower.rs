@@ -667,6 +667,13 @@ impl Lowerer<'_, '_> {
         let index = self.record(callee, written, span, usage);
         self.expr(&call.receiver, Usage::Used);
         self.arguments(call.args.iter(), index, offload, Usage::Used, &closure_types);
+        // `stream.set_nonblocking(true)`: from here on, `stream`'s calls are not known to block.
+        if self.resolver.kb.switches_to_nonblocking(&call.method.to_string())
+            && let Expr::Path(p) = &*call.receiver
+            && let Some(name) = p.path.get_ident()
+        {
+            self.resolver.bind(name.to_string(), Binding::Local(None));
+        }
     }
 
     fn is_offload(&self, callee: &Callee) -> bool {
