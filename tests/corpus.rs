@@ -2,6 +2,8 @@
 //! crash, no `parse-error`, and exactly the reviewed findings of `tests/snapshots/corpus.txt`
 //! (rerun with `BLESS=1` after reviewing a change). Needs crates.io on the first run.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -42,21 +44,7 @@ fn published_crates_lint_cleanly_and_as_reviewed() {
     }
     assert!(broken.is_empty(), "files async-lint could not handle:\n{}", broken.join("\n"));
     lines.sort();
-    let actual = lines.join("\n") + "\n";
-    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/corpus.txt");
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&snapshot, &actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
-    if actual != expected {
-        let gone: Vec<&str> = expected.lines().filter(|l| !actual.lines().any(|a| a == *l)).collect();
-        let new: Vec<&str> = actual.lines().filter(|l| !expected.lines().any(|e| e == *l)).collect();
-        panic!(
-            "findings on the corpus changed; review, then rerun with BLESS=1\nnew:\n{}\ngone:\n{}",
-            new.join("\n"),
-            gone.join("\n")
-        );
-    }
+    support::assert_reviewed("corpus.txt", &lines, "the corpus");
     eprintln!("corpus: {} crates, {} findings, all as reviewed", crates.len(), lines.len());
 }
 

@@ -5,6 +5,8 @@
 //! `BLESS=1` after reviewing a change). The standard library differs between machines, so its
 //! findings are only counted. Needs PyPI on the first run.
 
+mod support;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -89,21 +91,7 @@ fn published_packages_lint_cleanly_and_as_reviewed() {
     }
     assert!(broken.is_empty(), "files async-lint could not handle:\n{}", broken.join("\n"));
     lines.sort();
-    let actual = lines.join("\n") + "\n";
-    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/python_corpus.txt");
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&snapshot, &actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
-    if actual != expected {
-        let gone: Vec<&str> = expected.lines().filter(|l| !actual.lines().any(|a| a == *l)).collect();
-        let new: Vec<&str> = actual.lines().filter(|l| !expected.lines().any(|e| e == *l)).collect();
-        panic!(
-            "findings on the Python corpus changed; review, then rerun with BLESS=1\nnew:\n{}\ngone:\n{}",
-            new.join("\n"),
-            gone.join("\n")
-        );
-    }
+    support::assert_reviewed("python_corpus.txt", &lines, "the Python corpus");
     eprintln!("python corpus: {} findings, all as reviewed, in {:.1?}", lines.len(), started.elapsed());
 }
 

@@ -127,3 +127,23 @@ pub fn venv(dir: &Path, packages: &[&str]) -> PathBuf {
     std::fs::write(marker, "").unwrap();
     bin
 }
+
+/// Compares sorted finding lines with the reviewed snapshot `tests/snapshots/<name>` (rewritten
+/// when `BLESS` is set), showing what is new and what is gone when they differ.
+pub fn assert_reviewed(name: &str, lines: &[String], what: &str) {
+    let actual = lines.join("\n") + "\n";
+    let snapshot = repo_root().join("tests/snapshots").join(name);
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&snapshot, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
+    if actual != expected {
+        let gone: Vec<&str> = expected.lines().filter(|l| !actual.lines().any(|a| a == *l)).collect();
+        let new: Vec<&str> = actual.lines().filter(|l| !expected.lines().any(|e| e == *l)).collect();
+        panic!(
+            "findings on {what} changed; review, then rerun with BLESS=1\nnew:\n{}\ngone:\n{}",
+            new.join("\n"),
+            gone.join("\n")
+        );
+    }
+}
