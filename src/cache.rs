@@ -1,8 +1,9 @@
 //! The summary cache: each file's lowered [`FileModel`], keyed by a hash of its text, its place in
 //! the project ([`Unit`]) and its language, so that an unchanged file is not parsed again.
 //!
-//! Findings depend on the whole project (transitive facts through other files), so only the
-//! per-file summaries are cached; linking and the rules run again on every run, which is cheap.
+//! Findings depend on the whole project (transitive facts through other files), so per-file
+//! summaries are cached, and the findings of the last run are kept too: when no file, no rule
+//! selection and nothing in the fingerprint changed, they are reused without linking again.
 //! The whole cache is invalidated by a fingerprint of the linter's build and its knowledge (the
 //! embedded knowledge base and what configurations add), the only inputs of lowering besides the
 //! file itself.
@@ -19,12 +20,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::diagnostic::Diagnostic;
 use crate::frontend::SourceFile;
 use crate::model::{FileModel, Language};
 
 /// Changes whenever the layout of the file or of the model changes.
 const MAGIC: &[u8; 8] = b"ALCACHE1";
 const FILE_NAME: &str = "summaries.bin";
+/// The findings of the last run, reused when no input changed.
+const FINDINGS_FILE: &str = "findings.bin";
 /// The directory used when none is given, relative to the working directory.
 pub const DEFAULT_DIR: &str = ".async-lint-cache";
 
@@ -77,6 +81,29 @@ struct IndexEntry {
 pub struct Stats {
     pub hits: usize,
     pub misses: usize,
+    /// The last run's findings were reused: nothing was linked or checked again.
+    pub reused: bool,
+}
+
+/// A run's inputs: the fingerprint, the rules selected, and every file with its key (or the error
+/// that reading it gave). An unchanged run has the same findings as last time.
+pub fn run_key(fingerprint: u64, selection: &[&str], files: &[(&Path, Result<u64, &str>)]) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&fingerprint.to_le_bytes());
+    for part in selection {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    for (path, key) in files {
+        let path = path.to_string_lossy();
+        hasher.update(&(path.len() as u64).to_le_bytes());
+        hasher.update(path.as_bytes());
+        match key {
+            Ok(key) => hasher.update(&key.to_le_bytes()),
+            Err(reason) => hasher.update(reason.as_bytes()),
+        }
+    }
+    hasher.digest()
 }
 
 /// The summaries of one run: those read from the disk or kept in memory, and those made anew.
@@ -91,6 +118,10 @@ pub struct Cache {
     fresh: RwLock<HashMap<PathBuf, (u64, Vec<u8>)>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
+    /// The findings of the last run as stored (run key, encoding), and those of this run.
+    findings: Option<(u64, Vec<u8>)>,
+    fresh_findings: RwLock<Option<(u64, Vec<u8>)>>,
+    reused: std::sync::atomic::AtomicBool,
 }
 
 impl Cache {
@@ -116,7 +147,30 @@ impl Cache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => warn(format!("{}: ignoring the cache: {e}", file.display())),
         }
+        if let Ok(bytes) = std::fs::read(dir.join(FINDINGS_FILE)) {
+            let header = |at: usize| bytes.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
+            if bytes.get(..8) == Some(MAGIC.as_slice()) && header(8) == Some(fingerprint) {
+                cache.findings = header(16).map(|run| (run, bytes[24..].to_vec()));
+            }
+        }
         cache
+    }
+
+    /// The findings stored for a run with this key: every file counts as taken from the cache.
+    pub fn findings(&self, run: u64, files: usize) -> Option<Vec<Diagnostic>> {
+        let (stored, bytes) = self.findings.as_ref()?;
+        let found = (*stored == run).then(|| postcard::from_bytes(bytes).ok()).flatten()?;
+        self.hits.fetch_add(files, Ordering::Relaxed);
+        self.reused.store(true, Ordering::Relaxed);
+        Some(found)
+    }
+
+    pub fn put_findings(&self, run: u64, findings: &[Diagnostic]) {
+        if self.findings.as_ref().is_some_and(|(stored, _)| *stored == run) {
+            return;
+        }
+        let Ok(bytes) = postcard::to_stdvec(findings) else { return };
+        *self.fresh_findings.write().unwrap_or_else(|e| e.into_inner()) = Some((run, bytes));
     }
 
     /// A cache that lives as long as the value (the language server keeps one per project).
@@ -129,6 +183,9 @@ impl Cache {
             fresh: RwLock::new(HashMap::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
+            findings: None,
+            fresh_findings: RwLock::new(None),
+            reused: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -163,13 +220,18 @@ impl Cache {
     }
 
     pub fn stats(&self) -> Stats {
-        Stats { hits: self.hits.load(Ordering::Relaxed), misses: self.misses.load(Ordering::Relaxed) }
+        Stats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            reused: self.reused.load(Ordering::Relaxed),
+        }
     }
 
     /// Writes the cache back (atomically) when anything was added; the summaries of files this run
     /// did not see are kept.
     pub fn save(&self) -> Result<(), String> {
         let Some(file) = &self.file else { return Ok(()) };
+        self.save_findings(file)?;
         let fresh = self.fresh.read().unwrap_or_else(|e| e.into_inner());
         if fresh.is_empty() {
             return Ok(());
@@ -210,6 +272,27 @@ impl Cache {
             let temp = dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
             std::fs::write(&temp, &out)?;
             std::fs::rename(&temp, file)
+        };
+        write().map_err(|e| format!("{}: cannot write the cache: {e}", file.display()))
+    }
+}
+
+impl Cache {
+    fn save_findings(&self, summaries: &Path) -> Result<(), String> {
+        let fresh = self.fresh_findings.read().unwrap_or_else(|e| e.into_inner());
+        let Some((run, bytes)) = fresh.as_ref() else { return Ok(()) };
+        let dir = summaries.parent().unwrap_or(Path::new("."));
+        let file = dir.join(FINDINGS_FILE);
+        let mut out = Vec::with_capacity(24 + bytes.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.fingerprint.to_le_bytes());
+        out.extend_from_slice(&run.to_le_bytes());
+        out.extend_from_slice(bytes);
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(dir)?;
+            let temp = dir.join(format!("{FINDINGS_FILE}.{}.tmp", std::process::id()));
+            std::fs::write(&temp, &out)?;
+            std::fs::rename(&temp, &file)
         };
         write().map_err(|e| format!("{}: cannot write the cache: {e}", file.display()))
     }

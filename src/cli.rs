@@ -222,7 +222,8 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         }
         if args.verbose {
             let stats = cache.stats();
-            eprintln!("cache: {} files from the cache, {} parsed", stats.hits, stats.misses);
+            let reused = if stats.reused { ", findings reused" } else { "" };
+            eprintln!("cache: {} files from the cache, {} parsed{reused}", stats.hits, stats.misses);
         }
     } else if args.verbose {
         eprintln!("cache: off, {} files parsed", files.len());

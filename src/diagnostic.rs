@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -14,14 +14,15 @@ pub enum Severity {
 }
 
 /// One step of a transitive finding's chain: `function` is called at `path:line`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub function: String,
     pub path: PathBuf,
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialisable for the cache of a whole run's findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub rule: &'static str,
     pub path: PathBuf,
@@ -54,7 +55,7 @@ impl Diagnostic {
 }
 
 /// Text edits that resolve a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     /// What the fix does, for people (`add .await`).
     pub title: String,
@@ -65,7 +66,7 @@ pub struct Fix {
 }
 
 /// Replace the text of `span` (empty for an insertion) with `text`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     pub span: Span,
     pub text: String,
@@ -93,5 +94,29 @@ impl Diagnostic {
     pub fn fingerprint(&self, path: &str, line_text: &str) -> String {
         let path = path.replace('\\', "/");
         format!("{:016x}", stable_hash(&[self.rule, &path, &self.function, line_text.trim()]))
+    }
+}
+
+/// A diagnostic as stored: its rule id is owned until it is looked up among the rules.
+#[derive(Deserialize)]
+struct StoredDiagnostic {
+    rule: String,
+    path: PathBuf,
+    span: Span,
+    severity: Severity,
+    message: String,
+    help: Option<String>,
+    via: Vec<Step>,
+    fix: Option<Fix>,
+    function: String,
+}
+
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Diagnostic, D::Error> {
+        let d = StoredDiagnostic::deserialize(deserializer)?;
+        let rule = crate::rules::static_id(&d.rule)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{}`", d.rule)))?;
+        let StoredDiagnostic { path, span, severity, message, help, via, fix, function, .. } = d;
+        Ok(Diagnostic { rule, path, span, severity, message, help, via, fix, function })
     }
 }

@@ -129,9 +129,28 @@ impl Linter {
         selection: &Selection,
         overlay: &HashMap<PathBuf, String>,
     ) -> Vec<Diagnostic> {
-        let models: Vec<(FileModel, Option<Diagnostic>)> =
+        // Without editor buffers, a run whose inputs did not change reuses its stored findings.
+        let reuse = self.cache.as_ref().filter(|_| overlay.is_empty()).map(|cache| {
+            let keys: Vec<Option<u64>> =
+                files.par_iter().map(|f| read_source(f).ok().map(|text| cache::key(f, &text))).collect();
+            let mut selected: Vec<&str> = vec!["select"];
+            selected.extend(selection.select.iter().flatten().map(String::as_str));
+            selected.push("ignore");
+            selected.extend(selection.ignore.iter().map(String::as_str));
+            let entries: Vec<(&std::path::Path, Result<u64, &str>)> =
+                files.iter().zip(&keys).map(|(f, key)| (f.path.as_path(), key.ok_or("unreadable"))).collect();
+            (cache, cache::run_key(cache.fingerprint(), &selected, &entries), keys)
+        });
+        if let Some((cache, run, _)) = &reuse
+            && let Some(found) = cache.findings(*run, files.len())
+        {
+            return found;
+        }
+        let loaded: Vec<(FileModel, Option<Diagnostic>, Option<u64>)> =
             files.par_iter().map(|f| self.load(f, overlay.get(&f.path).cloned())).collect();
-        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) = models.into_iter().unzip();
+        let unchanged = reuse.as_ref().is_some_and(|(_, _, keys)| loaded.iter().map(|l| l.2).eq(keys.iter().copied()));
+        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) =
+            loaded.into_iter().map(|(model, internal, _)| (model, internal)).unzip();
         let kb_for = |language| self.knowledge(language);
         let project = Project::new(&models, &kb_for);
         let mut found: Vec<Diagnostic> = models
@@ -150,25 +169,33 @@ impl Linter {
         found.extend(internal.into_iter().flatten().filter(|d| selection.enabled(d.rule)));
         found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         found.dedup();
+        // Stored only when no file changed between the two reads.
+        if let Some((cache, run, _)) = reuse
+            && unchanged
+        {
+            cache.put_findings(run, &found);
+        }
         found
     }
 
     /// Reads and lowers one file; a panic inside the frontend becomes an `internal-error` finding.
-    fn load(&self, file: &SourceFile, text: Option<String>) -> (FileModel, Option<Diagnostic>) {
+    /// Also returns the file's cache key, when there is a cache and the file could be read.
+    fn load(&self, file: &SourceFile, text: Option<String>) -> (FileModel, Option<Diagnostic>, Option<u64>) {
         let text = match text.map_or_else(|| read_source(file), Ok) {
             Ok(text) => text,
             Err(error) => {
                 let mut model = FileModel::new(file.path.clone(), file.language);
                 model.errors.push(error);
-                return (model, None);
+                return (model, None, None);
             }
         };
         let key = self.cache.as_ref().map(|cache| (cache, cache::key(file, &text)));
+        let key_only = key.map(|(_, key)| key);
         if let Some((cache, key)) = key
             && let Some(mut model) = cache.get(&file.path, key)
         {
             model.path = file.path.clone();
-            return (model, None);
+            return (model, None, key_only);
         }
         let kb = self.knowledge(file.language);
         match catch_unwind(AssertUnwindSafe(|| (self.lower)(file, &text, kb))) {
@@ -178,11 +205,11 @@ impl Linter {
                 if let Some((cache, key)) = key {
                     cache.put(&file.path, key, &model);
                 }
-                (model, None)
+                (model, None, key_only)
             }
             Err(panic) => {
                 let diagnostic = internal_error(&file.path, panic.as_ref());
-                (FileModel::new(file.path.clone(), file.language), Some(diagnostic))
+                (FileModel::new(file.path.clone(), file.language), Some(diagnostic), key_only)
             }
         }
     }

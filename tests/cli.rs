@@ -554,14 +554,27 @@ fn unchanged_files_come_from_the_cache_with_identical_output() {
     assert!(dir.path().join(".async-lint-cache/summaries.bin").is_file());
 
     let second = run_in(dir.path(), &["check", "-v", "--format", "concise"]);
-    assert!(stderr(&second).contains("cache: 3 files from the cache, 0 parsed"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("cache: 3 files from the cache, 0 parsed, findings reused"),
+        "{}",
+        stderr(&second)
+    );
     assert_eq!(stdout(&second), stdout(&first));
     assert_eq!(second.status.code(), first.status.code());
+    assert!(dir.path().join(".async-lint-cache/findings.bin").is_file());
+
+    // Another selection is linked and checked again, from the cached summaries.
+    let selected = run_in(dir.path(), &["check", "-v", "--format", "concise", "--select", "missing-await"]);
+    assert!(stderr(&selected).contains("cache: 3 files from the cache, 0 parsed\n"), "{}", stderr(&selected));
+    assert_eq!(stdout(&selected), "");
+    // Only the last run's findings are kept: back to every rule, they are computed again.
+    let json_again = run_in(dir.path(), &["check", "-v", "--format", "json"]);
+    assert!(stderr(&json_again).contains("cache: 3 files from the cache, 0 parsed\n"), "{}", stderr(&json_again));
 
     // An edited file is analysed again; the others still come from the cache.
     write(dir.path(), "src/b.rs", BLOCKING);
     let third = run_in(dir.path(), &["check", "-v", "--format", "concise"]);
-    assert!(stderr(&third).contains("cache: 2 files from the cache, 1 parsed"), "{}", stderr(&third));
+    assert!(stderr(&third).contains("cache: 2 files from the cache, 1 parsed\n"), "{}", stderr(&third));
     assert!(stdout(&third).contains("src/b.rs:2:5: blocking-sleep"), "{}", stdout(&third));
 
     let off = run_in(dir.path(), &["check", "-v", "--no-cache", "--format", "concise"]);

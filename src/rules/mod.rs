@@ -119,6 +119,15 @@ pub fn docs_url(id: &str) -> String {
     format!("{DOCS_HOME}/{id}.md")
 }
 
+/// The id as a `&'static str`, for every rule and for `internal-error`.
+pub fn static_id(id: &str) -> Option<&'static str> {
+    const INTERNAL_ERROR: &str = "internal-error";
+    if id == INTERNAL_ERROR {
+        return Some(INTERNAL_ERROR);
+    }
+    find(id).map(|rule| rule.meta().id)
+}
+
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)
 }
