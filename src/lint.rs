@@ -158,9 +158,8 @@ impl Linter {
             .enumerate()
             .flat_map_iter(|(index, model)| {
                 let suppressions = Suppressions::from_comments(&model.comments);
-                let kb = self.knowledge(model.language);
                 let checked = catch_unwind(AssertUnwindSafe(|| {
-                    rules::check_file(index, kb, &project, &|rule| selection.enabled(rule))
+                    rules::check_file(index, &project, &|rule| selection.enabled(rule))
                 }));
                 let found = checked.unwrap_or_else(|panic| vec![internal_error(&model.path, panic.as_ref())]);
                 found.into_iter().filter(move |d| !suppressions.is_suppressed(d.rule, d.span.line))

@@ -5,23 +5,12 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use async_lint::discover::discover;
 use async_lint::lint::{Linter, Selection};
 
 fn corpus() -> Vec<(String, PathBuf)> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/corpus.sh");
-    let out = Command::new("bash").arg(&script).output().expect("bash runs");
-    assert!(out.status.success(), "bench/corpus.sh failed:\n{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|line| {
-            let mut parts = line.split_whitespace();
-            let (name, _version, dir) = (parts.next()?, parts.next()?, parts.next()?);
-            Some((name.to_string(), PathBuf::from(dir)))
-        })
-        .collect()
+    support::corpus_dirs("corpus.sh")
 }
 
 #[test]

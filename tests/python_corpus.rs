@@ -23,17 +23,7 @@ fn python3(args: &[&str]) -> String {
 }
 
 fn packages() -> Vec<(String, PathBuf)> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/pycorpus.sh");
-    let out = Command::new("bash").arg(&script).output().expect("bash runs");
-    assert!(out.status.success(), "bench/pycorpus.sh failed:\n{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|line| {
-            let mut parts = line.split_whitespace();
-            let (name, _version, dir) = (parts.next()?, parts.next()?, parts.next()?);
-            Some((name.to_string(), PathBuf::from(dir)))
-        })
-        .collect()
+    support::corpus_dirs("pycorpus.sh")
 }
 
 /// Starts listing the files under `dirs` that CPython does not compile; [`uncompilable`] waits.

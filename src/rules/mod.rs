@@ -12,7 +12,6 @@ pub mod nested_runtime;
 pub mod parse_error;
 
 use crate::diagnostic::{Diagnostic, Severity, Step};
-use crate::knowledge::Knowledge;
 use crate::model::{CallSite, FileModel, Function, Language};
 use crate::project::{CallFacts, Project};
 
@@ -69,7 +68,6 @@ pub struct CallCx<'a> {
     pub file: &'a FileModel,
     pub function: &'a Function,
     pub call: &'a CallSite,
-    pub kb: &'a Knowledge,
     pub project: &'a Project<'a>,
     /// What the linker resolved the call to, once for every rule.
     facts: &'a CallFacts<'a>,
@@ -133,12 +131,7 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
 }
 
 /// The one walk over a file's model: each call goes to each enabled rule.
-pub fn check_file(
-    file_index: usize,
-    kb: &Knowledge,
-    project: &Project<'_>,
-    enabled: &dyn Fn(&str) -> bool,
-) -> Vec<Diagnostic> {
+pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
     let file = &project.files[file_index];
     let rules: Vec<&dyn Rule> = RULES.iter().copied().filter(|r| enabled(r.meta().id)).collect();
     let mut out = Vec::new();
@@ -149,7 +142,7 @@ pub fn check_file(
         for (call_index, call) in function.calls.iter().enumerate() {
             let facts = project.facts(file_index, function_index, call_index);
             let context = project.context_at(file_index, function_index, call_index);
-            let cx = CallCx { file, function, call, kb, project, facts, context };
+            let cx = CallCx { file, function, call, project, facts, context };
             for rule in &rules {
                 if let Some(finding) = rule.check(&cx) {
                     let meta = rule.meta();

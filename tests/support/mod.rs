@@ -147,3 +147,17 @@ pub fn assert_reviewed(name: &str, lines: &[String], what: &str) {
         );
     }
 }
+
+/// Runs a corpus script of `bench/` and returns its `name version dir` lines as (name, dir).
+pub fn corpus_dirs(script: &str) -> Vec<(String, PathBuf)> {
+    let out = Command::new("bash").arg(repo_root().join("bench").join(script)).output().expect("bash runs");
+    assert!(out.status.success(), "bench/{script} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.split_whitespace();
+            let (name, _version, dir) = (parts.next()?, parts.next()?, parts.next()?);
+            Some((name.to_string(), PathBuf::from(dir)))
+        })
+        .collect()
+}
