@@ -146,8 +146,15 @@ impl Linter {
         {
             return found;
         }
-        let loaded: Vec<(FileModel, Option<Diagnostic>, Option<u64>)> =
-            files.par_iter().map(|f| self.load(f, overlay.get(&f.path).cloned())).collect();
+        let roots = crate::project::project_roots(files);
+        let loaded: Vec<(FileModel, Option<Diagnostic>, Option<u64>)> = files
+            .par_iter()
+            .map(|f| {
+                let (mut model, internal, key) = self.load(f, overlay.get(&f.path).cloned());
+                crate::project::prune_calls(&mut model, f, self.knowledge(f.language), roots.as_ref());
+                (model, internal, key)
+            })
+            .collect();
         let unchanged = reuse.as_ref().is_some_and(|(_, _, keys)| loaded.iter().map(|l| l.2).eq(keys.iter().copied()));
         let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) =
             loaded.into_iter().map(|(model, internal, _)| (model, internal)).unzip();

@@ -2,12 +2,13 @@
 //! sync functions (which block, which start a runtime) computed over the call graph.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::Step;
+use crate::frontend::SourceFile;
 use crate::knowledge::{BLOCKING_CATEGORIES, Knowledge, Match, Table};
 use crate::model::{CallSite, Context, FileModel, Function, Language, Usage};
 
@@ -46,7 +47,7 @@ pub struct Project<'a> {
     alias_hashes: FxHashSet<u64>,
     /// What every call resolves to, computed once, per file.
     facts: Vec<FileFacts<'a>>,
-    effects: HashMap<(FnRef, &'static str), Effect>,
+    effects: FxHashMap<(FnRef, &'static str), Hop<'a>>,
     rust: &'a Knowledge,
     python: &'a Knowledge,
 }
@@ -140,7 +141,7 @@ impl<'a> Project<'a> {
             globs,
             alias_hashes,
             facts: Vec::new(),
-            effects: HashMap::new(),
+            effects: FxHashMap::default(),
             rust,
             python,
         };
@@ -196,26 +197,6 @@ impl<'a> Project<'a> {
             }
         }
         facts
-    }
-
-    /// The project function a call reaches, following re-exports.
-    pub fn resolve(&self, call: &CallSite, language: Language) -> Option<FnRef> {
-        self.compute_facts(call, language).callee
-    }
-
-    /// The knowledge-base entry of `table` a call matches, directly or through re-exports
-    /// (`pub use std::thread::sleep as pause;` in one module, `util::pause()` in another).
-    pub fn api(&self, table: Table, call: &CallSite, language: Language) -> Option<Match<'a>> {
-        let kb = self.knowledge(language);
-        if let Some(found) = kb.lookup(table, call) {
-            return Some(found);
-        }
-        let mut expanded = Vec::new();
-        for path in call.candidates() {
-            expanded.push(Cow::Borrowed(path.as_str()));
-            self.expand_into(path, language, &mut expanded);
-        }
-        expanded.iter().find_map(|p| kb.lookup_path(table, p))
     }
 
     /// Appends every path `path` stands for through named and glob re-exports, nearest first
@@ -286,52 +267,56 @@ impl<'a> Project<'a> {
         }
     }
 
-    /// Where a call runs: as lowered, unless it sits in a closure handed to a project function
-    /// that passes that closure to an offload wrapper (`asyncify(move || std::fs::read(p))`).
-    pub fn context(&self, function: &Function, call: &CallSite, language: Language) -> Context {
-        let Some(arg) = call.in_closure_arg else { return call.context };
-        let Some(outer) = function.calls.get(arg.call) else { return call.context };
-        // An async block or an offload wrapper inside the closure decided the context itself.
-        if call.context != outer.context {
-            return call.context;
-        }
-        if self.resolve(outer, language).is_some_and(|f| self.function(f).offloaded_params.contains(&arg.arg))
-            || self.api(Table::Offload, outer, language).is_some()
-        {
-            return Context::Offloaded;
-        }
-        self.context(function, outer, language)
-    }
-
-    /// [`Project::context`] of the call `call` of function `function` of file `file`, from the
-    /// facts computed once.
+    /// Where the call `call` of function `function` of file `file` runs: as lowered, unless it sits
+    /// in a closure handed to a project function that passes that closure to an offload wrapper
+    /// (`asyncify(move || std::fs::read(p))`).
     pub fn context_at(&self, file: usize, function: usize, call: usize) -> Context {
         let calls = &self.files[file].functions[function].calls;
         let site = &calls[call];
         let Some(arg) = site.in_closure_arg else { return site.context };
-        let Some(outer) = calls.get(arg.call) else { return site.context };
+        let Some(outer) = calls.get(arg.call as usize) else { return site.context };
         if site.context != outer.context {
             return site.context;
         }
-        let facts = self.facts(file, function, arg.call);
+        let facts = self.facts(file, function, arg.call as usize);
         if facts.callee.is_some_and(|f| self.function(f).offloaded_params.contains(&arg.arg))
             || facts.api(Table::Offload).is_some()
         {
             return Context::Offloaded;
         }
-        self.context_at(file, function, arg.call)
+        self.context_at(file, function, arg.call as usize)
     }
 
-    /// The effect of `kind` that calling this sync function has, if any.
-    pub fn effect(&self, at: FnRef, kind: &str) -> Option<&Effect> {
+    /// The effect of `kind` that calling this sync function has, if any, with its chain of calls.
+    pub fn effect(&self, at: FnRef, kind: &str) -> Option<Effect> {
         let kind = effect_kind(kind)?;
-        self.effects.get(&(at, kind))
+        let mut via = Vec::new();
+        let mut current = at;
+        loop {
+            let path = &self.files[current.file].path;
+            match *self.effects.get(&(current, kind))? {
+                Hop::Itself => {
+                    let api = self.function(current).display.to_string();
+                    return Some(Effect { api, help: Some(START_RUNTIME_HELP.into()), via });
+                }
+                Hop::Api { line, api, help } => {
+                    via.push(Step { function: api.to_string(), path: path.clone(), line });
+                    return Some(Effect { api: api.to_string(), help: help.map(str::to_string), via });
+                }
+                // Each hop leads to a function found earlier by the breadth-first search, so the
+                // chain ends.
+                Hop::Call { line, callee } => {
+                    via.push(Step { function: self.function(callee).display.to_string(), path: path.clone(), line });
+                    current = callee;
+                }
+            }
+        }
     }
 
     /// Breadth-first over the reverse call graph from the functions that block directly, so each
     /// function gets its shortest chain and recursion terminates.
     fn compute_effects(&mut self) {
-        let mut callers: HashMap<FnRef, Vec<(FnRef, Step)>> = HashMap::new();
+        let mut callers: FxHashMap<FnRef, Vec<(FnRef, u32)>> = FxHashMap::default();
         let mut queue: VecDeque<(FnRef, &'static str)> = VecDeque::new();
         for (file_index, file) in self.files.iter().enumerate() {
             for (function_index, function) in file.functions.iter().enumerate() {
@@ -340,12 +325,7 @@ impl<'a> Project<'a> {
                     continue;
                 }
                 if function.starts_runtime {
-                    let effect = Effect {
-                        api: function.display.clone(),
-                        help: Some("`.await` the work instead of starting a runtime".into()),
-                        via: Vec::new(),
-                    };
-                    self.effects.insert((at, RUNTIME), effect);
+                    self.effects.insert((at, RUNTIME), Hop::Itself);
                     queue.push_back((at, RUNTIME));
                 }
                 for (call_index, call) in function.calls.iter().enumerate() {
@@ -355,19 +335,18 @@ impl<'a> Project<'a> {
                         continue;
                     }
                     let facts = *self.facts(file_index, function_index, call_index);
-                    let step = Step { function: call.written.clone(), path: file.path.clone(), line: call.span.line };
+                    let line = call.span.line;
                     // A known API is described by the knowledge base even where the project defines it.
-                    let direct = direct_effects(&facts, step.clone());
+                    let direct = direct_effects(&facts, line);
                     if direct.is_empty()
                         && let Some(callee) = facts.callee
                     {
-                        let step = Step { function: self.function(callee).display.clone(), ..step };
-                        callers.entry(callee).or_default().push((at, step));
+                        callers.entry(callee).or_default().push((at, line));
                         continue;
                     }
-                    for (kind, effect) in direct {
+                    for (kind, hop) in direct {
                         if let std::collections::hash_map::Entry::Vacant(slot) = self.effects.entry((at, kind)) {
-                            slot.insert(effect);
+                            slot.insert(hop);
                             queue.push_back((at, kind));
                         }
                     }
@@ -378,34 +357,114 @@ impl<'a> Project<'a> {
             let Some(edges) = callers.get(&callee) else {
                 continue;
             };
-            for (caller, step) in edges {
-                if self.effects.contains_key(&(*caller, kind)) || self.function(*caller).returns_future {
+            for &(caller, line) in edges {
+                if self.effects.contains_key(&(caller, kind)) || self.function(caller).returns_future {
                     continue;
                 }
-                let inner = &self.effects[&(callee, kind)];
-                let mut via = vec![step.clone()];
-                via.extend(inner.via.iter().cloned());
-                let effect = Effect { api: inner.api.clone(), help: inner.help.clone(), via };
-                self.effects.insert((*caller, kind), effect);
-                queue.push_back((*caller, kind));
+                self.effects.insert((caller, kind), Hop::Call { line, callee });
+                queue.push_back((caller, kind));
             }
         }
     }
 }
 
-fn direct_effects(facts: &CallFacts<'_>, step: Step) -> Vec<(&'static str, Effect)> {
+/// The first segments of every qualified name the project can define: crate ids (Rust) and
+/// top-level modules (Python); `None` when some file's cannot be told.
+pub fn project_roots(files: &[SourceFile]) -> Option<FxHashSet<&str>> {
+    files
+        .iter()
+        .map(|f| match f.language {
+            Language::Rust => Some(f.unit.root.as_str()).filter(|r| !r.is_empty()),
+            Language::Python => f.unit.module.first().map(String::as_str),
+        })
+        .collect()
+}
+
+/// Drops the calls of a freshly lowered file that can matter neither to a rule nor to a sync
+/// function's effects, before the file waits in memory for the others: calls that match nothing in
+/// the knowledge base and cannot reach a project function, and calls in sync code whose value is
+/// used and that can only reach what neither blocks nor starts a runtime.
+pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, roots: Option<&FxHashSet<&str>>) {
+    let reach = Reach::new(file, source, roots);
+    for function in &mut file.functions {
+        let effects_matter = !function.returns_future;
+        function.retain_calls(|call| {
+            let reported = call.context == Context::Async || !matches!(call.usage, Usage::Used | Usage::Awaited);
+            let effect = effects_matter && call.context == Context::Sync && call.usage == Usage::Used;
+            if !reported && !effect {
+                return false;
+            }
+            let tables: &[Table] = if reported { &TABLES } else { &[Table::Blocking, Table::Runtime] };
+            tables.iter().any(|&t| kb.lookup(t, call).is_some()) || call.candidates().iter().any(|p| reach.may_reach(p))
+        });
+    }
+}
+
+/// Which paths of one file may lead to a project function or through a re-export.
+struct Reach<'f> {
+    roots: Option<&'f FxHashSet<&'f str>>,
+    sep: &'static str,
+    /// A Python module that is not a package has no submodules: a path inside it names one of its
+    /// functions or goes through one of its imports, and nothing else of the project.
+    closed_module: Option<String>,
+    defined: FxHashSet<&'static str>,
+    aliases: FxHashSet<&'static str>,
+}
+
+impl<'f> Reach<'f> {
+    fn new(file: &FileModel, source: &SourceFile, roots: Option<&'f FxHashSet<&'f str>>) -> Reach<'f> {
+        let sep = file.language.separator();
+        let module = source.unit.module.join(sep);
+        let glob = format!("{module}{sep}*");
+        let closed = file.language == Language::Python
+            && !source.unit.is_package
+            && !module.is_empty()
+            && !file.aliases.iter().any(|(alias, _)| *alias == glob);
+        Reach {
+            roots,
+            sep,
+            closed_module: closed.then(|| format!("{module}{sep}")),
+            defined: file.functions.iter().map(|f| f.qualname.into()).collect(),
+            aliases: file.aliases.iter().map(|(alias, _)| (*alias).into()).collect(),
+        }
+    }
+
+    fn may_reach(&self, path: &str) -> bool {
+        if let Some(module) = &self.closed_module
+            && path.starts_with(module.as_str())
+        {
+            let prefixes = path.match_indices(self.sep).map(|(at, _)| &path[..at]).chain([path]);
+            return self.defined.contains(path) || prefixes.into_iter().any(|p| self.aliases.contains(p));
+        }
+        match self.roots {
+            None => true,
+            Some(roots) => roots.contains(path.split(self.sep).next().unwrap_or(path)),
+        }
+    }
+}
+
+const START_RUNTIME_HELP: &str = "`.await` the work instead of starting a runtime";
+
+/// How a function comes to have an effect: the first step of its chain.
+#[derive(Debug, Clone, Copy)]
+enum Hop<'a> {
+    /// The function itself is the effect (it starts a runtime).
+    Itself,
+    /// It calls the known API at `line`.
+    Api { line: u32, api: &'a str, help: Option<&'a str> },
+    /// It calls, at `line`, a project function that has the effect.
+    Call { line: u32, callee: FnRef },
+}
+
+fn direct_effects<'a>(facts: &CallFacts<'a>, line: u32) -> Vec<(&'static str, Hop<'a>)> {
     let mut found = Vec::new();
     if let Some(m) = facts.api(Table::Blocking)
         && let Some(kind) = m.advice.category.as_deref().and_then(effect_kind)
     {
-        let step = Step { function: m.api.to_string(), ..step.clone() };
-        let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
-        found.push((kind, effect));
+        found.push((kind, Hop::Api { line, api: m.api, help: m.advice.replacement.as_deref() }));
     }
     if let Some(m) = facts.api(Table::Runtime) {
-        let step = Step { function: m.api.to_string(), ..step };
-        let effect = Effect { api: m.api.to_string(), help: m.advice.replacement.clone(), via: vec![step] };
-        found.push((RUNTIME, effect));
+        found.push((RUNTIME, Hop::Api { line, api: m.api, help: m.advice.replacement.as_deref() }));
     }
     found
 }
@@ -444,7 +503,81 @@ fn effect_kind(kind: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::rfind_separator;
+    use super::*;
+    use crate::frontend::{self, Unit};
+    use std::path::PathBuf;
+
+    fn python(module: &[&str], is_package: bool) -> SourceFile {
+        let unit = Unit { root: String::new(), module: module.iter().map(|s| s.to_string()).collect(), is_package };
+        SourceFile { path: PathBuf::from(format!("{}.py", module.join("/"))), language: Language::Python, unit }
+    }
+
+    fn kept(source: &SourceFile, text: &str, roots: &[&str]) -> Vec<String> {
+        let kb = Knowledge::builtin(Language::Python);
+        let mut model = frontend::lower(source, text, &kb);
+        let roots: FxHashSet<&str> = roots.iter().copied().collect();
+        prune_calls(&mut model, source, &kb, Some(&roots));
+        let mut kept: Vec<String> = model
+            .functions
+            .iter()
+            .flat_map(|f| f.calls.iter().map(move |c| format!("{}: {}", f.display, c.written)))
+            .collect();
+        kept.sort();
+        kept
+    }
+
+    #[test]
+    fn pruning_keeps_only_calls_that_can_matter() {
+        let text = "\
+import asyncio, time, other, json
+def helper():
+    return len('x')
+def caller(items):
+    n = helper()
+    m = undefined_name()
+    k = other.work()
+    j = json.dumps(items)
+    s = sorted(items, key=lambda i: time.sleep(i))
+    print(n)
+    return n + m + k + j
+class C:
+    def m(self):
+        return self.inherited() + self.own()
+    def own(self):
+        return 1
+async def main():
+    await asyncio.to_thread(lambda: len('y'))
+    value = helper()
+    return value
+";
+        let source = python(&["pkg", "mod"], false);
+        assert_eq!(
+            kept(&source, text, &["pkg", "other"]),
+            // Dropped: builtins, an undefined name, `json` (not in the project), `print` (nothing it
+            // reaches can be reported), `self.inherited()` (no such function in this module), the
+            // lambda's `len` (offloaded).
+            [
+                // Own functions; a project module; a call whose closure blocks, and that call.
+                "C.m: self.own",
+                "caller: helper",
+                "caller: other.work",
+                "caller: sorted",
+                "caller: time.sleep",
+                // A known API and a project function in async code.
+                "main: asyncio.to_thread",
+                "main: helper",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_package_or_a_module_with_a_star_import_is_not_closed() {
+        let text = "def f():\n    return sub.g()\n";
+        // `pkg.sub.g` may be a function of `pkg/sub.py`.
+        assert_eq!(kept(&python(&["pkg"], true), &format!("from . import sub\n{text}"), &["pkg"]), ["f: sub.g"]);
+        let star = "from os.path import *\ndef f():\n    return exists('x')\n";
+        assert_eq!(kept(&python(&["pkg", "mod"], false), star, &["pkg", "os"]), ["f: exists"]);
+    }
 
     #[test]
     fn separators_are_found_like_rfind() {

@@ -87,7 +87,7 @@ fn compare(root: &Path, dumped: &Dumped, kb: &Knowledge) -> Outcome {
     for error in &model.errors {
         outcome.problems.push(format!("syntax error at {}:{}: {}", error.span.line, error.span.column, error.message));
     }
-    let module = model.functions.first().map(|f| f.qualname.clone()).unwrap_or_default();
+    let module = model.functions.first().map(|f| f.qualname).unwrap_or_default();
     let ours: Vec<(String, u32, bool)> = model
         .functions
         .iter()
@@ -114,7 +114,7 @@ fn compare(root: &Path, dumped: &Dumped, kb: &Knowledge) -> Outcome {
         .map(|(owner, c)| {
             // `written` spells other callees than name chains with `(..)`, `[..]`.
             let chain = !c.written.contains(['(', '[']);
-            let written = chain.then(|| c.written.clone());
+            let written = chain.then(|| c.written.to_string());
             (owner, c.span.line, c.span.column, written, c.usage == Usage::Awaited)
         })
         .collect();

@@ -3,6 +3,10 @@
 
 use std::path::PathBuf;
 
+/// An interned string: names and paths repeat across a project, so each distinct one is stored once
+/// for the life of the process; copies and comparisons are a pointer's.
+pub type Name = ustr::Ustr;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
@@ -45,7 +49,7 @@ pub struct FileModel {
     /// Module-level aliases that other modules may reach through this one (`use`, `from x import y`):
     /// `(qualified alias, qualified target)`; a glob re-export is `(module + sep + "*", target
     /// module)`. The linker follows them to reach project functions and known APIs.
-    pub aliases: Vec<(String, String)>,
+    pub aliases: Vec<(Name, Name)>,
     /// Every comment with the line it ends on; suppressions are read from these in one place.
     pub comments: Vec<Comment>,
     /// Syntax the frontend could not understand; each becomes a `parse-error` finding.
@@ -84,9 +88,9 @@ pub struct SyntaxError {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Function {
     /// The project-wide key: crate or package id, module path, impl type or class, name.
-    pub qualname: String,
+    pub qualname: Name,
     /// The name users read in messages and chains (`util::pause`, `Client.fetch`).
-    pub display: String,
+    pub display: Name,
     pub span: Span,
     /// Calling it yields a future or coroutine (`async fn`, `async def`, `-> impl Future`).
     pub returns_future: bool,
@@ -94,8 +98,45 @@ pub struct Function {
     pub starts_runtime: bool,
     /// Positions (among the call's arguments) of parameters it hands to an offload wrapper:
     /// a closure passed there runs on another thread (`fn asyncify(f) { spawn_blocking(f) }`).
-    pub offloaded_params: Vec<usize>,
+    pub offloaded_params: Vec<u32>,
     pub calls: Vec<CallSite>,
+}
+
+impl Function {
+    /// Keeps the calls `keep` selects, and every call whose closure argument holds a kept call
+    /// (its callee decides where the closure runs); the closure links are renumbered.
+    pub fn retain_calls(&mut self, keep: impl Fn(&CallSite) -> bool) {
+        let mut kept: Vec<bool> = self.calls.iter().map(keep).collect();
+        if kept.iter().all(|k| *k) {
+            return;
+        }
+        for i in 0..kept.len() {
+            if !kept[i] {
+                continue;
+            }
+            let mut link = self.calls[i].in_closure_arg;
+            // Links point to enclosing calls, so the walk ends; the bound is for malformed input.
+            for _ in 0..kept.len() {
+                let Some(outer) = link.map(|arg| arg.call as usize).filter(|&o| o < kept.len()) else { break };
+                kept[outer] = true;
+                link = self.calls[outer].in_closure_arg;
+            }
+        }
+        let mut renumbered = Vec::with_capacity(kept.len());
+        let mut next = 0u32;
+        for &k in &kept {
+            renumbered.push(next);
+            next += u32::from(k);
+        }
+        let mut flags = kept.iter();
+        self.calls.retain(|_| flags.next().copied().unwrap_or(false));
+        self.calls.shrink_to_fit();
+        for call in &mut self.calls {
+            if let Some(arg) = &mut call.in_closure_arg {
+                arg.call = renumbered.get(arg.call as usize).copied().unwrap_or(u32::MAX);
+            }
+        }
+    }
 }
 
 /// Where a call executes.
@@ -121,7 +162,7 @@ pub enum Usage {
     /// Passed to `drop(...)` / `del`.
     Dropped,
     /// Bound to a name that is never used afterwards.
-    UnusedBinding(String),
+    UnusedBinding(Name),
     /// Anything else: returned, passed on, stored, polled, chained.
     Used,
 }
@@ -131,9 +172,9 @@ pub enum Usage {
 pub enum Callee {
     /// Fully qualified candidate paths, most likely first (more than one only where a glob import
     /// leaves the origin open). Method calls on a receiver of known type are `Type::method`.
-    Path(Vec<String>),
+    Path(Box<[Name]>),
     /// A method call whose receiver's type is unknown.
-    Method(String),
+    Method(Name),
     /// A closure, a local variable, an expression: nothing to resolve.
     Unknown,
 }
@@ -142,7 +183,7 @@ pub enum Callee {
 pub struct CallSite {
     pub callee: Callee,
     /// The callee as written, for messages (`thread::sleep`, `rx.recv`).
-    pub written: String,
+    pub written: Name,
     pub span: Span,
     pub context: Context,
     pub usage: Usage,
@@ -154,12 +195,12 @@ pub struct CallSite {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClosureArg {
-    pub call: usize,
-    pub arg: usize,
+    pub call: u32,
+    pub arg: u32,
 }
 
 impl CallSite {
-    pub fn candidates(&self) -> &[String] {
+    pub fn candidates(&self) -> &[Name] {
         match &self.callee {
             Callee::Path(paths) => paths,
             _ => &[],
@@ -171,5 +212,51 @@ impl CallSite {
             Callee::Method(name) => Some(name),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(written: &str, in_closure_arg: Option<ClosureArg>) -> CallSite {
+        CallSite {
+            callee: Callee::Unknown,
+            written: written.into(),
+            span: Span::point(1, 1),
+            context: Context::Sync,
+            usage: Usage::Used,
+            in_closure_arg,
+        }
+    }
+
+    #[test]
+    fn retained_calls_keep_the_calls_their_closures_are_passed_to() {
+        let mut function = Function {
+            qualname: "m.f".into(),
+            display: "f".into(),
+            span: Span::point(1, 1),
+            returns_future: false,
+            starts_runtime: false,
+            offloaded_params: Vec::new(),
+            calls: vec![
+                call("dropped", None),
+                call("outer", None),
+                call("middle", Some(ClosureArg { call: 1, arg: 0 })),
+                call("inner", Some(ClosureArg { call: 2, arg: 1 })),
+                call("also_dropped", Some(ClosureArg { call: 1, arg: 0 })),
+            ],
+        };
+        function.retain_calls(|c| c.written == "inner");
+        let kept: Vec<(&str, Option<ClosureArg>)> =
+            function.calls.iter().map(|c| (c.written.as_str(), c.in_closure_arg)).collect();
+        assert_eq!(
+            kept,
+            [
+                ("outer", None),
+                ("middle", Some(ClosureArg { call: 0, arg: 0 })),
+                ("inner", Some(ClosureArg { call: 1, arg: 1 })),
+            ]
+        );
     }
 }

@@ -29,7 +29,7 @@ pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
     let effect = cx.project.effect(callee, category)?;
     let function = cx.project.function(callee);
     let mut via = vec![crate::diagnostic::Step {
-        function: function.display.clone(),
+        function: function.display.to_string(),
         path: cx.file.path.clone(),
         line: cx.call.span.line,
     }];
@@ -53,7 +53,7 @@ fn replace_call(cx: &CallCx<'_>, spec: &FixSpec) -> Option<Fix> {
         end_line: span.line,
         end_column: span.column + written.chars().count() as u32,
     };
-    let mut edits = vec![Edit { span: callee, text: spec.call.clone(), expected: written.clone() }];
+    let mut edits = vec![Edit { span: callee, text: spec.call.clone(), expected: written.to_string() }];
     edits.push(super::await_edit(cx.file.language, span));
     Some(Fix { title: format!("call `{}` and await it", spec.call), edits, requires: spec.requires.clone() })
 }

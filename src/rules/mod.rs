@@ -71,12 +71,12 @@ pub struct CallCx<'a> {
     pub project: &'a Project<'a>,
     /// What the linker resolved the call to, once for every rule.
     facts: &'a CallFacts<'a>,
-    /// Where the call runs, as the linker sees it (see [`Project::context`]).
+    /// Where the call runs, as the linker sees it (see [`Project::context_at`]).
     context: crate::model::Context,
 }
 
 impl<'a> CallCx<'a> {
-    /// Where the call runs, as the linker sees it (see [`Project::context`]).
+    /// Where the call runs, as the linker sees it (see [`Project::context_at`]).
     pub fn context(&self) -> crate::model::Context {
         self.context
     }
@@ -155,7 +155,7 @@ pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(&st
                         help: finding.help,
                         via: finding.via,
                         fix: finding.fix,
-                        function: function.display.clone(),
+                        function: function.display.to_string(),
                     });
                 }
             }

@@ -45,8 +45,11 @@ impl Rule for NestedRuntime {
                 let message = format!("`{written}` starts a runtime, called from an async context");
                 return Some(Finding { message, help: effect.help.clone(), via: Vec::new(), fix: None });
             }
-            let mut via =
-                vec![Step { function: function.display.clone(), path: cx.file.path.clone(), line: cx.call.span.line }];
+            let mut via = vec![Step {
+                function: function.display.to_string(),
+                path: cx.file.path.clone(),
+                line: cx.call.span.line,
+            }];
             via.extend(effect.via.iter().cloned());
             let message = format!("`{written}` blocks on a runtime from an async context: it calls `{}`", effect.api);
             return Some(Finding { message, help: effect.help.clone(), via, fix: None });

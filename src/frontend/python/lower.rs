@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::ast::{Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{CallSite, Callee, ClosureArg, Context, Function, Span, Usage};
+use crate::model::{CallSite, Callee, ClosureArg, Context, Function, Name, Span, Usage};
 
 /// Names Python provides without an import (`dir(builtins)` of CPython 3.11, and 3.13's additions).
 const BUILTINS: [&str; 149] = [
@@ -318,8 +318,8 @@ impl<'k> Lowerer<'k> {
             self.aliases.push((join(&self.module, "*"), module.clone()));
         }
         let function = Function {
-            qualname: self.module.clone(),
-            display: self.module.clone(),
+            qualname: self.module.as_str().into(),
+            display: self.module.as_str().into(),
             span: Span::point(1, 1),
             returns_future: false,
             starts_runtime: false,
@@ -460,11 +460,13 @@ impl<'k> Lowerer<'k> {
                 _ => Value::Unknown,
             },
             Expr::Call(call) => match self.callee(&call.func) {
-                Callee::Path(paths) => paths.first().map_or(Value::Unknown, |p| match self.annotated_returns.get(p) {
-                    Some((false, value)) => value.clone(),
-                    Some((true, _)) => Value::Unknown,
-                    None => self.returned(p),
-                }),
+                Callee::Path(paths) => {
+                    paths.first().map_or(Value::Unknown, |p| match self.annotated_returns.get(p.as_str()) {
+                        Some((false, value)) => value.clone(),
+                        Some((true, _)) => Value::Unknown,
+                        None => self.returned(p),
+                    })
+                }
                 Callee::Method(name) => {
                     self.kb.method_returns(&name).map_or(Value::Unknown, |t| Value::Instance(t.to_string()))
                 }
@@ -473,7 +475,7 @@ impl<'k> Lowerer<'k> {
             // What awaiting a coroutine of this module gives, as its annotation says.
             Expr::Await(inner, _) => match inner.as_ref() {
                 Expr::Call(call) => match self.callee(&call.func) {
-                    Callee::Path(paths) => match paths.first().and_then(|p| self.annotated_returns.get(p)) {
+                    Callee::Path(paths) => match paths.first().and_then(|p| self.annotated_returns.get(p.as_str())) {
                         Some((true, value)) => value.clone(),
                         _ => Value::Unknown,
                     },
@@ -553,13 +555,13 @@ impl<'k> Lowerer<'k> {
                         paths.extend(self.star_modules.iter().skip(1).map(|m| join(m, name)));
                         paths.push(name.to_string());
                     }
-                    Callee::Path(paths)
+                    Callee::Path(paths.iter().map(|p| Name::from(p.as_str())).collect())
                 }
                 _ => Callee::Unknown,
             },
             Expr::Attr(base, attr, _) => match self.value(base) {
-                Value::Path(path) | Value::Instance(path) => Callee::Path(vec![join(&path, attr)]),
-                _ => Callee::Method(attr.clone()),
+                Value::Path(path) | Value::Instance(path) => Callee::Path(Box::new([join(&path, attr).into()])),
+                _ => Callee::Method(attr.as_str().into()),
             },
             _ => Callee::Unknown,
         }
@@ -721,7 +723,7 @@ impl<'k> Lowerer<'k> {
         } else if later(&scope.deletes) {
             Usage::Dropped
         } else {
-            Usage::UnusedBinding(name.to_string())
+            Usage::UnusedBinding(name.into())
         }
     }
 
@@ -772,8 +774,8 @@ impl<'k> Lowerer<'k> {
             .unwrap_or(&qualname)
             .to_string();
         let function = Function {
-            qualname,
-            display,
+            qualname: qualname.into(),
+            display: display.into(),
             span: def.span,
             returns_future,
             starts_runtime: false,
@@ -871,15 +873,15 @@ impl<'k> Lowerer<'k> {
                 Expr::Name(name, _) if offload => {
                     if let Some(open) = self.open.last_mut()
                         && let Some(param) = open.params.iter().position(|p| p == name)
-                        && !open.function.offloaded_params.contains(&param)
+                        && !open.function.offloaded_params.contains(&(param as u32))
                     {
-                        open.function.offloaded_params.push(param);
+                        open.function.offloaded_params.push(param as u32);
                     }
                 }
                 Expr::Lambda(lambda) => {
                     let tracked = call.zip(self.open.last_mut());
                     if let Some((call, open)) = tracked {
-                        open.closure_args.push(ClosureArg { call, arg: position });
+                        open.closure_args.push(ClosureArg { call: call as u32, arg: position as u32 });
                     }
                     self.lambda(lambda, ctx, ctx);
                     if let (true, Some(open)) = (call.is_some(), self.open.last_mut()) {
@@ -914,7 +916,7 @@ impl<'k> Lowerer<'k> {
             index = Some(open.function.calls.len());
             open.function.calls.push(CallSite {
                 callee,
-                written,
+                written: written.into(),
                 span: call.span,
                 context: ctx,
                 usage,

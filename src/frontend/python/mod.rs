@@ -61,7 +61,7 @@ fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
     lowerer.module(&body);
     let mut model = FileModel::new(file.path.clone(), file.language);
     model.functions = lowerer.done;
-    model.aliases = lowerer.aliases;
+    model.aliases = lowerer.aliases.iter().map(|(a, t)| (a.as_str().into(), t.as_str().into())).collect();
     model.comments = lexed.comments;
     model.errors = lexed.errors;
     model.errors.extend(parse_errors);
@@ -113,7 +113,7 @@ mod tests {
 
     fn path(model: &FileModel, written: &str) -> String {
         match &call(model, written).callee {
-            Callee::Path(paths) => paths[0].clone(),
+            Callee::Path(paths) => paths[0].to_string(),
             other => format!("{other:?}"),
         }
     }
@@ -170,7 +170,7 @@ mod tests {
         let calls: Vec<&Callee> = m.functions.iter().flat_map(|f| &f.calls).map(|c| &c.callee).collect();
         assert!(calls.contains(&&Callee::Method("sleep".into())));
         assert!(calls.contains(&&Callee::Unknown));
-        assert!(calls.contains(&&Callee::Path(vec!["time.sleep".into()])));
+        assert!(calls.contains(&&Callee::Path(Box::new(["time.sleep".into()]))));
     }
 
     #[test]
@@ -231,7 +231,7 @@ mod tests {
         let m = model(
             "import asyncio, time\ndef asyncify(fn, *a):\n    return asyncio.to_thread(fn, *a)\nclass W:\n    def run(self, job):\n        return asyncio.to_thread(job)\nasync def f():\n    await asyncify(lambda: time.sleep(1))\n",
         );
-        let offloaded: Vec<(&str, &[usize])> =
+        let offloaded: Vec<(&str, &[u32])> =
             m.functions.iter().map(|f| (f.display.as_str(), f.offloaded_params.as_slice())).collect();
         assert!(offloaded.contains(&("asyncify", &[0][..])));
         assert!(offloaded.contains(&("W.run", &[0][..])));
@@ -239,7 +239,7 @@ mod tests {
         assert_eq!(sleep.context, Context::Async);
         assert_eq!(sleep.in_closure_arg, Some(crate::model::ClosureArg { call: 0, arg: 0 }));
         let glob = model("from os.path import *\n");
-        assert_eq!(glob.aliases, [("pkg.mod.*".to_string(), "os.path".to_string())]);
+        assert_eq!(glob.aliases, [("pkg.mod.*".into(), "os.path".into())]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::macros;
 use super::scope::{Binding, Frame, Path, Resolved, Resolver};
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{CallSite, Callee, ClosureArg, Context, FileModel, Function, Span, Usage};
+use crate::model::{CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, Span, Usage};
 
 pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let mut module = vec![file.unit.root.clone()];
@@ -174,7 +174,7 @@ impl Lowerer<'_, '_> {
                 let mut alias = module.clone();
                 alias.push(name);
                 if alias != target {
-                    self.model.aliases.push((alias.join("::"), target.join("::")));
+                    self.model.aliases.push((alias.join("::").into(), target.join("::").into()));
                 }
             }
         }
@@ -182,7 +182,7 @@ impl Lowerer<'_, '_> {
         for glob in frame.globs.clone() {
             for target in self.resolver.resolve_glob(&glob) {
                 if target != *module {
-                    self.model.aliases.push((format!("{}::*", module.join("::")), target.join("::")));
+                    self.model.aliases.push((format!("{}::*", module.join("::")).into(), target.join("::").into()));
                 }
             }
         }
@@ -305,12 +305,12 @@ impl Lowerer<'_, '_> {
         self.resolver.frames.pop();
         let state = std::mem::replace(&mut self.state, saved);
         self.model.functions.push(Function {
-            qualname: path.join("::"),
-            display,
+            qualname: path.join("::").into(),
+            display: display.into(),
             span: super::span_of(sig.ident.span()),
             returns_future,
             starts_runtime,
-            offloaded_params: state.offloaded_params,
+            offloaded_params: state.offloaded_params.iter().map(|&p| p as u32).collect(),
             calls: state.calls,
         });
     }
@@ -453,7 +453,7 @@ impl Lowerer<'_, '_> {
                 Pat::Ident(pi) if pi.subpat.is_none() => {
                     let name = pi.ident.to_string();
                     let read_later = self.state.reads.iter().any(|(n, at)| *n == name && *at > end);
-                    if read_later { Usage::Used } else { Usage::UnusedBinding(name) }
+                    if read_later { Usage::Used } else { Usage::UnusedBinding(name.into()) }
                 }
                 _ => Usage::Used,
             };
@@ -559,7 +559,9 @@ impl Lowerer<'_, '_> {
             Expr::Path(p) if p.qself.is_none() => {
                 let written = ident_path(&p.path);
                 let callee = match self.resolver.resolve(&written) {
-                    Resolved::Paths(paths) => Callee::Path(paths.iter().map(|p| p.join("::")).collect()),
+                    Resolved::Paths(paths) => {
+                        Callee::Path(paths.iter().map(|p| Name::from(p.join("::").as_str())).collect())
+                    }
                     Resolved::Local(_) => Callee::Unknown,
                 };
                 (callee, written.join("::"))
@@ -603,7 +605,7 @@ impl Lowerer<'_, '_> {
                 Expr::Closure(c) => {
                     let context = if c.asyncness.is_some() { Context::Async } else { self.context() };
                     if let Some(call) = call {
-                        self.state.closure_args.push(ClosureArg { call, arg: position });
+                        self.state.closure_args.push(ClosureArg { call: call as u32, arg: position as u32 });
                     }
                     self.closure(c, context, closure_types);
                     if call.is_some() {
@@ -612,7 +614,11 @@ impl Lowerer<'_, '_> {
                 }
                 Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
                     let name = p.path.get_ident().map(ToString::to_string).unwrap_or_default();
-                    self.closure_passed(&name, call.map(|call| ClosureArg { call, arg: position }), offload);
+                    self.closure_passed(
+                        &name,
+                        call.map(|call| ClosureArg { call: call as u32, arg: position as u32 }),
+                        offload,
+                    );
                     if offload
                         && let Some(param) = self.state.params.iter().position(|n| *n == name)
                         && !self.state.offloaded_params.contains(&param)
@@ -649,7 +655,7 @@ impl Lowerer<'_, '_> {
             Some(mut ty) => {
                 let written = format!("{}::{method}", ty.last().map_or("", String::as_str));
                 ty.push(method.clone());
-                (Callee::Path(vec![ty.join("::")]), written)
+                (Callee::Path(Box::new([ty.join("::").into()])), written)
             }
             None => {
                 let written = match &*call.receiver {
@@ -658,7 +664,7 @@ impl Lowerer<'_, '_> {
                     }
                     _ => method.clone(),
                 };
-                (Callee::Method(method), written)
+                (Callee::Method(method.into()), written)
             }
         };
         let offload = self.is_offload(&callee);
@@ -697,7 +703,7 @@ impl Lowerer<'_, '_> {
         // Code outside any function (a const initializer) runs at compile time: nothing to record.
         self.state.context?;
         let in_closure_arg = self.state.closure_args.last().copied();
-        self.state.calls.push(CallSite { callee, written, span, context, usage, in_closure_arg });
+        self.state.calls.push(CallSite { callee, written: written.into(), span, context, usage, in_closure_arg });
         Some(self.state.calls.len() - 1)
     }
 
