@@ -130,6 +130,15 @@ pub enum Table {
     Spawn,
 }
 
+impl Table {
+    pub const ALL: [Table; 5] = [Table::Blocking, Table::Awaitable, Table::Runtime, Table::Offload, Table::Spawn];
+
+    /// The table's position in [`Table::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Advice {
     pub category: Option<String>,
@@ -143,19 +152,35 @@ pub struct Match<'k> {
     /// The known path (or method name, for a receiver of unknown type).
     pub api: &'k str,
     pub advice: &'k Advice,
+    /// Names the match within its table, for [`Knowledge::entry`].
+    pub id: u32,
 }
 
 #[derive(Debug, Default)]
 struct Entries {
     advice: Vec<Advice>,
-    paths: FxHashMap<String, usize>,
-    methods: FxHashMap<String, usize>,
+    /// Every path and method name with the index of its advice; match ids index this.
+    keys: Vec<(String, usize)>,
+    paths: FxHashMap<String, u32>,
+    methods: FxHashMap<String, u32>,
+}
+
+impl Entries {
+    fn add(&mut self, key: String, advice: usize) -> u32 {
+        self.keys.push((key.clone(), advice));
+        (self.keys.len() - 1) as u32
+    }
+
+    fn entry(&self, id: u32) -> Match<'_> {
+        let (api, advice) = &self.keys[id as usize];
+        Match { api, advice: &self.advice[*advice], id }
+    }
 }
 
 #[derive(Debug)]
 pub struct Knowledge {
     pub language: Language,
-    tables: FxHashMap<Table, Entries>,
+    tables: [Entries; Table::ALL.len()],
     runtime_attributes: FxHashSet<String>,
     executor_traits: FxHashSet<String>,
     nonblocking_methods: FxHashSet<String>,
@@ -183,7 +208,7 @@ impl Knowledge {
     pub fn empty(language: Language) -> Knowledge {
         Knowledge {
             language,
-            tables: FxHashMap::default(),
+            tables: Default::default(),
             runtime_attributes: FxHashSet::default(),
             executor_traits: FxHashSet::default(),
             nonblocking_methods: FxHashSet::default(),
@@ -233,15 +258,17 @@ impl Knowledge {
         for path in &group.paths {
             self.note_modules(path);
         }
-        let entries = self.tables.entry(table).or_default();
+        let entries = &mut self.tables[table.index()];
         let index = entries.advice.len();
         let category = group.category.map(|c| c.name().to_string());
         entries.advice.push(Advice { category, replacement: group.replacement, fix: group.fix });
         for path in group.paths {
-            entries.paths.insert(path, index);
+            let id = entries.add(path.clone(), index);
+            entries.paths.insert(path, id);
         }
         for method in group.methods {
-            entries.methods.insert(method, index);
+            let id = entries.add(method.clone(), index);
+            entries.methods.insert(method, id);
         }
         Ok(())
     }
@@ -259,29 +286,33 @@ impl Knowledge {
     /// The entry of `table` that this call matches: a resolved path, or a distinctive method name
     /// when the receiver's type is unknown.
     pub fn lookup(&self, table: Table, call: &CallSite) -> Option<Match<'_>> {
-        let entries = self.tables.get(&table)?;
-        let (api, index) = match &call.callee {
-            Callee::Path(paths) => paths.iter().find_map(|p| entries.paths.get_key_value(p.as_str()))?,
-            Callee::Method(name) => entries.methods.get_key_value(name.as_str())?,
+        let entries = &self.tables[table.index()];
+        let id = match &call.callee {
+            Callee::Path(paths) => paths.iter().find_map(|p| entries.paths.get(p.as_str()))?,
+            Callee::Method(name) => entries.methods.get(name.as_str())?,
             Callee::Unknown => return None,
         };
-        Some(Match { api, advice: &entries.advice[*index] })
+        Some(entries.entry(*id))
     }
 
     /// The entry of `table` listed under exactly `path`.
     pub fn lookup_path(&self, table: Table, path: &str) -> Option<Match<'_>> {
-        let entries = self.tables.get(&table)?;
-        let (api, index) = entries.paths.get_key_value(path)?;
-        Some(Match { api, advice: &entries.advice[*index] })
+        let entries = &self.tables[table.index()];
+        entries.paths.get(path).map(|id| entries.entry(*id))
+    }
+
+    /// The match of `table` with this id.
+    pub fn entry(&self, table: Table, id: u32) -> Match<'_> {
+        self.tables[table.index()].entry(id)
     }
 
     /// Whether `path` is listed in `table` (for frontends that resolve before building a call).
     pub fn contains_path(&self, table: Table, path: &str) -> bool {
-        self.tables.get(&table).is_some_and(|e| e.paths.contains_key(path))
+        self.tables[table.index()].paths.contains_key(path)
     }
 
     pub fn contains_method(&self, table: Table, name: &str) -> bool {
-        self.tables.get(&table).is_some_and(|e| e.methods.contains_key(name))
+        self.tables[table.index()].methods.contains_key(name)
     }
 
     pub fn is_runtime_attribute(&self, path: &str) -> bool {
@@ -319,7 +350,7 @@ impl Knowledge {
 
     /// Whether `path` names anything the knowledge base knows.
     pub fn knows_path(&self, path: &str) -> bool {
-        self.returns.contains_key(path) || self.tables.values().any(|e| e.paths.contains_key(path))
+        self.returns.contains_key(path) || self.tables.iter().any(|e| e.paths.contains_key(path))
     }
 }
 
@@ -331,7 +362,7 @@ mod tests {
     fn embedded_knowledge_bases_load() {
         for language in [Language::Rust, Language::Python] {
             let kb = Knowledge::builtin(language);
-            assert!(kb.tables.get(&Table::Blocking).is_some_and(|e| !e.paths.is_empty()));
+            assert!(!kb.tables[Table::Blocking.index()].paths.is_empty());
         }
     }
 

@@ -46,7 +46,7 @@ pub struct Project<'a> {
     /// [`prefix_hash`] of every alias and glob module: a prefix whose hash is not here is neither.
     alias_hashes: FxHashSet<u64>,
     /// What every call resolves to, computed once, per file.
-    facts: Vec<FileFacts<'a>>,
+    facts: Vec<FileFacts>,
     effects: FxHashMap<(FnRef, &'static str), Hop<'a>>,
     rust: &'a Knowledge,
     python: &'a Knowledge,
@@ -58,23 +58,37 @@ pub struct Project<'a> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CallFacts<'a> {
     pub callee: Option<FnRef>,
-    apis: [Option<Match<'a>>; TABLES.len()],
+    apis: [Option<Match<'a>>; Table::ALL.len()],
+}
+
+impl<'a> CallFacts<'a> {
+    /// The knowledge-base entry of `table` the call matches.
+    pub fn api(&self, table: Table) -> Option<Match<'a>> {
+        self.apis[table.index()]
+    }
+}
+
+/// [`CallFacts`] as stored: match ids instead of matches.
+#[derive(Clone, Copy)]
+struct Packed {
+    callee: Option<FnRef>,
+    /// Per table, the match's id, or `NONE`.
+    apis: [u32; Table::ALL.len()],
 }
 
 /// The facts of one file's calls, stored only for the calls that have any (most resolve to
 /// nothing): `slots[starts[function] + call]` indexes `facts`, or is `NONE`.
 #[derive(Default)]
-struct FileFacts<'a> {
+struct FileFacts {
     starts: Vec<u32>,
     slots: Vec<u32>,
-    facts: Vec<CallFacts<'a>>,
+    facts: Vec<Packed>,
 }
 
 const NONE: u32 = u32::MAX;
-static NO_FACTS: CallFacts<'static> = CallFacts { callee: None, apis: [None; TABLES.len()] };
 
-impl<'a> FileFacts<'a> {
-    fn new(file: &FileModel, mut compute: impl FnMut(&CallSite) -> CallFacts<'a>) -> FileFacts<'a> {
+impl FileFacts {
+    fn new<'a>(file: &FileModel, mut compute: impl FnMut(&CallSite) -> CallFacts<'a>) -> FileFacts {
         let mut out = FileFacts::default();
         for function in &file.functions {
             out.starts.push(out.slots.len() as u32);
@@ -84,30 +98,12 @@ impl<'a> FileFacts<'a> {
                     out.slots.push(NONE);
                 } else {
                     out.slots.push(out.facts.len() as u32);
-                    out.facts.push(facts);
+                    let apis = facts.apis.map(|m| m.map_or(NONE, |m| m.id));
+                    out.facts.push(Packed { callee: facts.callee, apis });
                 }
             }
         }
         out
-    }
-}
-
-const TABLES: [Table; 5] = [Table::Blocking, Table::Awaitable, Table::Runtime, Table::Offload, Table::Spawn];
-
-fn table_index(table: Table) -> usize {
-    match table {
-        Table::Blocking => 0,
-        Table::Awaitable => 1,
-        Table::Runtime => 2,
-        Table::Offload => 3,
-        Table::Spawn => 4,
-    }
-}
-
-impl<'a> CallFacts<'a> {
-    /// The knowledge-base entry of `table` the call matches.
-    pub fn api(&self, table: Table) -> Option<Match<'a>> {
-        self.apis[table_index(table)]
     }
 }
 
@@ -165,19 +161,26 @@ impl<'a> Project<'a> {
     }
 
     /// What the call `call` of function `function` of file `file` resolves to.
-    pub fn facts(&self, file: usize, function: usize, call: usize) -> &CallFacts<'a> {
+    pub fn facts(&self, file: usize, function: usize, call: usize) -> CallFacts<'a> {
         let facts = &self.facts[file];
-        match facts.slots[facts.starts[function] as usize + call] {
-            NONE => &NO_FACTS,
-            slot => &facts.facts[slot as usize],
+        let packed = match facts.slots[facts.starts[function] as usize + call] {
+            NONE => return CallFacts::default(),
+            slot => facts.facts[slot as usize],
+        };
+        let kb = self.knowledge(self.files[file].language);
+        let mut apis = [None; Table::ALL.len()];
+        for table in Table::ALL {
+            let id = packed.apis[table.index()];
+            apis[table.index()] = (id != NONE).then(|| kb.entry(table, id));
         }
+        CallFacts { callee: packed.callee, apis }
     }
 
     fn compute_facts(&self, call: &CallSite, language: Language) -> CallFacts<'a> {
         let kb = self.knowledge(language);
         let mut facts = CallFacts::default();
-        for table in TABLES {
-            facts.apis[table_index(table)] = kb.lookup(table, call);
+        for table in Table::ALL {
+            facts.apis[table.index()] = kb.lookup(table, call);
         }
         let candidates = call.candidates();
         if candidates.is_empty() {
@@ -190,8 +193,8 @@ impl<'a> Project<'a> {
             self.expand_into(path, language, &mut expanded);
         }
         facts.callee = expanded.iter().find_map(|p| self.functions.get(p.as_ref()).copied());
-        for table in TABLES {
-            let slot = &mut facts.apis[table_index(table)];
+        for table in Table::ALL {
+            let slot = &mut facts.apis[table.index()];
             if slot.is_none() {
                 *slot = expanded.iter().find_map(|p| kb.lookup_path(table, p));
             }
@@ -334,7 +337,7 @@ impl<'a> Project<'a> {
                     {
                         continue;
                     }
-                    let facts = *self.facts(file_index, function_index, call_index);
+                    let facts = self.facts(file_index, function_index, call_index);
                     let line = call.span.line;
                     // A known API is described by the knowledge base even where the project defines it.
                     let direct = direct_effects(&facts, line);
@@ -394,7 +397,7 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
             if !reported && !effect {
                 return false;
             }
-            let tables: &[Table] = if reported { &TABLES } else { &[Table::Blocking, Table::Runtime] };
+            let tables: &[Table] = if reported { &Table::ALL } else { &[Table::Blocking, Table::Runtime] };
             tables.iter().any(|&t| kb.lookup(t, call).is_some()) || call.candidates().iter().any(|p| reach.may_reach(p))
         });
     }

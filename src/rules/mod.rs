@@ -142,7 +142,7 @@ pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(&st
         for (call_index, call) in function.calls.iter().enumerate() {
             let facts = project.facts(file_index, function_index, call_index);
             let context = project.context_at(file_index, function_index, call_index);
-            let cx = CallCx { file, function, call, project, facts, context };
+            let cx = CallCx { file, function, call, project, facts: &facts, context };
             for rule in &rules {
                 if let Some(finding) = rule.check(&cx) {
                     let meta = rule.meta();
