@@ -176,10 +176,10 @@ enum Value {
 /// Where a binding's value comes from (evaluated once all of a scope's names are known).
 enum Source<'a> {
     Value(Value),
-    Expr(&'a Expr),
+    Expr(&'a Expr<'a>),
     /// The `index`-th element of what `expr` evaluates to.
-    Element(&'a Expr, usize),
-    Annotation(&'a Expr),
+    Element(&'a Expr<'a>, usize),
+    Annotation(&'a Expr<'a>),
     /// A `def` or `class` statement: the name's path is the scope's path and the name.
     Def,
     Class,
@@ -227,7 +227,7 @@ impl Scope {
 struct Collected<'a> {
     sources: Vec<(String, Source<'a>)>,
     /// `first_param.attr = value` (for `self.attr` types assigned in `__init__`).
-    self_attrs: Vec<(String, &'a Expr)>,
+    self_attrs: Vec<(String, &'a Expr<'a>)>,
     /// Module-level imports: `(bound name, target path)`.
     imports: Vec<(String, String)>,
     stars: Vec<String>,
@@ -342,10 +342,10 @@ impl<'k> Lowerer<'k> {
                 Stmt::Def(def) => {
                     let value = def.returns.as_ref().map_or(Value::Unknown, |a| self.annotation(a));
                     if value != Value::Unknown {
-                        self.annotated_returns.insert(join(prefix, &def.name), (def.is_async, value));
+                        self.annotated_returns.insert(join(prefix, def.name), (def.is_async, value));
                     }
                 }
-                Stmt::Class(class) => self.note_annotated_returns(&class.body, &join(prefix, &class.name)),
+                Stmt::Class(class) => self.note_annotated_returns(&class.body, &join(prefix, class.name)),
                 _ => {}
             }
         }
@@ -455,7 +455,7 @@ impl<'k> Lowerer<'k> {
             Expr::Attr(base, attr, _) => match self.value(base) {
                 Value::Path(path) => Value::Path(join(&path, attr)),
                 Value::Instance(class) => {
-                    self.class_attrs.get(&class).and_then(|attrs| attrs.get(attr)).cloned().unwrap_or(Value::Unknown)
+                    self.class_attrs.get(&class).and_then(|attrs| attrs.get(*attr)).cloned().unwrap_or(Value::Unknown)
                 }
                 _ => Value::Unknown,
             },
@@ -559,7 +559,7 @@ impl<'k> Lowerer<'k> {
             },
             Expr::Attr(base, attr, _) => match self.value(base) {
                 Value::Path(path) | Value::Instance(path) => Callee::Path(vec![join(&path, attr)]),
-                _ => Callee::Method(attr.clone()),
+                _ => Callee::Method(attr.to_string()),
             },
             _ => Callee::Unknown,
         }
@@ -760,11 +760,11 @@ impl<'k> Lowerer<'k> {
         if let Some(returns) = &def.returns {
             self.expr(returns, Usage::Used, ctx);
         }
-        let qualname = join(self.scopes.last().map_or("", |s| s.qual.as_str()), &def.name);
+        let qualname = join(self.scopes.last().map_or("", |s| s.qual.as_str()), def.name);
         let collected = self.function_collected(def);
         let returns_future = def.is_async && !collected.yields;
         let receivers = usize::from(self.is_method(def));
-        let params = def.params.iter().skip(receivers).map(|p| p.name.clone()).collect();
+        let params = def.params.iter().skip(receivers).map(|p| p.name.to_string()).collect();
         self.enter_scope(Scope::new(ScopeKind::Function, qualname.clone()), collected);
         let display = qualname
             .strip_prefix(&self.module)
@@ -793,14 +793,14 @@ impl<'k> Lowerer<'k> {
     /// Whether `def` is a method taking its receiver (`self` or `cls`) as first parameter.
     fn is_method(&self, def: &Def) -> bool {
         self.scopes.last().is_some_and(|s| s.kind == ScopeKind::Class)
-            && !def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if n == "staticmethod"))
+            && !def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if *n == "staticmethod"))
     }
 
     /// The bindings of a function: parameters (with `self`/`cls` in methods) and its body's.
     fn function_collected<'a>(&self, def: &'a Def) -> Collected<'a> {
         let mut collected = Collected::default();
         let class = self.scopes.last().filter(|s| s.kind == ScopeKind::Class).map(|s| s.qual.clone());
-        let decorated = |name: &str| def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if n == name));
+        let decorated = |name: &str| def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if *n == name));
         let method = self.is_method(def);
         for (index, param) in def.params.iter().enumerate() {
             let source = match (&class, &param.annotation) {
@@ -814,9 +814,9 @@ impl<'k> Lowerer<'k> {
                 (_, Some(annotation)) => Source::Annotation(annotation),
                 _ => Source::Value(Value::Unknown),
             };
-            collected.sources.push((param.name.clone(), source));
+            collected.sources.push((param.name.to_string(), source));
         }
-        let receiver = class.as_ref().and(def.params.first()).map(|p| p.name.as_str());
+        let receiver = class.as_ref().and(def.params.first()).map(|p| p.name);
         collect_block(&def.body, &mut collected, &self.unit, receiver);
         collected
     }
@@ -826,14 +826,14 @@ impl<'k> Lowerer<'k> {
             self.expr(decorator, Usage::Used, ctx);
         }
         self.args(&class.bases, None, false, ctx);
-        let qual = join(self.scopes.last().map_or("", |s| s.qual.as_str()), &class.name);
+        let qual = join(self.scopes.last().map_or("", |s| s.qual.as_str()), class.name);
         self.classes.insert(qual.clone());
         let mut collected = Collected::default();
         collect_block(&class.body, &mut collected, &self.unit, None);
         let mut attrs = HashMap::new();
         for stmt in &class.body {
             if let Stmt::AnnAssign { target: Expr::Name(name, _), annotation, .. } = stmt {
-                attrs.insert(name.clone(), self.annotation(annotation));
+                attrs.insert(name.to_string(), self.annotation(annotation));
             }
         }
         self.enter_scope(Scope::new(ScopeKind::Class, qual.clone()), collected);
@@ -898,7 +898,7 @@ impl<'k> Lowerer<'k> {
     fn lambda(&mut self, lambda: &Lambda, body_ctx: Context, ctx: Context) {
         self.params(&lambda.params, ctx);
         let mut scope = Scope::new(ScopeKind::Function, self.scopes.last().map_or(String::new(), |s| s.qual.clone()));
-        scope.names.extend(lambda.params.iter().map(|p| p.name.clone()));
+        scope.names.extend(lambda.params.iter().map(|p| p.name.to_string()));
         self.scopes.push(scope);
         self.expr(&lambda.body, Usage::Used, body_ctx);
         self.scopes.pop();
@@ -990,7 +990,7 @@ impl<'k> Lowerer<'k> {
 /// The callee as written: `t.sleep`, `open(..).read`.
 fn written(func: &Expr) -> String {
     match func {
-        Expr::Name(name, _) => name.clone(),
+        Expr::Name(name, _) => name.to_string(),
         Expr::Attr(base, attr, _) => format!("{}.{attr}", written(base)),
         Expr::Call(call) => format!("{}(..)", written(&call.func)),
         Expr::Subscript(base, _, _) => format!("{}[..]", written(base)),
@@ -1001,7 +1001,7 @@ fn written(func: &Expr) -> String {
 /// The names an assignment target binds.
 fn target_names(target: &Expr, out: &mut Vec<String>) {
     match target {
-        Expr::Name(name, _) => out.push(name.clone()),
+        Expr::Name(name, _) => out.push(name.to_string()),
         Expr::Tuple(items, _) | Expr::List(items, _) => {
             for item in items {
                 target_names(item, out);
@@ -1034,17 +1034,17 @@ fn collect_block<'a>(body: &'a [Stmt], out: &mut Collected<'a>, unit: &Unit, rec
     }
 }
 
-fn bind_target<'a>(target: &'a Expr, value: Option<&'a Expr>, out: &mut Collected<'a>, receiver: Option<&str>) {
+fn bind_target<'a>(target: &'a Expr<'a>, value: Option<&'a Expr<'a>>, out: &mut Collected<'a>, receiver: Option<&str>) {
     match target {
         Expr::Name(name, _) => {
             let source = value.map_or(Source::Value(Value::Unknown), Source::Expr);
-            out.sources.push((name.clone(), source));
+            out.sources.push((name.to_string(), source));
         }
         Expr::Tuple(items, _) | Expr::List(items, _) => {
             for (index, item) in items.iter().enumerate() {
                 match (item, value) {
                     (Expr::Name(name, _), Some(value)) => {
-                        out.sources.push((name.clone(), Source::Element(value, index)));
+                        out.sources.push((name.to_string(), Source::Element(value, index)));
                     }
                     _ => bind_target(item, None, out, receiver),
                 }
@@ -1053,9 +1053,9 @@ fn bind_target<'a>(target: &'a Expr, value: Option<&'a Expr>, out: &mut Collecte
         Expr::Starred(inner, _) => bind_target(inner, None, out, receiver),
         Expr::Attr(base, attr, _) => {
             if let (Expr::Name(name, _), Some(receiver), Some(value)) = (base.as_ref(), receiver, value)
-                && name == receiver
+                && *name == receiver
             {
-                out.self_attrs.push((attr.clone(), value));
+                out.self_attrs.push((attr.to_string(), value));
             }
             collect_expr(target, out, false);
         }
@@ -1066,7 +1066,7 @@ fn bind_target<'a>(target: &'a Expr, value: Option<&'a Expr>, out: &mut Collecte
 fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiver: Option<&str>) {
     match stmt {
         Stmt::Def(def) => {
-            out.sources.push((def.name.clone(), Source::Def));
+            out.sources.push((def.name.to_string(), Source::Def));
             for decorator in &def.decorators {
                 collect_expr(decorator, out, false);
             }
@@ -1082,7 +1082,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
             }
         }
         Stmt::Class(class) => {
-            out.sources.push((class.name.clone(), Source::Class));
+            out.sources.push((class.name.to_string(), Source::Class));
             for decorator in &class.decorators {
                 collect_expr(decorator, out, false);
             }
@@ -1096,7 +1096,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
         Stmt::Import(names) => {
             for (module, alias) in names {
                 let (name, target) = match alias {
-                    Some(alias) => (alias.clone(), module.clone()),
+                    Some(alias) => (alias.to_string(), module.clone()),
                     None => {
                         let first = module.split('.').next().unwrap_or(module).to_string();
                         (first.clone(), first)
@@ -1117,7 +1117,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                     out.stars.push(base.clone());
                     continue;
                 }
-                let bound = alias.clone().unwrap_or_else(|| name.clone());
+                let bound = alias.map_or_else(|| name.clone(), str::to_string);
                 let target = join(&base, name);
                 out.imports.push((bound.clone(), target.clone()));
                 out.sources.push((bound, Source::Value(Value::Path(target))));
@@ -1135,7 +1135,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                 collect_expr(value, out, false);
             }
             match target {
-                Expr::Name(name, _) => out.sources.push((name.clone(), Source::Annotation(annotation))),
+                Expr::Name(name, _) => out.sources.push((name.to_string(), Source::Annotation(annotation))),
                 _ => bind_target(target, value.as_ref(), out, receiver),
             }
         }
@@ -1143,7 +1143,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
             collect_expr(value, out, false);
             collect_expr(target, out, false);
             if let Expr::Name(name, _) = target {
-                out.sources.push((name.clone(), Source::Nothing));
+                out.sources.push((name.to_string(), Source::Nothing));
             }
         }
         Stmt::Expr(expr) => collect_expr(expr, out, false),
@@ -1155,7 +1155,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
         Stmt::Delete(exprs) => {
             for expr in exprs {
                 match expr {
-                    Expr::Name(name, span) => out.deletes.push((name.clone(), pos(*span))),
+                    Expr::Name(name, span) => out.deletes.push((name.to_string(), pos(*span))),
                     other => collect_expr(other, out, false),
                 }
             }
@@ -1165,8 +1165,8 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                 collect_expr(expr, out, false);
             }
         }
-        Stmt::Global(names) => out.globals.extend(names.iter().cloned()),
-        Stmt::Nonlocal(names) => out.nonlocals.extend(names.iter().cloned()),
+        Stmt::Global(names) => out.globals.extend(names.iter().map(|n| n.to_string())),
+        Stmt::Nonlocal(names) => out.nonlocals.extend(names.iter().map(|n| n.to_string())),
         Stmt::If { branches, orelse } => {
             for (test, body) in branches {
                 collect_expr(test, out, false);
@@ -1201,7 +1201,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                     collect_expr(kind, out, false);
                 }
                 if let Some(name) = &handler.name {
-                    out.sources.push((name.clone(), Source::Value(Value::Unknown)));
+                    out.sources.push((name.to_string(), Source::Value(Value::Unknown)));
                 }
                 collect_block(&handler.body, out, unit, receiver);
             }
@@ -1212,7 +1212,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
             collect_expr(subject, out, false);
             for case in cases {
                 for name in &case.captures {
-                    out.sources.push((name.clone(), Source::Value(Value::Unknown)));
+                    out.sources.push((name.to_string(), Source::Value(Value::Unknown)));
                 }
                 for value in &case.values {
                     collect_expr(value, out, false);
@@ -1228,15 +1228,15 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
 }
 
 /// Records loads, walrus bindings and `yield`s; `nested` inside a lambda (loads count as late).
-fn collect_expr<'a>(expr: &'a Expr, out: &mut Collected<'a>, nested: bool) {
+fn collect_expr<'a>(expr: &'a Expr<'a>, out: &mut Collected<'a>, nested: bool) {
     match expr {
         Expr::Name(name, span) => {
             let at = if nested { (u32::MAX, u32::MAX) } else { pos(*span) };
-            out.loads.push((name.clone(), at));
+            out.loads.push((name.to_string(), at));
         }
         Expr::Walrus(name, value, _) => {
             if !nested {
-                out.sources.push((name.clone(), Source::Expr(value)));
+                out.sources.push((name.to_string(), Source::Expr(value)));
             }
             collect_expr(value, out, nested);
         }
@@ -1260,7 +1260,7 @@ fn collect_expr<'a>(expr: &'a Expr, out: &mut Collected<'a>, nested: bool) {
             if let (Expr::Attr(receiver, method, _), false) = (&call.func, nested)
                 && let Expr::Name(name, _) = &**receiver
             {
-                out.method_calls.push((name.clone(), method.clone()));
+                out.method_calls.push((name.to_string(), method.to_string()));
             }
             collect_expr(&call.func, out, nested);
             for arg in &call.args {
