@@ -294,7 +294,14 @@ fn end(span: Span) -> (u32, u32) {
 }
 
 fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") }
+    if prefix.is_empty() {
+        return name.to_string();
+    }
+    let mut path = String::with_capacity(prefix.len() + 1 + name.len());
+    path.push_str(prefix);
+    path.push('.');
+    path.push_str(name);
+    path
 }
 
 fn last_segment(path: &str) -> &str {
@@ -449,7 +456,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             }
         }
         if is_builtin(name) {
-            return Value::Path(format!("builtins.{name}"));
+            return Value::Path(join("builtins", name));
         }
         match self.star_modules.first() {
             Some(module) => Value::Path(join(module, name)),
@@ -1009,13 +1016,28 @@ impl<'k, 'a> Lowerer<'k, 'a> {
 
 /// The callee as written: `t.sleep`, `open(..).read`.
 fn written(func: &Expr<'_>) -> String {
-    match func {
-        Expr::Name(name, _) => name.to_string(),
-        Expr::Attr(base, attr, _) => format!("{}.{attr}", written(base)),
-        Expr::Call(call) => format!("{}(..)", written(&call.func)),
-        Expr::Subscript(base, _, _) => format!("{}[..]", written(base)),
-        _ => "(..)".to_string(),
+    fn write(func: &Expr<'_>, out: &mut String) {
+        match func {
+            Expr::Name(name, _) => out.push_str(name),
+            Expr::Attr(base, attr, _) => {
+                write(base, out);
+                out.push('.');
+                out.push_str(attr);
+            }
+            Expr::Call(call) => {
+                write(&call.func, out);
+                out.push_str("(..)");
+            }
+            Expr::Subscript(base, _, _) => {
+                write(base, out);
+                out.push_str("[..]");
+            }
+            _ => out.push_str("(..)"),
+        }
     }
+    let mut out = String::new();
+    write(func, &mut out);
+    out
 }
 
 /// The names an assignment target binds.

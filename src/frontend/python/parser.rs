@@ -43,7 +43,7 @@ type PResult<T> = Result<T, SyntaxError>;
 
 /// Parses a file's tokens (which end with `End`); `fields` holds the f-strings' field tokens.
 pub fn parse<'t>(tokens: &'t [Token<'_>], fields: &'t [Token<'_>]) -> (Vec<Stmt<'t>>, Vec<SyntaxError>) {
-    let mut parser = Parser { toks: tokens, fields, pos: 0, depth: 0, errors: Vec::new() };
+    let mut parser = Parser::new(tokens, fields, 0);
     let mut body = Vec::new();
     while !parser.at_kind(Kind::End) {
         if parser.at_kind(Kind::Dedent) {
@@ -59,15 +59,28 @@ struct Parser<'t, 'a> {
     toks: &'t [Token<'a>],
     fields: &'t [Token<'a>],
     pos: usize,
+    /// The kind of the token at `pos` (asked far more often than anything else).
+    kind: Kind,
     depth: u32,
     errors: Vec<SyntaxError>,
 }
 
 impl<'t, 'a> Parser<'t, 'a> {
+    fn new(toks: &'t [Token<'a>], fields: &'t [Token<'a>], depth: u32) -> Self {
+        let kind = toks.first().map_or(Kind::End, |t| t.kind);
+        Parser { toks, fields, pos: 0, kind, depth, errors: Vec::new() }
+    }
+
     // ------------------------------------------------------------------ token helpers
 
     fn tok(&self) -> &'t Token<'a> {
         self.peek(0)
+    }
+
+    /// Moves back to the token at `pos` (already seen).
+    fn seek(&mut self, pos: usize) {
+        self.pos = pos;
+        self.kind = self.tok().kind;
     }
 
     fn peek(&self, ahead: usize) -> &'t Token<'a> {
@@ -80,20 +93,21 @@ impl<'t, 'a> Parser<'t, 'a> {
         let token = self.tok();
         if token.kind != Kind::End {
             self.pos += 1;
+            self.kind = self.tok().kind;
         }
         token
     }
 
     fn at_kind(&self, kind: Kind) -> bool {
-        self.tok().kind == kind
+        self.kind == kind
     }
 
     fn at_op(&self, op: Op) -> bool {
-        self.tok().is_op(op)
+        self.kind == Kind::Op(op)
     }
 
     fn at_kw(&self, kw: Kw) -> bool {
-        self.tok().is_kw(kw)
+        self.kind == Kind::Name(kw)
     }
 
     fn eat_op(&mut self, op: Op) -> bool {
@@ -188,7 +202,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         }
         if let Err(error) = self.statement(out) {
             self.errors.push(error);
-            while !matches!(self.tok().kind, Kind::Newline | Kind::End) {
+            while !matches!(self.kind, Kind::Newline | Kind::End) {
                 self.bump();
             }
             self.bump();
@@ -217,7 +231,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             }
             return;
         }
-        while !matches!(self.tok().kind, Kind::Dedent | Kind::End) {
+        while !matches!(self.kind, Kind::Dedent | Kind::End) {
             self.statement_into(out);
         }
         self.bump();
@@ -327,7 +341,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             }
             Kind::Name(Kw::Try) if decorators.is_empty() && !is_async => self.try_statement(),
             _ => {
-                self.pos -= 1;
+                self.seek(self.pos - 1);
                 Err(self.error_here("expected `def` or `class` after decorators"))
             }
         }
@@ -426,7 +440,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             if items.is_ok() && self.eat_op(Op::RParen) && self.at_op(Op::Colon) {
                 return items;
             }
-            self.pos = pos;
+            self.seek(pos);
             self.errors.truncate(errors);
         }
         self.with_item_list(Op::Colon)
@@ -485,7 +499,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         let subject = match self.star_expressions() {
             Ok(subject) if self.at_op(Op::Colon) && self.peek(1).kind == Kind::Newline => subject,
             _ => {
-                self.pos = pos;
+                self.seek(pos);
                 self.errors.truncate(errors);
                 return Ok(None);
             }
@@ -498,7 +512,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         self.bump();
         self.enter()?;
         let mut cases = Vec::new();
-        while !matches!(self.tok().kind, Kind::Dedent | Kind::End) {
+        while !matches!(self.kind, Kind::Dedent | Kind::End) {
             match self.case() {
                 Ok(case) => cases.push(case),
                 Err(error) => {
@@ -610,7 +624,7 @@ impl<'t, 'a> Parser<'t, 'a> {
                 if self.eat_op(Op::LParen) {
                     case.values.push(value);
                     while !self.at_op(Op::RParen) {
-                        if matches!(self.tok().kind, Kind::Name(_)) && self.peek(1).is_op(Op::Eq) {
+                        if matches!(self.kind, Kind::Name(_)) && self.peek(1).is_op(Op::Eq) {
                             self.bump();
                             self.bump();
                         }
@@ -761,7 +775,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             let value = if self.eat_op(Op::Eq) { Some(self.yield_or_star_expressions()?) } else { None };
             return Ok(Stmt::AnnAssign { target: first, annotation, value });
         }
-        if let Kind::Op(op) = self.tok().kind
+        if let Kind::Op(op) = self.kind
             && AUGMENTED.contains(&op)
         {
             self.bump();
@@ -840,7 +854,7 @@ impl<'t, 'a> Parser<'t, 'a> {
     }
 
     fn named_expression(&mut self) -> PResult<Expr<'t>> {
-        if matches!(self.tok().kind, Kind::Name(_)) && self.peek(1).is_op(Op::Walrus) {
+        if matches!(self.kind, Kind::Name(_)) && self.peek(1).is_op(Op::Walrus) {
             let start = self.start();
             let name = self.identifier()?;
             self.bump();
@@ -944,9 +958,9 @@ impl<'t, 'a> Parser<'t, 'a> {
     fn binary(&mut self, min: usize) -> PResult<Expr<'t>> {
         let start = self.start();
         let mut left = self.factor()?;
-        while let Some(level) = binary_level(self.tok().kind).filter(|&level| level >= min) {
+        while let Some(level) = binary_level(self.kind).filter(|&level| level >= min) {
             let mut operands = vec![left];
-            while binary_level(self.tok().kind) == Some(level) {
+            while binary_level(self.kind) == Some(level) {
                 self.bump();
                 operands.push(self.binary(level + 1)?);
             }
@@ -1020,7 +1034,7 @@ impl<'t, 'a> Parser<'t, 'a> {
             } else if self.eat_op(Op::Pow) {
                 let value = self.expression()?;
                 args.push(Expr::Other(vec![value], self.span_from(start)));
-            } else if matches!(self.tok().kind, Kind::Name(_)) && self.peek(1).is_op(Op::Eq) {
+            } else if matches!(self.kind, Kind::Name(_)) && self.peek(1).is_op(Op::Eq) {
                 self.bump();
                 self.bump();
                 args.push(self.expression()?);
@@ -1232,8 +1246,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         while self.at_kind(Kind::Str) {
             let token = self.bump();
             for field in fields_of(token, self.fields) {
-                let mut sub =
-                    Parser { toks: field, fields: self.fields, pos: 0, depth: self.depth, errors: Vec::new() };
+                let mut sub = Parser::new(field, self.fields, self.depth);
                 let parsed = if sub.at_kind(Kind::End) {
                     Err(sub.error_here("f-string: expected an expression"))
                 } else {
