@@ -4,30 +4,30 @@
 use crate::model::Span;
 
 #[derive(Debug, Clone)]
-pub enum Expr {
-    Name(String, Span),
-    Attr(Box<Expr>, String, Span),
-    Call(Box<Call>),
-    Await(Box<Expr>, Span),
-    Lambda(Box<Lambda>),
-    Subscript(Box<Expr>, Vec<Expr>, Span),
+pub enum Expr<'a> {
+    Name(&'a str, Span),
+    Attr(Box<Expr<'a>>, &'a str, Span),
+    Call(Box<Call<'a>>),
+    Await(Box<Expr<'a>>, Span),
+    Lambda(Box<Lambda<'a>>),
+    Subscript(Box<Expr<'a>>, Vec<Expr<'a>>, Span),
     /// `a | b | ...` (kept apart for `X | None` annotations).
-    BitOr(Vec<Expr>, Span),
+    BitOr(Vec<Expr<'a>>, Span),
     /// A string literal (possibly implicitly concatenated) with the f-string fields' expressions.
-    Str(Vec<Expr>, Span),
+    Str(Vec<Expr<'a>>, Span),
     /// `yield`, `yield x`, `yield from x`.
-    Yield(Option<Box<Expr>>, Span),
+    Yield(Option<Box<Expr<'a>>>, Span),
     /// `name := value`.
-    Walrus(String, Box<Expr>, Span),
-    Comp(Box<Comprehension>),
-    Starred(Box<Expr>, Span),
-    Tuple(Vec<Expr>, Span),
-    List(Vec<Expr>, Span),
+    Walrus(&'a str, Box<Expr<'a>>, Span),
+    Comp(Box<Comprehension<'a>>),
+    Starred(Box<Expr<'a>>, Span),
+    Tuple(Vec<Expr<'a>>, Span),
+    List(Vec<Expr<'a>>, Span),
     /// Constants, operators, displays, slices, conditionals: only the children matter.
-    Other(Vec<Expr>, Span),
+    Other(Vec<Expr<'a>>, Span),
 }
 
-impl Expr {
+impl Expr<'_> {
     pub fn span(&self) -> Span {
         match self {
             Expr::Name(_, s)
@@ -50,142 +50,142 @@ impl Expr {
 }
 
 #[derive(Debug, Clone)]
-pub struct Call {
-    pub func: Expr,
+pub struct Call<'a> {
+    pub func: Expr<'a>,
     /// Positional and keyword values; `*x` and `**x` as `Starred` and `Other`.
-    pub args: Vec<Expr>,
+    pub args: Vec<Expr<'a>>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone)]
-pub struct Lambda {
-    pub params: Vec<Param>,
-    pub body: Expr,
+pub struct Lambda<'a> {
+    pub params: Vec<Param<'a>>,
+    pub body: Expr<'a>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone)]
-pub struct Param {
-    pub name: String,
-    pub annotation: Option<Expr>,
-    pub default: Option<Expr>,
+pub struct Param<'a> {
+    pub name: &'a str,
+    pub annotation: Option<Expr<'a>>,
+    pub default: Option<Expr<'a>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Comprehension {
+pub struct Comprehension<'a> {
     /// The element (two for a dict comprehension).
-    pub elements: Vec<Expr>,
-    pub generators: Vec<Generator>,
+    pub elements: Vec<Expr<'a>>,
+    pub generators: Vec<Generator<'a>>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone)]
-pub struct Generator {
-    pub target: Expr,
-    pub iter: Expr,
-    pub ifs: Vec<Expr>,
+pub struct Generator<'a> {
+    pub target: Expr<'a>,
+    pub iter: Expr<'a>,
+    pub ifs: Vec<Expr<'a>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Def {
-    pub name: String,
+pub struct Def<'a> {
+    pub name: &'a str,
     pub is_async: bool,
-    pub decorators: Vec<Expr>,
-    pub params: Vec<Param>,
-    pub returns: Option<Expr>,
-    pub body: Vec<Stmt>,
+    pub decorators: Vec<Expr<'a>>,
+    pub params: Vec<Param<'a>>,
+    pub returns: Option<Expr<'a>>,
+    pub body: Vec<Stmt<'a>>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone)]
-pub struct Class {
-    pub name: String,
-    pub decorators: Vec<Expr>,
-    pub bases: Vec<Expr>,
-    pub body: Vec<Stmt>,
+pub struct Class<'a> {
+    pub name: &'a str,
+    pub decorators: Vec<Expr<'a>>,
+    pub bases: Vec<Expr<'a>>,
+    pub body: Vec<Stmt<'a>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Handler {
-    pub kind: Option<Expr>,
-    pub name: Option<String>,
-    pub body: Vec<Stmt>,
+pub struct Handler<'a> {
+    pub kind: Option<Expr<'a>>,
+    pub name: Option<&'a str>,
+    pub body: Vec<Stmt<'a>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Case {
+pub struct Case<'a> {
     /// Names the pattern binds.
-    pub captures: Vec<String>,
+    pub captures: Vec<&'a str>,
     /// Value patterns and literals (`Color.RED`, `-1`): loads, never calls.
-    pub values: Vec<Expr>,
-    pub guard: Option<Expr>,
-    pub body: Vec<Stmt>,
+    pub values: Vec<Expr<'a>>,
+    pub guard: Option<Expr<'a>>,
+    pub body: Vec<Stmt<'a>>,
 }
 
 /// `import a.b as c` is `("a.b", Some("c"))`; `from m import *` has the name `*`.
-pub type ImportName = (String, Option<String>);
+pub type ImportName<'a> = (String, Option<&'a str>);
 
 #[derive(Debug, Clone)]
-pub enum Stmt {
-    Def(Box<Def>),
-    Class(Box<Class>),
-    Import(Vec<ImportName>),
+pub enum Stmt<'a> {
+    Def(Box<Def<'a>>),
+    Class(Box<Class<'a>>),
+    Import(Vec<ImportName<'a>>),
     ImportFrom {
         level: u32,
         module: Option<String>,
-        names: Vec<ImportName>,
+        names: Vec<ImportName<'a>>,
     },
     Assign {
-        targets: Vec<Expr>,
-        value: Expr,
+        targets: Vec<Expr<'a>>,
+        value: Expr<'a>,
     },
     AugAssign {
-        target: Expr,
-        value: Expr,
+        target: Expr<'a>,
+        value: Expr<'a>,
     },
     AnnAssign {
-        target: Expr,
-        annotation: Expr,
-        value: Option<Expr>,
+        target: Expr<'a>,
+        annotation: Expr<'a>,
+        value: Option<Expr<'a>>,
     },
-    Expr(Expr),
-    Return(Option<Expr>),
-    Delete(Vec<Expr>),
+    Expr(Expr<'a>),
+    Return(Option<Expr<'a>>),
+    Delete(Vec<Expr<'a>>),
     /// `raise`, `assert`, `type X = ...`: only the expressions matter.
-    Exprs(Vec<Expr>),
-    Global(Vec<String>),
-    Nonlocal(Vec<String>),
+    Exprs(Vec<Expr<'a>>),
+    Global(Vec<&'a str>),
+    Nonlocal(Vec<&'a str>),
     /// `if`/`elif` branches and the `else` block.
     If {
-        branches: Vec<(Expr, Vec<Stmt>)>,
-        orelse: Vec<Stmt>,
+        branches: Vec<(Expr<'a>, Vec<Stmt<'a>>)>,
+        orelse: Vec<Stmt<'a>>,
     },
     While {
-        test: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
+        test: Expr<'a>,
+        body: Vec<Stmt<'a>>,
+        orelse: Vec<Stmt<'a>>,
         span: Span,
     },
     For {
-        target: Expr,
-        iter: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
+        target: Expr<'a>,
+        iter: Expr<'a>,
+        body: Vec<Stmt<'a>>,
+        orelse: Vec<Stmt<'a>>,
         span: Span,
     },
     With {
-        items: Vec<(Expr, Option<Expr>)>,
-        body: Vec<Stmt>,
+        items: Vec<(Expr<'a>, Option<Expr<'a>>)>,
+        body: Vec<Stmt<'a>>,
     },
     Try {
-        body: Vec<Stmt>,
-        handlers: Vec<Handler>,
-        orelse: Vec<Stmt>,
-        finalbody: Vec<Stmt>,
+        body: Vec<Stmt<'a>>,
+        handlers: Vec<Handler<'a>>,
+        orelse: Vec<Stmt<'a>>,
+        finalbody: Vec<Stmt<'a>>,
     },
     Match {
-        subject: Expr,
-        cases: Vec<Case>,
+        subject: Expr<'a>,
+        cases: Vec<Case<'a>>,
     },
     /// `pass`, `break`, `continue`.
     Nothing,

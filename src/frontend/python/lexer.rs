@@ -1,5 +1,12 @@
 //! Python tokens (3.8–3.13): indentation, every string form including nested f-strings (PEP 701),
 //! numbers, operators, comments. Errors become positions and messages; nothing panics.
+//!
+//! The lexer walks the UTF-8 bytes of the text: everything that has a meaning is ASCII, and a
+//! column counts the characters before it on its line, so it is the byte offset from the line's
+//! start less the continuation bytes seen since. Tokens borrow their text from the source (only
+//! an identifier that NFKC normalisation changes owns its text).
+
+use std::borrow::Cow;
 
 use crate::model::{Comment, Span, SyntaxError};
 
@@ -13,14 +20,90 @@ pub struct Pos {
     pub col: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+macro_rules! operators {
+    ($($name:ident = $text:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Op {
+            $($name,)*
+        }
+
+        impl Op {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Op::$name => $text,)*
+                }
+            }
+        }
+    };
+}
+
+operators! {
+    PowEq = "**=", FloorDivEq = "//=", ShrEq = ">>=", ShlEq = "<<=", Ellipsis = "...", Pow = "**",
+    FloorDiv = "//", Shr = ">>", Shl = "<<", Le = "<=", Ge = ">=", EqEq = "==", NotEq = "!=", Arrow = "->",
+    PlusEq = "+=", MinusEq = "-=", StarEq = "*=", SlashEq = "/=", PercentEq = "%=", AmpEq = "&=", PipeEq = "|=",
+    CaretEq = "^=", AtEq = "@=", Walrus = ":=", Plus = "+", Minus = "-", Star = "*", Slash = "/", Percent = "%",
+    At = "@", Amp = "&", Pipe = "|", Caret = "^", Tilde = "~", Lt = "<", Gt = ">", LParen = "(", RParen = ")",
+    LBracket = "[", RBracket = "]", LBrace = "{", RBrace = "}", Comma = ",", Colon = ":", Semi = ";", Dot = ".",
+    Eq = "=", Bang = "!",
+}
+
+macro_rules! keywords {
+    (hard { $($hard:ident = $hard_text:literal,)* } soft { $($soft:ident = $soft_text:literal,)* }) => {
+        /// What a name token is: a keyword, a soft keyword the parser asks about, or any other name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Kw {
+            $($hard,)*
+            $($soft,)*
+            Ident,
+        }
+
+        impl Kw {
+            fn of(name: &str) -> Kw {
+                match name {
+                    $($hard_text => Kw::$hard,)*
+                    $($soft_text => Kw::$soft,)*
+                    _ => Kw::Ident,
+                }
+            }
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Kw::$hard => $hard_text,)*
+                    $(Kw::$soft => $soft_text,)*
+                    Kw::Ident => "a name",
+                }
+            }
+
+            /// A reserved word (never an identifier).
+            pub fn is_hard(self) -> bool {
+                matches!(self, $(Kw::$hard)|*)
+            }
+        }
+    };
+}
+
+keywords! {
+    hard {
+    False = "False", None = "None", True = "True", And = "and", As = "as", Assert = "assert", Async = "async",
+    Await = "await", Break = "break", Class = "class", Continue = "continue", Def = "def", Del = "del",
+    Elif = "elif", Else = "else", Except = "except", Finally = "finally", For = "for", From = "from",
+    Global = "global", If = "if", Import = "import", In = "in", Is = "is", Lambda = "lambda",
+    Nonlocal = "nonlocal", Not = "not", Or = "or", Pass = "pass", Raise = "raise", Return = "return", Try = "try",
+    While = "while", With = "with", Yield = "yield",
+    }
+    soft {
+        Match = "match", Case = "case", Type = "type",
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// Identifiers and keywords alike; the parser tells them apart.
-    Name,
+    /// Identifiers and keywords alike (the keyword, if any, is told).
+    Name(Kw),
     Number,
     /// A string or bytes literal; an f-string carries its replacement fields' tokens.
     Str,
-    Op(&'static str),
+    Op(Op),
     Newline,
     Indent,
     Dedent,
@@ -28,79 +111,122 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
+pub struct Token<'a> {
     pub kind: Kind,
-    /// The spelling of names and numbers; empty otherwise.
-    pub text: String,
     pub start: Pos,
     pub end: Pos,
-    /// For f-strings: the tokens of each replacement field's expression, each ending with `End`.
-    pub fields: Vec<Vec<Token>>,
+    /// For strings: the range of [`Lexed::fields`] holding the tokens of each replacement field's
+    /// expression, each ending with `End`.
+    pub fields: (u32, u32),
+    /// The spelling of names and numbers; empty otherwise.
+    pub text: Cow<'a, str>,
 }
 
-impl Token {
+impl Token<'_> {
     pub fn span(&self) -> Span {
         Span { line: self.start.line, column: self.start.col, end_line: self.end.line, end_column: self.end.col }
     }
 
-    pub fn is_name(&self, name: &str) -> bool {
-        self.kind == Kind::Name && self.text == name
+    pub fn is_kw(&self, kw: Kw) -> bool {
+        self.kind == Kind::Name(kw)
     }
 
-    pub fn is_op(&self, op: &str) -> bool {
-        matches!(self.kind, Kind::Op(o) if o == op)
+    pub fn is_op(&self, op: Op) -> bool {
+        self.kind == Kind::Op(op)
+    }
+
+    /// A name that is not a reserved word.
+    pub fn is_identifier(&self) -> bool {
+        matches!(self.kind, Kind::Name(kw) if !kw.is_hard())
     }
 }
 
-pub struct Lexed {
-    pub tokens: Vec<Token>,
+pub struct Lexed<'a> {
+    pub tokens: Vec<Token<'a>>,
+    /// The tokens of all f-string fields (see [`Token::fields`]).
+    pub fields: Vec<Token<'a>>,
     pub comments: Vec<Comment>,
     pub errors: Vec<SyntaxError>,
 }
 
-const OPERATORS: [&str; 48] = [
-    "**=", "//=", ">>=", "<<=", "...", "**", "//", ">>", "<<", "<=", ">=", "==", "!=", "->", "+=", "-=", "*=", "/=",
-    "%=", "&=", "|=", "^=", "@=", ":=", "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]",
-    "{", "}", ",", ":", ";", ".", "=", "!",
-];
+/// The replacement fields of a string token: each field's tokens, ending with `End`.
+pub fn fields_of<'t, 'a>(token: &Token<'a>, fields: &'t [Token<'a>]) -> impl Iterator<Item = &'t [Token<'a>]> {
+    let all = fields.get(token.fields.0 as usize..token.fields.1 as usize).unwrap_or_default();
+    all.split_inclusive(|t| t.kind == Kind::End)
+}
 
 /// Keywords that begin a statement and never appear inside an expression.
-const STATEMENT_KEYWORDS: [&str; 17] = [
-    "def", "class", "return", "import", "try", "while", "with", "raise", "del", "pass", "global", "nonlocal", "assert",
-    "break", "continue", "except", "finally",
+const STATEMENT_KEYWORDS: [&[u8]; 17] = [
+    b"def",
+    b"class",
+    b"return",
+    b"import",
+    b"try",
+    b"while",
+    b"with",
+    b"raise",
+    b"del",
+    b"pass",
+    b"global",
+    b"nonlocal",
+    b"assert",
+    b"break",
+    b"continue",
+    b"except",
+    b"finally",
 ];
 
-pub fn lex(text: &str) -> Lexed {
-    let mut chars: Vec<char> = text.chars().collect();
-    if chars.first() == Some(&'\u{feff}') {
-        chars.remove(0);
-    }
+pub fn lex(text: &str) -> Lexed<'_> {
+    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let mut lexer = Lexer {
-        chars,
-        i: 0,
-        pos: Pos { line: 1, col: 1 },
+        text,
+        bytes: text.as_bytes(),
+        i: start,
+        line: 1,
+        line_start: start,
+        continuations: 0,
         code_on_line: false,
         fstring_nesting: 0,
+        fields: Vec::new(),
+        scratch: Vec::new(),
         comments: Vec::new(),
         errors: Vec::new(),
     };
     let tokens = lexer.file();
-    Lexed { tokens, comments: lexer.comments, errors: lexer.errors }
+    Lexed { tokens, fields: lexer.fields, comments: lexer.comments, errors: lexer.errors }
 }
 
-struct Lexer {
-    chars: Vec<char>,
+struct Lexer<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    /// The byte offset of the point.
     i: usize,
-    pos: Pos,
+    line: u32,
+    /// The byte offset where the point's line starts.
+    line_start: usize,
+    /// UTF-8 continuation bytes between the line's start and the point.
+    continuations: usize,
     /// Whether a token precedes the current point on its physical line (for trailing comments).
     code_on_line: bool,
     fstring_nesting: u32,
+    fields: Vec<Token<'a>>,
+    /// The field tokens of the strings being read (innermost last), moved to `fields` when a
+    /// string ends so that each string's fields are contiguous.
+    scratch: Vec<Token<'a>>,
     comments: Vec<Comment>,
     errors: Vec<SyntaxError>,
 }
 
-fn is_newline(c: char) -> bool {
-    c == '\n' || c == '\r'
+fn is_newline(b: u8) -> bool {
+    b == b'\n' || b == b'\r'
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
+fn is_ascii_name_char(b: u8) -> bool {
+    b == b'_' || b.is_ascii_alphanumeric()
 }
 
 /// Outside strings and comments, CPython accepts non-ASCII characters only in identifiers, so any
@@ -121,39 +247,76 @@ fn normalise(c: char) -> char {
     }
 }
 
-impl Lexer {
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).copied()
+fn normalised(name: &str) -> Cow<'_, str> {
+    if !name.is_ascii() && name.chars().any(|c| normalise(c) != c) {
+        Cow::Owned(name.chars().map(normalise).collect())
+    } else {
+        name.into()
+    }
+}
+
+fn mark<'a>(kind: Kind, at: Pos) -> Token<'a> {
+    Token { kind, start: at, end: at, fields: (0, 0), text: Cow::Borrowed("") }
+}
+
+impl<'a> Lexer<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.i).copied()
     }
 
-    fn peek_at(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.i + ahead).copied()
+    fn peek_at(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.i + ahead).copied()
     }
 
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
+    /// The character at the point (for the rare non-ASCII one).
+    fn peek_char(&self) -> Option<char> {
+        self.text.get(self.i..).and_then(|rest| rest.chars().next())
+    }
+
+    fn pos(&self) -> Pos {
+        Pos { line: self.line, col: (self.i - self.line_start - self.continuations) as u32 + 1 }
+    }
+
+    /// Moves past one byte.
+    fn bump(&mut self) {
+        let Some(b) = self.peek() else { return };
         self.i += 1;
-        let crlf = c == '\r' && self.peek() == Some('\n');
-        if c == '\n' || (c == '\r' && !crlf) {
-            self.pos = Pos { line: self.pos.line + 1, col: 1 };
+        if b == b'\n' || (b == b'\r' && self.peek() != Some(b'\n')) {
+            self.line += 1;
+            self.line_start = self.i;
+            self.continuations = 0;
             self.code_on_line = false;
-        } else {
-            self.pos.col += 1;
+        } else if is_continuation(b) {
+            self.continuations += 1;
         }
-        Some(c)
+    }
+
+    /// Moves past one character.
+    fn bump_char(&mut self) {
+        self.bump();
+        while self.peek().is_some_and(is_continuation) {
+            self.bump();
+        }
+    }
+
+    /// Moves to `to` over bytes that hold no line break.
+    fn skip_to(&mut self, to: usize) {
+        self.continuations += self.bytes[self.i..to].iter().filter(|&&b| is_continuation(b)).count();
+        self.i = to;
     }
 
     fn error(&mut self, at: Pos, message: &str) {
         self.errors.push(SyntaxError { span: Span::point(at.line, at.col), message: message.to_string() });
     }
 
-    fn token(&self, kind: Kind, text: String, start: Pos) -> Token {
-        Token { kind, text, start, end: self.pos, fields: Vec::new() }
+    fn token(&self, kind: Kind, text: Cow<'a, str>, start: Pos) -> Token<'a> {
+        Token { kind, start, end: self.pos(), fields: (0, 0), text }
     }
 
     /// The whole file: logical lines with NEWLINE, INDENT and DEDENT.
-    fn file(&mut self) -> Vec<Token> {
-        let mut out = Vec::new();
+    fn file(&mut self) -> Vec<Token<'a>> {
+        // About one token per 6 bytes of Python: one allocation for most files.
+        let mut out: Vec<Token<'a>> = Vec::with_capacity(self.bytes.len() / 5 + 16);
         let mut indents: Vec<u32> = vec![0];
         let mut open: Vec<Pos> = Vec::new();
         let mut line_start = true;
@@ -166,49 +329,42 @@ impl Lexer {
                     self.error(at, "this bracket is never closed");
                 }
                 open.clear();
-                let here = self.pos;
-                out.push(Token {
-                    kind: Kind::Newline,
-                    text: String::new(),
-                    start: here,
-                    end: here,
-                    fields: Vec::new(),
-                });
+                out.push(mark(Kind::Newline, self.pos()));
             }
             if at_line_start && open.is_empty() {
                 let width = self.indentation();
                 match self.peek() {
                     None => break,
-                    Some(c) if c == '#' || is_newline(c) => {}
-                    Some('\\') if self.peek_at(1).is_some_and(is_newline) => {}
+                    Some(c) if c == b'#' || is_newline(c) => {}
+                    Some(b'\\') if self.peek_at(1).is_some_and(is_newline) => {}
                     Some(_) => self.indent_tokens(width, &mut indents, &mut out),
                 }
             }
-            while matches!(self.peek(), Some(' ' | '\t' | '\x0c')) {
-                self.bump();
+            while matches!(self.peek(), Some(b' ' | b'\t' | b'\x0c')) {
+                self.i += 1;
             }
             let Some(c) = self.peek() else { break };
             if is_newline(c) {
-                let start = self.pos;
+                let start = self.pos();
                 self.bump();
-                if self.peek() == Some('\n') && c == '\r' {
+                if self.peek() == Some(b'\n') && c == b'\r' {
                     self.bump();
                 }
                 let logical =
-                    out.last().is_some_and(|t: &Token| !matches!(t.kind, Kind::Newline | Kind::Indent | Kind::Dedent));
+                    out.last().is_some_and(|t| !matches!(t.kind, Kind::Newline | Kind::Indent | Kind::Dedent));
                 line_start = true;
                 if open.is_empty() && logical {
-                    out.push(Token { kind: Kind::Newline, text: String::new(), start, end: start, fields: Vec::new() });
+                    out.push(mark(Kind::Newline, start));
                 }
                 continue;
             }
-            if c == '\\' {
-                let start = self.pos;
+            if c == b'\\' {
+                let start = self.pos();
                 self.bump();
                 match self.peek() {
                     Some(n) if is_newline(n) => {
                         self.bump();
-                        if n == '\r' && self.peek() == Some('\n') {
+                        if n == b'\r' && self.peek() == Some(b'\n') {
                             self.bump();
                         }
                     }
@@ -217,14 +373,14 @@ impl Lexer {
                 }
                 continue;
             }
-            if c == '#' {
+            if c == b'#' {
                 self.comment();
                 continue;
             }
             if let Some(token) = self.scan_token() {
                 match token.kind {
-                    Kind::Op("(" | "[" | "{") => open.push(token.start),
-                    Kind::Op(")" | "]" | "}") => {
+                    Kind::Op(Op::LParen | Op::LBracket | Op::LBrace) => open.push(token.start),
+                    Kind::Op(Op::RParen | Op::RBracket | Op::RBrace) => {
                         open.pop();
                     }
                     _ => {}
@@ -235,30 +391,26 @@ impl Lexer {
         if let Some(&at) = open.first() {
             self.error(at, "this bracket is never closed");
         }
-        let end = self.pos;
+        let end = self.pos();
         if out.last().is_some_and(|t| !matches!(t.kind, Kind::Newline | Kind::Dedent)) {
-            out.push(Token { kind: Kind::Newline, text: String::new(), start: end, end, fields: Vec::new() });
+            out.push(mark(Kind::Newline, end));
         }
         for _ in 1..indents.len() {
-            out.push(Token { kind: Kind::Dedent, text: String::new(), start: end, end, fields: Vec::new() });
+            out.push(mark(Kind::Dedent, end));
         }
-        out.push(Token { kind: Kind::End, text: String::new(), start: end, end, fields: Vec::new() });
+        out.push(mark(Kind::End, end));
         out
     }
 
     /// Whether the physical line ahead begins with a keyword that only begins statements.
     fn starts_statement(&self) -> bool {
-        let mut k = self.i;
-        while matches!(self.chars.get(k), Some(' ' | '\t' | '\x0c')) {
-            k += 1;
-        }
-        let mut word = String::new();
-        while let Some(&c) = self.chars.get(k).filter(|&&c| is_name_char(c)) {
-            word.push(c);
-            k += 1;
-        }
-        let next = self.chars.get(k).copied();
-        STATEMENT_KEYWORDS.contains(&word.as_str()) && next.is_none_or(|c| c == ' ' || c == ':' || is_newline(c))
+        let rest = &self.bytes[self.i..];
+        let blank = rest.iter().take_while(|&&b| matches!(b, b' ' | b'\t' | b'\x0c')).count();
+        let rest = &rest[blank..];
+        let word = rest.iter().take_while(|&&b| is_ascii_name_char(b)).count();
+        // A word that goes on with a non-ASCII character is no keyword.
+        let next = rest.get(word).copied();
+        STATEMENT_KEYWORDS.contains(&&rest[..word]) && next.is_none_or(|c| c == b' ' || c == b':' || is_newline(c))
     }
 
     /// Consumes leading blanks and returns the indentation width (tabs to multiples of 8; a form
@@ -267,27 +419,26 @@ impl Lexer {
         let mut width = 0;
         loop {
             match self.peek() {
-                Some(' ') => width += 1,
-                Some('\t') => width = (width / 8 + 1) * 8,
-                Some('\x0c') => width = 0,
+                Some(b' ') => width += 1,
+                Some(b'\t') => width = (width / 8 + 1) * 8,
+                Some(b'\x0c') => width = 0,
                 _ => return width,
             }
-            self.bump();
+            self.i += 1;
         }
     }
 
-    fn indent_tokens(&mut self, width: u32, indents: &mut Vec<u32>, out: &mut Vec<Token>) {
-        let here = self.pos;
+    fn indent_tokens(&mut self, width: u32, indents: &mut Vec<u32>, out: &mut Vec<Token<'a>>) {
+        let here = self.pos();
         let top = indents.last().copied().unwrap_or(0);
-        let mark = |kind| Token { kind, text: String::new(), start: here, end: here, fields: Vec::new() };
         if width > top {
             indents.push(width);
-            out.push(mark(Kind::Indent));
+            out.push(mark(Kind::Indent, here));
             return;
         }
         while indents.len() > 1 && indents.last().is_some_and(|&w| w > width) {
             indents.pop();
-            out.push(mark(Kind::Dedent));
+            out.push(mark(Kind::Dedent, here));
         }
         if indents.last().is_some_and(|&w| w != width) {
             self.error(here, "unindent does not match any outer indentation level");
@@ -296,165 +447,216 @@ impl Lexer {
     }
 
     fn comment(&mut self) {
-        let line = self.pos.line;
+        let line = self.line;
         let trailing = self.code_on_line;
-        self.bump();
-        let mut text = String::new();
-        while let Some(c) = self.peek() {
-            if is_newline(c) {
-                break;
-            }
-            text.push(c);
-            self.bump();
-        }
-        self.comments.push(Comment { line, text, trailing });
+        self.i += 1;
+        let begin = self.i;
+        let end = self.bytes[begin..].iter().position(|&b| is_newline(b)).map_or(self.bytes.len(), |n| begin + n);
+        self.skip_to(end);
+        self.comments.push(Comment { line, text: self.text[begin..end].to_string(), trailing });
     }
 
     /// One token starting at a non-blank character that is not a newline, `\` or `#`.
-    fn scan_token(&mut self) -> Option<Token> {
-        let start = self.pos;
+    fn scan_token(&mut self) -> Option<Token<'a>> {
+        let start = self.pos();
         let c = self.peek()?;
         self.code_on_line = true;
-        if is_name_start(c) {
-            let mut text = String::new();
-            while let Some(n) = self.peek().filter(|&n| is_name_char(n)) {
-                text.push(normalise(n));
-                self.bump();
+        if is_ascii_name_char(c) && !c.is_ascii_digit() || c >= 0x80 && self.peek_char().is_some_and(is_name_start) {
+            let begin = self.i;
+            loop {
+                match self.peek() {
+                    Some(b) if is_ascii_name_char(b) => self.i += 1,
+                    Some(b) if b >= 0x80 && self.peek_char().is_some_and(is_name_char) => self.bump_char(),
+                    _ => break,
+                }
             }
-            if matches!(self.peek(), Some('"' | '\'')) && is_string_prefix(&text) {
+            let text = normalised(&self.text[begin..self.i]);
+            if matches!(self.peek(), Some(b'"' | b'\'')) && is_string_prefix(&text) {
                 return Some(self.string(&text, start));
             }
-            return Some(self.token(Kind::Name, text, start));
+            let kind = Kind::Name(Kw::of(&text));
+            return Some(self.token(kind, text, start));
         }
-        if c.is_ascii_digit() || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit())) {
+        if c.is_ascii_digit() || (c == b'.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit())) {
             return Some(self.number(start));
         }
-        if c == '"' || c == '\'' {
+        if c == b'"' || c == b'\'' {
             return Some(self.string("", start));
         }
-        // Operators are ASCII: compare bytes, longest operators first.
-        let byte = |k: usize| self.peek_at(k).filter(char::is_ascii).map_or(0, |c| c as u8);
-        let ahead = [byte(0), byte(1), byte(2)];
-        if let Some(op) = OPERATORS.into_iter().find(|op| ahead.starts_with(op.as_bytes())) {
-            for _ in 0..op.len() {
-                self.bump();
+        // Operators are ASCII: the longest one that matches.
+        let [b1, b2] = [self.peek_at(1).unwrap_or(0), self.peek_at(2).unwrap_or(0)];
+        let (op, width) = match (c, b1, b2) {
+            (b'*', b'*', b'=') => (Op::PowEq, 3),
+            (b'/', b'/', b'=') => (Op::FloorDivEq, 3),
+            (b'>', b'>', b'=') => (Op::ShrEq, 3),
+            (b'<', b'<', b'=') => (Op::ShlEq, 3),
+            (b'.', b'.', b'.') => (Op::Ellipsis, 3),
+            (b'*', b'*', _) => (Op::Pow, 2),
+            (b'/', b'/', _) => (Op::FloorDiv, 2),
+            (b'>', b'>', _) => (Op::Shr, 2),
+            (b'<', b'<', _) => (Op::Shl, 2),
+            (b'<', b'=', _) => (Op::Le, 2),
+            (b'>', b'=', _) => (Op::Ge, 2),
+            (b'=', b'=', _) => (Op::EqEq, 2),
+            (b'!', b'=', _) => (Op::NotEq, 2),
+            (b'-', b'>', _) => (Op::Arrow, 2),
+            (b'+', b'=', _) => (Op::PlusEq, 2),
+            (b'-', b'=', _) => (Op::MinusEq, 2),
+            (b'*', b'=', _) => (Op::StarEq, 2),
+            (b'/', b'=', _) => (Op::SlashEq, 2),
+            (b'%', b'=', _) => (Op::PercentEq, 2),
+            (b'&', b'=', _) => (Op::AmpEq, 2),
+            (b'|', b'=', _) => (Op::PipeEq, 2),
+            (b'^', b'=', _) => (Op::CaretEq, 2),
+            (b'@', b'=', _) => (Op::AtEq, 2),
+            (b':', b'=', _) => (Op::Walrus, 2),
+            (b'+', ..) => (Op::Plus, 1),
+            (b'-', ..) => (Op::Minus, 1),
+            (b'*', ..) => (Op::Star, 1),
+            (b'/', ..) => (Op::Slash, 1),
+            (b'%', ..) => (Op::Percent, 1),
+            (b'@', ..) => (Op::At, 1),
+            (b'&', ..) => (Op::Amp, 1),
+            (b'|', ..) => (Op::Pipe, 1),
+            (b'^', ..) => (Op::Caret, 1),
+            (b'~', ..) => (Op::Tilde, 1),
+            (b'<', ..) => (Op::Lt, 1),
+            (b'>', ..) => (Op::Gt, 1),
+            (b'(', ..) => (Op::LParen, 1),
+            (b')', ..) => (Op::RParen, 1),
+            (b'[', ..) => (Op::LBracket, 1),
+            (b']', ..) => (Op::RBracket, 1),
+            (b'{', ..) => (Op::LBrace, 1),
+            (b'}', ..) => (Op::RBrace, 1),
+            (b',', ..) => (Op::Comma, 1),
+            (b':', ..) => (Op::Colon, 1),
+            (b';', ..) => (Op::Semi, 1),
+            (b'.', ..) => (Op::Dot, 1),
+            (b'=', ..) => (Op::Eq, 1),
+            (b'!', ..) => (Op::Bang, 1),
+            _ => {
+                let unexpected = self.peek_char().unwrap_or(char::REPLACEMENT_CHARACTER);
+                self.bump_char();
+                self.error(start, &format!("unexpected character `{}`", unexpected.escape_debug()));
+                return None;
             }
-            return Some(self.token(Kind::Op(op), String::new(), start));
-        }
-        self.bump();
-        self.error(start, &format!("unexpected character `{}`", c.escape_debug()));
-        None
+        };
+        self.i += width;
+        Some(self.token(Kind::Op(op), Cow::Borrowed(""), start))
     }
 
-    fn number(&mut self, start: Pos) -> Token {
-        let mut text = String::new();
-        let radix = self.peek() == Some('0') && matches!(self.peek_at(1), Some('x' | 'X' | 'o' | 'O' | 'b' | 'B'));
-        let mut take = |lexer: &mut Lexer, ok: &dyn Fn(char) -> bool| {
-            while let Some(c) = lexer.peek().filter(|&c| ok(c)) {
-                text.push(c);
-                lexer.bump();
+    fn number(&mut self, start: Pos) -> Token<'a> {
+        let begin = self.i;
+        let radix =
+            self.peek() == Some(b'0') && matches!(self.peek_at(1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B'));
+        let take = |lexer: &mut Lexer<'a>, ok: fn(u8) -> bool| {
+            while lexer.peek().is_some_and(ok) {
+                lexer.i += 1;
             }
         };
         if radix {
-            take(self, &|c| c == '0');
-            take(self, &|c| matches!(c, 'x' | 'X' | 'o' | 'O' | 'b' | 'B'));
-            take(self, &|c| c.is_ascii_hexdigit() || c == '_');
+            take(self, |c| c == b'0');
+            take(self, |c| matches!(c, b'x' | b'X' | b'o' | b'O' | b'b' | b'B'));
+            take(self, |c| c.is_ascii_hexdigit() || c == b'_');
         } else {
-            take(self, &|c| c.is_ascii_digit() || c == '_');
-            if self.peek() == Some('.') {
-                take(self, &|c| c == '.');
-                take(self, &|c| c.is_ascii_digit() || c == '_');
+            take(self, |c| c.is_ascii_digit() || c == b'_');
+            if self.peek() == Some(b'.') {
+                take(self, |c| c == b'.');
+                take(self, |c| c.is_ascii_digit() || c == b'_');
             }
             let exponent = match (self.peek(), self.peek_at(1), self.peek_at(2)) {
-                (Some('e' | 'E'), Some(d), _) if d.is_ascii_digit() => true,
-                (Some('e' | 'E'), Some('+' | '-'), Some(d)) => d.is_ascii_digit(),
+                (Some(b'e' | b'E'), Some(d), _) if d.is_ascii_digit() => true,
+                (Some(b'e' | b'E'), Some(b'+' | b'-'), Some(d)) => d.is_ascii_digit(),
                 _ => false,
             };
             if exponent {
-                take(self, &|c| c == 'e' || c == 'E');
-                take(self, &|c| c == '+' || c == '-');
-                take(self, &|c| c.is_ascii_digit() || c == '_');
+                take(self, |c| c == b'e' || c == b'E');
+                take(self, |c| c == b'+' || c == b'-');
+                take(self, |c| c.is_ascii_digit() || c == b'_');
             }
-            take(self, &|c| c == 'j' || c == 'J');
+            take(self, |c| c == b'j' || c == b'J');
         }
-        self.token(Kind::Number, text, start)
+        self.token(Kind::Number, Cow::Borrowed(&self.text[begin..self.i]), start)
     }
 
     /// A string literal whose prefix (possibly empty) has been consumed; at its opening quote.
-    fn string(&mut self, prefix: &str, start: Pos) -> Token {
-        let lower = prefix.to_ascii_lowercase();
-        let raw = lower.contains('r');
-        let formatted = lower.contains('f');
-        let quote = self.peek().unwrap_or('"');
+    fn string(&mut self, prefix: &str, start: Pos) -> Token<'a> {
+        let raw = prefix.bytes().any(|b| b.eq_ignore_ascii_case(&b'r'));
+        let formatted = prefix.bytes().any(|b| b.eq_ignore_ascii_case(&b'f'));
+        let quote = self.peek().unwrap_or(b'"');
         let triple = self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote);
-        for _ in 0..if triple { 3 } else { 1 } {
-            self.bump();
-        }
-        let mut fields = Vec::new();
+        self.i += if triple { 3 } else { 1 };
+        let from = self.scratch.len();
         if formatted {
             self.fstring_nesting += 1;
         }
-        self.string_body(quote, triple, raw, formatted, &mut fields);
+        self.string_body(quote, triple, raw, formatted);
         if formatted {
             self.fstring_nesting -= 1;
         }
-        let mut token = self.token(Kind::Str, String::new(), start);
-        token.fields = fields;
+        let mut token = self.token(Kind::Str, Cow::Borrowed(""), start);
+        if self.scratch.len() > from {
+            let first = self.fields.len() as u32;
+            self.fields.extend(self.scratch.drain(from..));
+            token.fields = (first, self.fields.len() as u32);
+        }
         token
     }
 
-    fn at_close(&self, quote: char, triple: bool) -> bool {
+    fn at_close(&self, quote: u8, triple: bool) -> bool {
         self.peek() == Some(quote) && (!triple || (self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote)))
     }
 
-    fn string_body(&mut self, quote: char, triple: bool, raw: bool, formatted: bool, fields: &mut Vec<Vec<Token>>) {
-        let start = self.pos;
+    fn string_body(&mut self, quote: u8, triple: bool, raw: bool, formatted: bool) {
+        let start = self.pos();
         loop {
+            // Characters without a meaning here, in one step.
+            let rest = &self.bytes[self.i..];
+            let plain = rest
+                .iter()
+                .position(|&b| b == quote || b == b'\\' || is_newline(b) || (formatted && (b == b'{' || b == b'}')))
+                .unwrap_or(rest.len());
+            self.skip_to(self.i + plain);
             let Some(c) = self.peek() else {
                 self.error(start, "unterminated string literal");
                 return;
             };
             if self.at_close(quote, triple) {
-                for _ in 0..if triple { 3 } else { 1 } {
-                    self.bump();
-                }
+                self.i += if triple { 3 } else { 1 };
                 return;
             }
             if is_newline(c) && !triple {
                 self.error(start, "unterminated string literal");
                 return;
             }
-            if c == '\\' {
+            if c == b'\\' {
                 self.bump();
                 match self.peek() {
-                    Some('N') if !raw && self.peek_at(1) == Some('{') => {
+                    Some(b'N') if !raw && self.peek_at(1) == Some(b'{') => {
                         while let Some(n) = self.peek() {
-                            if n == '}' || is_newline(n) || n == quote {
+                            if n == b'}' || is_newline(n) || n == quote {
                                 break;
                             }
                             self.bump();
                         }
-                        if self.peek() == Some('}') {
+                        if self.peek() == Some(b'}') {
                             self.bump();
                         }
                     }
-                    Some('{' | '}') if formatted => {}
-                    Some(_) => {
-                        self.bump();
-                    }
+                    Some(b'{' | b'}') if formatted => {}
+                    Some(_) => self.bump_char(),
                     None => {}
                 }
                 continue;
             }
-            if formatted && (c == '{' || c == '}') {
+            if formatted && (c == b'{' || c == b'}') {
                 if self.peek_at(1) == Some(c) {
-                    self.bump();
-                    self.bump();
-                } else if c == '{' {
-                    self.bump();
-                    self.field(quote, triple, fields);
+                    self.i += 2;
+                } else if c == b'{' {
+                    self.i += 1;
+                    self.field(quote, triple);
                 } else {
-                    self.bump();
+                    self.i += 1;
                 }
                 continue;
             }
@@ -463,81 +665,81 @@ impl Lexer {
     }
 
     /// A replacement field after its `{`: expression, `=`, `!conversion`, `:spec`, `}`.
-    fn field(&mut self, quote: char, triple: bool, fields: &mut Vec<Vec<Token>>) {
-        let start = self.pos;
+    fn field(&mut self, quote: u8, triple: bool) {
+        let start = self.pos();
         if self.fstring_nesting > MAX_FSTRING_NESTING {
             self.error(start, "f-string nesting is too deep");
             while let Some(c) = self.peek() {
-                if c == '}' || self.at_close(quote, triple) {
+                if c == b'}' || self.at_close(quote, triple) {
                     break;
                 }
                 self.bump();
             }
         } else {
-            let tokens = self.field_expression();
-            fields.push(tokens);
+            self.field_expression();
         }
-        if self.peek() == Some('=') {
-            self.bump();
-            while matches!(self.peek(), Some(' ' | '\t')) {
-                self.bump();
+        if self.peek() == Some(b'=') {
+            self.i += 1;
+            while matches!(self.peek(), Some(b' ' | b'\t')) {
+                self.i += 1;
             }
         }
-        if self.peek() == Some('!') {
-            self.bump();
-            while self.peek().is_some_and(is_name_char) {
-                self.bump();
-            }
-        }
-        if self.peek() == Some(':') {
-            self.bump();
+        if self.peek() == Some(b'!') {
+            self.i += 1;
             loop {
                 match self.peek() {
-                    None | Some('}') => break,
-                    Some(c) if is_newline(c) && !triple => break,
-                    _ if self.at_close(quote, triple) => break,
-                    Some('{') => {
-                        self.bump();
-                        self.field(quote, triple, fields);
-                    }
-                    Some(_) => {
-                        self.bump();
-                    }
+                    Some(b) if is_ascii_name_char(b) => self.i += 1,
+                    Some(b) if b >= 0x80 && self.peek_char().is_some_and(is_name_char) => self.bump_char(),
+                    _ => break,
                 }
             }
         }
-        if self.peek() == Some('}') {
-            self.bump();
+        if self.peek() == Some(b':') {
+            self.i += 1;
+            loop {
+                match self.peek() {
+                    None | Some(b'}') => break,
+                    Some(c) if is_newline(c) && !triple => break,
+                    _ if self.at_close(quote, triple) => break,
+                    Some(b'{') => {
+                        self.i += 1;
+                        self.field(quote, triple);
+                    }
+                    Some(_) => self.bump(),
+                }
+            }
+        }
+        if self.peek() == Some(b'}') {
+            self.i += 1;
         } else {
             self.error(start, "f-string: expecting '}'");
         }
     }
 
     /// The tokens of a replacement field's expression, up to the `}`, `!`, `:` or `=` that ends it
-    /// at bracket depth 0.
-    fn field_expression(&mut self) -> Vec<Token> {
-        let mut out = Vec::new();
+    /// at bracket depth 0, onto `scratch` with an `End`.
+    fn field_expression(&mut self) {
         let mut depth: u32 = 0;
         loop {
             match self.peek() {
                 None => break,
-                Some(' ' | '\t' | '\x0c' | '\n' | '\r') => {
+                Some(b' ' | b'\t' | b'\x0c' | b'\n' | b'\r') => {
                     self.bump();
                     continue;
                 }
-                Some('#') => {
+                Some(b'#') => {
                     self.comment();
                     continue;
                 }
-                Some('\\') if self.peek_at(1).is_some_and(is_newline) => {
+                Some(b'\\') if self.peek_at(1).is_some_and(is_newline) => {
                     self.bump();
                     continue;
                 }
                 Some(c) if depth == 0 => {
                     let next = self.peek_at(1);
                     let ends = match c {
-                        '}' | ':' => true,
-                        '!' | '=' => next != Some('='),
+                        b'}' | b':' => true,
+                        b'!' | b'=' => next != Some(b'='),
                         _ => false,
                     };
                     if ends {
@@ -550,20 +752,26 @@ impl Lexer {
                 continue;
             };
             match token.kind {
-                Kind::Op("(" | "[" | "{") => depth += 1,
-                Kind::Op(")" | "]" | "}") => depth = depth.saturating_sub(1),
+                Kind::Op(Op::LParen | Op::LBracket | Op::LBrace) => depth += 1,
+                Kind::Op(Op::RParen | Op::RBracket | Op::RBrace) => depth = depth.saturating_sub(1),
                 _ => {}
             }
-            out.push(token);
+            self.scratch.push(token);
         }
-        let end = self.pos;
-        out.push(Token { kind: Kind::End, text: String::new(), start: end, end, fields: Vec::new() });
-        out
+        self.scratch.push(mark(Kind::End, self.pos()));
     }
 }
 
 fn is_string_prefix(text: &str) -> bool {
-    matches!(text.to_ascii_lowercase().as_str(), "r" | "u" | "b" | "f" | "br" | "rb" | "fr" | "rf")
+    let lower = |k: usize| text.as_bytes().get(k).map(u8::to_ascii_lowercase);
+    match text.len() {
+        1 => matches!(lower(0), Some(b'r' | b'u' | b'b' | b'f')),
+        2 => matches!(
+            (lower(0), lower(1)),
+            (Some(b'b'), Some(b'r')) | (Some(b'r'), Some(b'b' | b'f')) | (Some(b'f'), Some(b'r'))
+        ),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -571,14 +779,15 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<String> {
-        lex(text)
+        let lexed = lex(text);
+        lexed
             .tokens
             .iter()
             .map(|t| match &t.kind {
-                Kind::Name => t.text.clone(),
+                Kind::Name(_) => t.text.to_string(),
                 Kind::Number => format!("#{}", t.text),
-                Kind::Str => format!("str{}", t.fields.len()),
-                Kind::Op(op) => op.to_string(),
+                Kind::Str => format!("str{}", fields_of(t, &lexed.fields).count()),
+                Kind::Op(op) => op.as_str().to_string(),
                 Kind::Newline => "NL".into(),
                 Kind::Indent => "IN".into(),
                 Kind::Dedent => "DE".into(),
@@ -628,11 +837,12 @@ mod tests {
         assert!(lexed.errors.is_empty(), "{:?}", lexed.errors);
         let s = &lexed.tokens[0];
         assert_eq!(s.kind, Kind::Str);
-        let firsts: Vec<String> = s.fields.iter().map(|f| f[0].text.clone()).collect();
+        let fields: Vec<&[Token]> = fields_of(s, &lexed.fields).collect();
+        let firsts: Vec<&str> = fields.iter().map(|f| &*f[0].text).collect();
         assert_eq!(firsts, ["a", "width", "", "c", "d"]);
-        let nested = &s.fields[2][0];
+        let nested = &fields[2][0];
         assert_eq!(nested.kind, Kind::Str);
-        assert_eq!(nested.fields[0][0].text, "b");
+        assert_eq!(fields_of(nested, &lexed.fields).next().map(|f| &*f[0].text), Some("b"));
         assert_eq!(lexed.tokens[1].kind, Kind::Newline);
     }
 
@@ -640,14 +850,14 @@ mod tests {
     fn fstring_comparison_operators_do_not_end_fields() {
         let lexed = lex("f'{a != b} {c == d} {(e := 1)} {x:=^10}'");
         assert!(lexed.errors.is_empty(), "{:?}", lexed.errors);
-        let field_lens: Vec<usize> = lexed.tokens[0].fields.iter().map(Vec::len).collect();
+        let field_lens: Vec<usize> = fields_of(&lexed.tokens[0], &lexed.fields).map(<[Token]>::len).collect();
         assert_eq!(field_lens, [4, 4, 6, 2]);
     }
 
     #[test]
     fn named_unicode_escape_is_not_a_field() {
         let lexed = lex("f'\\N{BULLET} {x}'");
-        assert_eq!(lexed.tokens[0].fields.len(), 1);
+        assert_eq!(fields_of(&lexed.tokens[0], &lexed.fields).count(), 1);
     }
 
     #[test]
@@ -662,7 +872,7 @@ mod tests {
     fn crlf_bom_tabs_and_form_feeds() {
         let lexed = lex("\u{feff}x = 1\r\nif y:\r\n\tz\r\n\x0cw\r\n");
         let got: Vec<(String, u32, u32)> =
-            lexed.tokens.iter().map(|t| (t.text.clone(), t.start.line, t.start.col)).collect();
+            lexed.tokens.iter().map(|t| (t.text.to_string(), t.start.line, t.start.col)).collect();
         assert_eq!(got[0], ("x".into(), 1, 1));
         assert!(got.contains(&("z".into(), 3, 2)));
         assert!(got.contains(&("w".into(), 4, 2)));

@@ -1,7 +1,11 @@
 //! Lowers the syntax tree into the program model: functions, call sites with callees resolved
 //! through imports, aliases, scopes and evident receiver types, their contexts and usages.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::rc::Rc;
+use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ast::{Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
@@ -161,6 +165,11 @@ const BUILTINS: [&str; 149] = [
     "PythonFinalizationError",
 ];
 
+fn is_builtin(name: &str) -> bool {
+    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| BUILTINS.into_iter().collect());
+    SET.contains(name)
+}
+
 /// What a name or expression evaluates to, as far as the file shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Value {
@@ -176,10 +185,10 @@ enum Value {
 /// Where a binding's value comes from (evaluated once all of a scope's names are known).
 enum Source<'a> {
     Value(Value),
-    Expr(&'a Expr),
+    Expr(&'a Expr<'a>),
     /// The `index`-th element of what `expr` evaluates to.
-    Element(&'a Expr, usize),
-    Annotation(&'a Expr),
+    Element(&'a Expr<'a>, usize),
+    Annotation(&'a Expr<'a>),
     /// A `def` or `class` statement: the name's path is the scope's path and the name.
     Def,
     Class,
@@ -194,30 +203,29 @@ enum ScopeKind {
     Function,
 }
 
-struct Scope {
+struct Scope<'a> {
     kind: ScopeKind,
     /// The qualified name of what the scope belongs to (module, class or function).
-    qual: String,
-    names: HashSet<String>,
-    bindings: HashMap<String, Value>,
-    globals: HashSet<String>,
-    nonlocals: HashSet<String>,
-    /// Every load of a name in the function (loads inside nested functions at `u32::MAX`).
-    loads: HashMap<String, Vec<(u32, u32)>>,
-    deletes: HashMap<String, Vec<(u32, u32)>>,
+    qual: Rc<str>,
+    names: FxHashSet<&'a str>,
+    bindings: FxHashMap<&'a str, Value>,
+    globals: Vec<&'a str>,
+    /// Every load of a name in a function (loads inside nested functions at `u32::MAX`); only
+    /// a function's are collected, as only they tell whether a binding is used.
+    loads: FxHashMap<&'a str, Vec<(u32, u32)>>,
+    deletes: FxHashMap<&'a str, Vec<(u32, u32)>>,
 }
 
-impl Scope {
-    fn new(kind: ScopeKind, qual: String) -> Scope {
+impl<'a> Scope<'a> {
+    fn new(kind: ScopeKind, qual: Rc<str>) -> Scope<'a> {
         Scope {
             kind,
             qual,
-            names: HashSet::new(),
-            bindings: HashMap::new(),
-            globals: HashSet::new(),
-            nonlocals: HashSet::new(),
-            loads: HashMap::new(),
-            deletes: HashMap::new(),
+            names: FxHashSet::default(),
+            bindings: FxHashMap::default(),
+            globals: Vec::new(),
+            loads: FxHashMap::default(),
+            deletes: FxHashMap::default(),
         }
     }
 }
@@ -225,46 +233,54 @@ impl Scope {
 /// What a pre-pass over one scope's body found.
 #[derive(Default)]
 struct Collected<'a> {
-    sources: Vec<(String, Source<'a>)>,
+    /// Whether to record `loads` (a function's pre-pass).
+    want_loads: bool,
+    sources: Vec<(&'a str, Source<'a>)>,
     /// `first_param.attr = value` (for `self.attr` types assigned in `__init__`).
-    self_attrs: Vec<(String, &'a Expr)>,
+    self_attrs: Vec<(&'a str, &'a Expr<'a>)>,
     /// Module-level imports: `(bound name, target path)`.
-    imports: Vec<(String, String)>,
+    imports: Vec<(&'a str, String)>,
     stars: Vec<String>,
-    globals: Vec<String>,
-    nonlocals: Vec<String>,
-    loads: Vec<(String, (u32, u32))>,
+    globals: Vec<&'a str>,
+    nonlocals: Vec<&'a str>,
+    loads: Vec<(&'a str, (u32, u32))>,
     /// `del name` statements.
-    deletes: Vec<(String, (u32, u32))>,
+    deletes: Vec<(&'a str, (u32, u32))>,
     /// `name.method(...)` calls, for methods that change what is known of `name`.
-    method_calls: Vec<(String, String)>,
+    method_calls: Vec<(&'a str, &'a str)>,
     yields: bool,
 }
 
+impl Collected<'_> {
+    fn with_loads() -> Self {
+        Collected { want_loads: true, ..Collected::default() }
+    }
+}
+
 /// A function being lowered.
-struct Open {
+struct Open<'a> {
     function: Function,
     /// The parameters a caller passes as arguments (a method's receiver left out).
-    params: Vec<String>,
+    params: Vec<&'a str>,
     /// The lambdas being walked that are arguments of this function's calls, innermost last.
     closure_args: Vec<ClosureArg>,
 }
 
-pub struct Lowerer<'k> {
+pub struct Lowerer<'k, 'a> {
     kb: &'k Knowledge,
     unit: Unit,
     module: String,
-    scopes: Vec<Scope>,
+    scopes: Vec<Scope<'a>>,
     /// Functions being lowered, innermost last; finished ones move to `done`.
-    open: Vec<Open>,
+    open: Vec<Open<'a>>,
     pub done: Vec<Function>,
     pub aliases: Vec<(String, String)>,
-    classes: HashSet<String>,
+    classes: FxHashSet<String>,
     /// Attribute types per class: `self.client = httpx.Client()` in `__init__`, `client: T`.
-    class_attrs: HashMap<String, HashMap<String, Value>>,
+    class_attrs: FxHashMap<String, FxHashMap<&'a str, Value>>,
     star_modules: Vec<String>,
     /// Return annotations of the module's functions and methods: `(is async, type)`.
-    annotated_returns: HashMap<String, (bool, Value)>,
+    annotated_returns: FxHashMap<String, (bool, Value)>,
     /// Per function being walked (innermost last): the start of the outermost loop around the point.
     loop_start: Vec<Option<(u32, u32)>>,
 }
@@ -278,15 +294,22 @@ fn end(span: Span) -> (u32, u32) {
 }
 
 fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") }
+    if prefix.is_empty() {
+        return name.to_string();
+    }
+    let mut path = String::with_capacity(prefix.len() + 1 + name.len());
+    path.push_str(prefix);
+    path.push('.');
+    path.push_str(name);
+    path
 }
 
 fn last_segment(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
 }
 
-impl<'k> Lowerer<'k> {
-    pub fn new(kb: &'k Knowledge, unit: &Unit, fallback_name: &str) -> Lowerer<'k> {
+impl<'k, 'a> Lowerer<'k, 'a> {
+    pub fn new(kb: &'k Knowledge, unit: &Unit, fallback_name: &str) -> Lowerer<'k, 'a> {
         let module = if unit.module.is_empty() { fallback_name.to_string() } else { unit.module.join(".") };
         Lowerer {
             kb,
@@ -296,22 +319,22 @@ impl<'k> Lowerer<'k> {
             open: Vec::new(),
             done: Vec::new(),
             aliases: Vec::new(),
-            classes: HashSet::new(),
-            class_attrs: HashMap::new(),
+            classes: FxHashSet::default(),
+            class_attrs: FxHashMap::default(),
             star_modules: Vec::new(),
-            annotated_returns: HashMap::new(),
+            annotated_returns: FxHashMap::default(),
             loop_start: Vec::new(),
         }
     }
 
-    pub fn module(&mut self, body: &[Stmt]) {
+    pub fn module(&mut self, body: &'a [Stmt<'a>]) {
         let mut collected = Collected::default();
         collect_block(body, &mut collected, &self.unit, None);
         self.star_modules = collected.stars.clone();
         for (name, target) in &collected.imports {
             self.aliases.push((join(&self.module, name), target.clone()));
         }
-        let scope = Scope::new(ScopeKind::Module, self.module.clone());
+        let scope = Scope::new(ScopeKind::Module, Rc::from(self.module.as_str()));
         self.enter_scope(scope, collected);
         self.note_annotated_returns(body, &self.module.clone());
         for module in &self.star_modules {
@@ -336,29 +359,28 @@ impl<'k> Lowerer<'k> {
     }
 
     /// Records the return annotations of the functions and methods defined at the top of `body`.
-    fn note_annotated_returns(&mut self, body: &[Stmt], prefix: &str) {
+    fn note_annotated_returns(&mut self, body: &[Stmt<'_>], prefix: &str) {
         for stmt in body {
             match stmt {
                 Stmt::Def(def) => {
                     let value = def.returns.as_ref().map_or(Value::Unknown, |a| self.annotation(a));
                     if value != Value::Unknown {
-                        self.annotated_returns.insert(join(prefix, &def.name), (def.is_async, value));
+                        self.annotated_returns.insert(join(prefix, def.name), (def.is_async, value));
                     }
                 }
-                Stmt::Class(class) => self.note_annotated_returns(&class.body, &join(prefix, &class.name)),
+                Stmt::Class(class) => self.note_annotated_returns(&class.body, &join(prefix, class.name)),
                 _ => {}
             }
         }
     }
 
     /// Pushes a scope and evaluates the bindings `collected` found for it.
-    fn enter_scope(&mut self, mut scope: Scope, collected: Collected<'_>) {
-        scope.names.extend(collected.sources.iter().map(|(name, _)| name.clone()));
-        scope.globals.extend(collected.globals);
-        scope.nonlocals.extend(collected.nonlocals);
-        for name in scope.globals.iter().chain(&scope.nonlocals) {
+    fn enter_scope(&mut self, mut scope: Scope<'a>, collected: Collected<'a>) {
+        scope.names.extend(collected.sources.iter().map(|(name, _)| *name));
+        for name in collected.globals.iter().chain(&collected.nonlocals) {
             scope.names.remove(name);
         }
+        scope.globals = collected.globals;
         for (name, at) in collected.loads {
             scope.loads.entry(name).or_default().push(at);
         }
@@ -371,38 +393,39 @@ impl<'k> Lowerer<'k> {
         let mut sources = collected.sources;
         // `sock.setblocking(False)` anywhere in the scope: `sock`'s calls are not known to block.
         for (name, method) in collected.method_calls {
-            let bound_here = sources.iter().any(|(n, _)| *n == name);
-            if bound_here && self.kb.switches_to_nonblocking(&method) {
+            if self.kb.switches_to_nonblocking(method) && sources.iter().any(|(n, _)| *n == name) {
                 sources.push((name, Source::Value(Value::Unknown)));
             }
         }
-        let mut merged: HashMap<String, Option<Value>> = HashMap::new();
         for (name, source) in sources {
             let value = match source {
                 Source::Value(value) => Some(value),
                 Source::Expr(expr) => self.assigned(expr),
                 Source::Element(expr, index) => Some(self.element(expr, index)),
                 Source::Annotation(expr) => Some(self.annotation(expr)),
-                Source::Def => Some(Value::Path(join(&qual, &name))),
+                Source::Def => Some(Value::Path(join(&qual, name))),
                 Source::Class => {
-                    self.classes.insert(join(&qual, &name));
-                    Some(Value::Path(join(&qual, &name)))
+                    self.classes.insert(join(&qual, name));
+                    Some(Value::Path(join(&qual, name)))
                 }
                 Source::Nothing => None,
             };
             let Some(mut value) = value else { continue };
             if kind == ScopeKind::Module && value == Value::Unknown {
-                value = Value::Global(join(&qual, &name));
+                value = Value::Global(join(&qual, name));
             }
-            let slot = merged.entry(name.clone()).or_insert(None);
-            *slot = match slot.take() {
-                None => Some(value),
-                Some(old) if old == value => Some(old),
-                Some(_) if kind == ScopeKind::Module => Some(Value::Global(join(&qual, &name))),
-                Some(_) => Some(Value::Unknown),
-            };
-            if let (Some(scope), Some(Some(value))) = (self.scopes.last_mut(), merged.get(&name)) {
-                scope.bindings.insert(name, value.clone());
+            let Some(scope) = self.scopes.last_mut() else { continue };
+            match scope.bindings.entry(name) {
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                Entry::Occupied(mut slot) if *slot.get() != value => {
+                    slot.insert(match kind {
+                        ScopeKind::Module => Value::Global(join(&qual, name)),
+                        _ => Value::Unknown,
+                    });
+                }
+                Entry::Occupied(_) => {}
             }
         }
     }
@@ -421,7 +444,7 @@ impl<'k> Lowerer<'k> {
             if scope.kind == ScopeKind::Class && depth != innermost {
                 continue;
             }
-            if scope.globals.contains(name) {
+            if scope.globals.contains(&name) {
                 skip_to_module = true;
                 continue;
             }
@@ -432,8 +455,8 @@ impl<'k> Lowerer<'k> {
                 });
             }
         }
-        if BUILTINS.contains(&name) {
-            return Value::Path(format!("builtins.{name}"));
+        if is_builtin(name) {
+            return Value::Path(join("builtins", name));
         }
         match self.star_modules.first() {
             Some(module) => Value::Path(join(module, name)),
@@ -442,20 +465,20 @@ impl<'k> Lowerer<'k> {
     }
 
     /// The value an assignment binds; `None` for a value that says nothing (`None`, a constant).
-    fn assigned(&self, expr: &Expr) -> Option<Value> {
+    fn assigned(&self, expr: &Expr<'_>) -> Option<Value> {
         match expr {
             Expr::Other(children, _) if children.is_empty() => None,
             _ => Some(self.value(expr)),
         }
     }
 
-    fn value(&self, expr: &Expr) -> Value {
+    fn value(&self, expr: &Expr<'_>) -> Value {
         match expr {
             Expr::Name(name, _) => self.lookup(name),
             Expr::Attr(base, attr, _) => match self.value(base) {
                 Value::Path(path) => Value::Path(join(&path, attr)),
                 Value::Instance(class) => {
-                    self.class_attrs.get(&class).and_then(|attrs| attrs.get(attr)).cloned().unwrap_or(Value::Unknown)
+                    self.class_attrs.get(&class).and_then(|attrs| attrs.get(*attr)).cloned().unwrap_or(Value::Unknown)
                 }
                 _ => Value::Unknown,
             },
@@ -489,7 +512,7 @@ impl<'k> Lowerer<'k> {
     }
 
     /// The `index`-th element of a tuple value (`a, b = x, y` or a call returning a tuple).
-    fn element(&self, expr: &Expr, index: usize) -> Value {
+    fn element(&self, expr: &Expr<'_>, index: usize) -> Value {
         match expr {
             Expr::Tuple(items, _) | Expr::List(items, _) => {
                 items.get(index).map_or(Value::Unknown, |item| self.value(item))
@@ -525,7 +548,7 @@ impl<'k> Lowerer<'k> {
     }
 
     /// The type an annotation names: `T`, `Optional[T]`, `T | None`; strings are ignored.
-    fn annotation(&self, expr: &Expr) -> Value {
+    fn annotation(&self, expr: &Expr<'_>) -> Value {
         match expr {
             Expr::Name(..) | Expr::Attr(..) => match self.value(expr) {
                 Value::Path(path) | Value::Global(path) => Value::Instance(path),
@@ -546,7 +569,7 @@ impl<'k> Lowerer<'k> {
         }
     }
 
-    fn callee(&self, func: &Expr) -> Callee {
+    fn callee(&self, func: &Expr<'_>) -> Callee {
         match func {
             Expr::Name(name, _) => match self.lookup(name) {
                 Value::Path(path) | Value::Global(path) => {
@@ -561,14 +584,14 @@ impl<'k> Lowerer<'k> {
             },
             Expr::Attr(base, attr, _) => match self.value(base) {
                 Value::Path(path) | Value::Instance(path) => Callee::Path(Box::new([join(&path, attr).into()])),
-                _ => Callee::Method(attr.as_str().into()),
+                _ => Callee::Method((*attr).into()),
             },
             _ => Callee::Unknown,
         }
     }
 
     fn is_bound(&self, name: &str) -> bool {
-        BUILTINS.contains(&name) || self.scopes.iter().any(|s| s.names.contains(name))
+        is_builtin(name) || self.scopes.iter().any(|s| s.names.contains(name))
     }
 
     fn is_offload(&self, callee: &Callee) -> bool {
@@ -583,13 +606,13 @@ impl<'k> Lowerer<'k> {
 
     // ------------------------------------------------------------------ walking
 
-    fn block(&mut self, body: &[Stmt], ctx: Context) {
+    fn block(&mut self, body: &'a [Stmt<'a>], ctx: Context) {
         for stmt in body {
             self.stmt(stmt, ctx);
         }
     }
 
-    fn stmt(&mut self, stmt: &Stmt, ctx: Context) {
+    fn stmt(&mut self, stmt: &'a Stmt<'a>, ctx: Context) {
         match stmt {
             Stmt::Def(def) => self.def(def, ctx),
             Stmt::Class(class) => self.class(class, ctx),
@@ -715,7 +738,7 @@ impl<'k> Lowerer<'k> {
             Some(start) => start.min(after),
             None => after,
         };
-        let later = |places: &HashMap<String, Vec<(u32, u32)>>| {
+        let later = |places: &FxHashMap<&str, Vec<(u32, u32)>>| {
             places.get(name).is_some_and(|places| places.iter().any(|&at| at >= from))
         };
         if later(&scope.loads) {
@@ -728,7 +751,7 @@ impl<'k> Lowerer<'k> {
     }
 
     /// An assignment target: only the expressions inside it (`a[f()]`, `g().x`) are evaluated.
-    fn target(&mut self, target: &Expr, ctx: Context) {
+    fn target(&mut self, target: &'a Expr<'a>, ctx: Context) {
         match target {
             Expr::Name(..) => {}
             Expr::Tuple(items, _) | Expr::List(items, _) => {
@@ -741,7 +764,7 @@ impl<'k> Lowerer<'k> {
         }
     }
 
-    fn params(&mut self, params: &[Param], ctx: Context) {
+    fn params(&mut self, params: &'a [Param<'a>], ctx: Context) {
         for param in params {
             if let Some(default) = &param.default {
                 self.expr(default, Usage::Used, ctx);
@@ -754,7 +777,7 @@ impl<'k> Lowerer<'k> {
         }
     }
 
-    fn def(&mut self, def: &Def, ctx: Context) {
+    fn def(&mut self, def: &'a Def<'a>, ctx: Context) {
         for decorator in &def.decorators {
             self.expr(decorator, Usage::Used, ctx);
         }
@@ -762,12 +785,12 @@ impl<'k> Lowerer<'k> {
         if let Some(returns) = &def.returns {
             self.expr(returns, Usage::Used, ctx);
         }
-        let qualname = join(self.scopes.last().map_or("", |s| s.qual.as_str()), &def.name);
-        let collected = self.function_collected(def);
+        let qualname = join(self.scopes.last().map_or("", |s| &s.qual), def.name);
+        let collected = self.function_collected(def, true);
         let returns_future = def.is_async && !collected.yields;
         let receivers = usize::from(self.is_method(def));
-        let params = def.params.iter().skip(receivers).map(|p| p.name.clone()).collect();
-        self.enter_scope(Scope::new(ScopeKind::Function, qualname.clone()), collected);
+        let params = def.params.iter().skip(receivers).map(|p| p.name).collect();
+        self.enter_scope(Scope::new(ScopeKind::Function, Rc::from(qualname.as_str())), collected);
         let display = qualname
             .strip_prefix(&self.module)
             .and_then(|rest| rest.strip_prefix('.'))
@@ -793,16 +816,17 @@ impl<'k> Lowerer<'k> {
     }
 
     /// Whether `def` is a method taking its receiver (`self` or `cls`) as first parameter.
-    fn is_method(&self, def: &Def) -> bool {
+    fn is_method(&self, def: &Def<'_>) -> bool {
         self.scopes.last().is_some_and(|s| s.kind == ScopeKind::Class)
-            && !def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if n == "staticmethod"))
+            && !def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if *n == "staticmethod"))
     }
 
-    /// The bindings of a function: parameters (with `self`/`cls` in methods) and its body's.
-    fn function_collected<'a>(&self, def: &'a Def) -> Collected<'a> {
-        let mut collected = Collected::default();
-        let class = self.scopes.last().filter(|s| s.kind == ScopeKind::Class).map(|s| s.qual.clone());
-        let decorated = |name: &str| def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if n == name));
+    /// The bindings of a function: parameters (with `self`/`cls` in methods) and its body's;
+    /// with the loads of its names when `want_loads`.
+    fn function_collected(&self, def: &'a Def<'a>, want_loads: bool) -> Collected<'a> {
+        let mut collected = Collected { want_loads, ..Collected::default() };
+        let class = self.scopes.last().filter(|s| s.kind == ScopeKind::Class).map(|s| s.qual.to_string());
+        let decorated = |name: &str| def.decorators.iter().any(|d| matches!(d, Expr::Name(n, _) if *n == name));
         let method = self.is_method(def);
         for (index, param) in def.params.iter().enumerate() {
             let source = match (&class, &param.annotation) {
@@ -816,37 +840,37 @@ impl<'k> Lowerer<'k> {
                 (_, Some(annotation)) => Source::Annotation(annotation),
                 _ => Source::Value(Value::Unknown),
             };
-            collected.sources.push((param.name.clone(), source));
+            collected.sources.push((param.name, source));
         }
-        let receiver = class.as_ref().and(def.params.first()).map(|p| p.name.as_str());
+        let receiver = class.as_ref().and(def.params.first()).map(|p| p.name);
         collect_block(&def.body, &mut collected, &self.unit, receiver);
         collected
     }
 
-    fn class(&mut self, class: &Class, ctx: Context) {
+    fn class(&mut self, class: &'a Class<'a>, ctx: Context) {
         for decorator in &class.decorators {
             self.expr(decorator, Usage::Used, ctx);
         }
         self.args(&class.bases, None, false, ctx);
-        let qual = join(self.scopes.last().map_or("", |s| s.qual.as_str()), &class.name);
+        let qual = join(self.scopes.last().map_or("", |s| &s.qual), class.name);
         self.classes.insert(qual.clone());
         let mut collected = Collected::default();
         collect_block(&class.body, &mut collected, &self.unit, None);
-        let mut attrs = HashMap::new();
+        let mut attrs = FxHashMap::default();
         for stmt in &class.body {
             if let Stmt::AnnAssign { target: Expr::Name(name, _), annotation, .. } = stmt {
-                attrs.insert(name.clone(), self.annotation(annotation));
+                attrs.insert(*name, self.annotation(annotation));
             }
         }
-        self.enter_scope(Scope::new(ScopeKind::Class, qual.clone()), collected);
+        self.enter_scope(Scope::new(ScopeKind::Class, Rc::from(qual.as_str())), collected);
         let init = class.body.iter().find_map(|s| match s {
             Stmt::Def(def) if def.name == "__init__" => Some(def),
             _ => None,
         });
         if let Some(init) = init {
-            let collected = self.function_collected(init);
-            let assigned: Vec<(String, &Expr)> = collected.self_attrs.clone();
-            self.enter_scope(Scope::new(ScopeKind::Function, join(&qual, "__init__")), collected);
+            let collected = self.function_collected(init, false);
+            let assigned = collected.self_attrs.clone();
+            self.enter_scope(Scope::new(ScopeKind::Function, Rc::from(join(&qual, "__init__").as_str())), collected);
             for (name, value) in assigned {
                 if let Some(value) = self.assigned(value) {
                     attrs.entry(name).or_insert(value);
@@ -863,7 +887,7 @@ impl<'k> Lowerer<'k> {
     /// The arguments of the call at `call` (an index into the function's calls): lambdas run
     /// where the callee runs them, and a parameter handed to an offload wrapper makes the
     /// enclosing function an offloading one.
-    fn args(&mut self, args: &[Expr], call: Option<usize>, offload: bool, ctx: Context) {
+    fn args(&mut self, args: &'a [Expr<'a>], call: Option<usize>, offload: bool, ctx: Context) {
         for (position, arg) in args.iter().enumerate() {
             match arg {
                 Expr::Lambda(lambda) if offload => self.lambda(lambda, Context::Offloaded, ctx),
@@ -893,20 +917,21 @@ impl<'k> Lowerer<'k> {
         }
     }
 
-    fn is_partial(&self, call: &Call) -> bool {
+    fn is_partial(&self, call: &Call<'_>) -> bool {
         matches!(self.callee(&call.func), Callee::Path(p) if p.iter().any(|p| p == "functools.partial"))
     }
 
-    fn lambda(&mut self, lambda: &Lambda, body_ctx: Context, ctx: Context) {
+    fn lambda(&mut self, lambda: &'a Lambda<'a>, body_ctx: Context, ctx: Context) {
         self.params(&lambda.params, ctx);
-        let mut scope = Scope::new(ScopeKind::Function, self.scopes.last().map_or(String::new(), |s| s.qual.clone()));
-        scope.names.extend(lambda.params.iter().map(|p| p.name.clone()));
+        let mut scope =
+            Scope::new(ScopeKind::Function, self.scopes.last().map_or_else(|| Rc::from(""), |s| s.qual.clone()));
+        scope.names.extend(lambda.params.iter().map(|p| p.name));
         self.scopes.push(scope);
         self.expr(&lambda.body, Usage::Used, body_ctx);
         self.scopes.pop();
     }
 
-    fn call(&mut self, call: &Call, usage: Usage, ctx: Context, offload_args: bool) {
+    fn call(&mut self, call: &'a Call<'a>, usage: Usage, ctx: Context, offload_args: bool) {
         let callee = self.callee(&call.func);
         let offload = offload_args || self.is_offload(&callee);
         let mut index = None;
@@ -931,7 +956,7 @@ impl<'k> Lowerer<'k> {
         self.args(&call.args, index, offload, ctx);
     }
 
-    fn expr(&mut self, expr: &Expr, usage: Usage, ctx: Context) {
+    fn expr(&mut self, expr: &'a Expr<'a>, usage: Usage, ctx: Context) {
         match expr {
             Expr::Call(call) => self.call(call, usage, ctx, false),
             Expr::Await(inner, _) => self.expr(inner, Usage::Awaited, ctx),
@@ -939,8 +964,10 @@ impl<'k> Lowerer<'k> {
             Expr::Attr(base, _, _) => self.expr(base, Usage::Used, ctx),
             Expr::Lambda(lambda) => self.lambda(lambda, ctx, ctx),
             Expr::Comp(comp) => {
-                let mut scope =
-                    Scope::new(ScopeKind::Function, self.scopes.last().map_or(String::new(), |s| s.qual.clone()));
+                let mut scope = Scope::new(
+                    ScopeKind::Function,
+                    self.scopes.last().map_or_else(|| Rc::from(""), |s| s.qual.clone()),
+                );
                 for generator in &comp.generators {
                     let mut names = Vec::new();
                     target_names(&generator.target, &mut names);
@@ -990,20 +1017,35 @@ impl<'k> Lowerer<'k> {
 }
 
 /// The callee as written: `t.sleep`, `open(..).read`.
-fn written(func: &Expr) -> String {
-    match func {
-        Expr::Name(name, _) => name.clone(),
-        Expr::Attr(base, attr, _) => format!("{}.{attr}", written(base)),
-        Expr::Call(call) => format!("{}(..)", written(&call.func)),
-        Expr::Subscript(base, _, _) => format!("{}[..]", written(base)),
-        _ => "(..)".to_string(),
+fn written(func: &Expr<'_>) -> String {
+    fn write(func: &Expr<'_>, out: &mut String) {
+        match func {
+            Expr::Name(name, _) => out.push_str(name),
+            Expr::Attr(base, attr, _) => {
+                write(base, out);
+                out.push('.');
+                out.push_str(attr);
+            }
+            Expr::Call(call) => {
+                write(&call.func, out);
+                out.push_str("(..)");
+            }
+            Expr::Subscript(base, _, _) => {
+                write(base, out);
+                out.push_str("[..]");
+            }
+            _ => out.push_str("(..)"),
+        }
     }
+    let mut out = String::new();
+    write(func, &mut out);
+    out
 }
 
 /// The names an assignment target binds.
-fn target_names(target: &Expr, out: &mut Vec<String>) {
+fn target_names<'a>(target: &Expr<'a>, out: &mut Vec<&'a str>) {
     match target {
-        Expr::Name(name, _) => out.push(name.clone()),
+        Expr::Name(name, _) => out.push(name),
         Expr::Tuple(items, _) | Expr::List(items, _) => {
             for item in items {
                 target_names(item, out);
@@ -1030,23 +1072,23 @@ fn relative_base(unit: &Unit, level: u32) -> Vec<String> {
 
 /// Collects the bindings of one scope's body (not of nested functions and classes, except their
 /// names) and every name it loads (nested scopes included).
-fn collect_block<'a>(body: &'a [Stmt], out: &mut Collected<'a>, unit: &Unit, receiver: Option<&str>) {
+fn collect_block<'a>(body: &'a [Stmt<'a>], out: &mut Collected<'a>, unit: &Unit, receiver: Option<&str>) {
     for stmt in body {
         collect_stmt(stmt, out, unit, receiver);
     }
 }
 
-fn bind_target<'a>(target: &'a Expr, value: Option<&'a Expr>, out: &mut Collected<'a>, receiver: Option<&str>) {
+fn bind_target<'a>(target: &'a Expr<'a>, value: Option<&'a Expr<'a>>, out: &mut Collected<'a>, receiver: Option<&str>) {
     match target {
         Expr::Name(name, _) => {
             let source = value.map_or(Source::Value(Value::Unknown), Source::Expr);
-            out.sources.push((name.clone(), source));
+            out.sources.push((name, source));
         }
         Expr::Tuple(items, _) | Expr::List(items, _) => {
             for (index, item) in items.iter().enumerate() {
                 match (item, value) {
                     (Expr::Name(name, _), Some(value)) => {
-                        out.sources.push((name.clone(), Source::Element(value, index)));
+                        out.sources.push((name, Source::Element(value, index)));
                     }
                     _ => bind_target(item, None, out, receiver),
                 }
@@ -1055,9 +1097,9 @@ fn bind_target<'a>(target: &'a Expr, value: Option<&'a Expr>, out: &mut Collecte
         Expr::Starred(inner, _) => bind_target(inner, None, out, receiver),
         Expr::Attr(base, attr, _) => {
             if let (Expr::Name(name, _), Some(receiver), Some(value)) = (base.as_ref(), receiver, value)
-                && name == receiver
+                && *name == receiver
             {
-                out.self_attrs.push((attr.clone(), value));
+                out.self_attrs.push((attr, value));
             }
             collect_expr(target, out, false);
         }
@@ -1065,10 +1107,10 @@ fn bind_target<'a>(target: &'a Expr, value: Option<&'a Expr>, out: &mut Collecte
     }
 }
 
-fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiver: Option<&str>) {
+fn collect_stmt<'a>(stmt: &'a Stmt<'a>, out: &mut Collected<'a>, unit: &Unit, receiver: Option<&str>) {
     match stmt {
         Stmt::Def(def) => {
-            out.sources.push((def.name.clone(), Source::Def));
+            out.sources.push((def.name, Source::Def));
             for decorator in &def.decorators {
                 collect_expr(decorator, out, false);
             }
@@ -1077,34 +1119,36 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                     collect_expr(default, out, false);
                 }
             }
-            let mut inner = Collected::default();
-            collect_block(&def.body, &mut inner, unit, None);
-            for (name, _) in inner.loads {
-                out.loads.push((name, (u32::MAX, u32::MAX)));
+            if out.want_loads {
+                let mut inner = Collected::with_loads();
+                collect_block(&def.body, &mut inner, unit, None);
+                out.loads.extend(inner.loads.into_iter().map(|(name, _)| (name, (u32::MAX, u32::MAX))));
             }
         }
         Stmt::Class(class) => {
-            out.sources.push((class.name.clone(), Source::Class));
+            out.sources.push((class.name, Source::Class));
             for decorator in &class.decorators {
                 collect_expr(decorator, out, false);
             }
             for base in &class.bases {
                 collect_expr(base, out, false);
             }
-            let mut inner = Collected::default();
-            collect_block(&class.body, &mut inner, unit, None);
-            out.loads.extend(inner.loads);
+            if out.want_loads {
+                let mut inner = Collected::with_loads();
+                collect_block(&class.body, &mut inner, unit, None);
+                out.loads.extend(inner.loads);
+            }
         }
         Stmt::Import(names) => {
             for (module, alias) in names {
                 let (name, target) = match alias {
-                    Some(alias) => (alias.clone(), module.clone()),
+                    Some(alias) => (*alias, module.clone()),
                     None => {
-                        let first = module.split('.').next().unwrap_or(module).to_string();
-                        (first.clone(), first)
+                        let first = module.split('.').next().unwrap_or(module);
+                        (first, first.to_string())
                     }
                 };
-                out.imports.push((name.clone(), target.clone()));
+                out.imports.push((name, target.clone()));
                 out.sources.push((name, Source::Value(Value::Path(target))));
             }
         }
@@ -1119,9 +1163,9 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                     out.stars.push(base.clone());
                     continue;
                 }
-                let bound = alias.clone().unwrap_or_else(|| name.clone());
+                let bound = alias.unwrap_or(name);
                 let target = join(&base, name);
-                out.imports.push((bound.clone(), target.clone()));
+                out.imports.push((bound, target.clone()));
                 out.sources.push((bound, Source::Value(Value::Path(target))));
             }
         }
@@ -1137,7 +1181,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                 collect_expr(value, out, false);
             }
             match target {
-                Expr::Name(name, _) => out.sources.push((name.clone(), Source::Annotation(annotation))),
+                Expr::Name(name, _) => out.sources.push((name, Source::Annotation(annotation))),
                 _ => bind_target(target, value.as_ref(), out, receiver),
             }
         }
@@ -1145,7 +1189,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
             collect_expr(value, out, false);
             collect_expr(target, out, false);
             if let Expr::Name(name, _) = target {
-                out.sources.push((name.clone(), Source::Nothing));
+                out.sources.push((name, Source::Nothing));
             }
         }
         Stmt::Expr(expr) => collect_expr(expr, out, false),
@@ -1157,7 +1201,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
         Stmt::Delete(exprs) => {
             for expr in exprs {
                 match expr {
-                    Expr::Name(name, span) => out.deletes.push((name.clone(), pos(*span))),
+                    Expr::Name(name, span) => out.deletes.push((name, pos(*span))),
                     other => collect_expr(other, out, false),
                 }
             }
@@ -1167,8 +1211,8 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                 collect_expr(expr, out, false);
             }
         }
-        Stmt::Global(names) => out.globals.extend(names.iter().cloned()),
-        Stmt::Nonlocal(names) => out.nonlocals.extend(names.iter().cloned()),
+        Stmt::Global(names) => out.globals.extend(names),
+        Stmt::Nonlocal(names) => out.nonlocals.extend(names),
         Stmt::If { branches, orelse } => {
             for (test, body) in branches {
                 collect_expr(test, out, false);
@@ -1203,7 +1247,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
                     collect_expr(kind, out, false);
                 }
                 if let Some(name) = &handler.name {
-                    out.sources.push((name.clone(), Source::Value(Value::Unknown)));
+                    out.sources.push((name, Source::Value(Value::Unknown)));
                 }
                 collect_block(&handler.body, out, unit, receiver);
             }
@@ -1214,7 +1258,7 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
             collect_expr(subject, out, false);
             for case in cases {
                 for name in &case.captures {
-                    out.sources.push((name.clone(), Source::Value(Value::Unknown)));
+                    out.sources.push((name, Source::Value(Value::Unknown)));
                 }
                 for value in &case.values {
                     collect_expr(value, out, false);
@@ -1230,15 +1274,17 @@ fn collect_stmt<'a>(stmt: &'a Stmt, out: &mut Collected<'a>, unit: &Unit, receiv
 }
 
 /// Records loads, walrus bindings and `yield`s; `nested` inside a lambda (loads count as late).
-fn collect_expr<'a>(expr: &'a Expr, out: &mut Collected<'a>, nested: bool) {
+fn collect_expr<'a>(expr: &'a Expr<'a>, out: &mut Collected<'a>, nested: bool) {
     match expr {
         Expr::Name(name, span) => {
-            let at = if nested { (u32::MAX, u32::MAX) } else { pos(*span) };
-            out.loads.push((name.clone(), at));
+            if out.want_loads {
+                let at = if nested { (u32::MAX, u32::MAX) } else { pos(*span) };
+                out.loads.push((name, at));
+            }
         }
         Expr::Walrus(name, value, _) => {
             if !nested {
-                out.sources.push((name.clone(), Source::Expr(value)));
+                out.sources.push((name, Source::Expr(value)));
             }
             collect_expr(value, out, nested);
         }
@@ -1262,7 +1308,7 @@ fn collect_expr<'a>(expr: &'a Expr, out: &mut Collected<'a>, nested: bool) {
             if let (Expr::Attr(receiver, method, _), false) = (&call.func, nested)
                 && let Expr::Name(name, _) = &**receiver
             {
-                out.method_calls.push((name.clone(), method.clone()));
+                out.method_calls.push((name, method));
             }
             collect_expr(&call.func, out, nested);
             for arg in &call.args {

@@ -55,7 +55,7 @@ pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
 
 fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
     let lexed = lexer::lex(text);
-    let (body, parse_errors) = parser::parse(&lexed.tokens);
+    let (body, parse_errors) = parser::parse(&lexed.tokens, &lexed.fields);
     let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut lowerer = lower::Lowerer::new(kb, &file.unit, &stem);
     lowerer.module(&body);

@@ -4,26 +4,49 @@
 
 use super::ast::{Call, Case, Class, Comprehension, Def, Expr, Generator, Handler};
 use super::ast::{Lambda, Param, Stmt};
-use super::lexer::{Kind, Pos, Token};
+use super::lexer::{Kind, Kw, Op, Pos, Token, fields_of};
 use crate::model::{Span, SyntaxError};
 
 /// Nested blocks and bracketed or prefixed expressions allowed before giving up (CPython's
 /// tokenizer allows 200 nested parentheses).
 pub const MAX_DEPTH: u32 = 200;
 
-const AUGMENTED: [&str; 13] = ["+=", "-=", "*=", "/=", "//=", "%=", "@=", "&=", "|=", "^=", ">>=", "<<=", "**="];
+const AUGMENTED: [Op; 13] = [
+    Op::PlusEq,
+    Op::MinusEq,
+    Op::StarEq,
+    Op::SlashEq,
+    Op::FloorDivEq,
+    Op::PercentEq,
+    Op::AtEq,
+    Op::AmpEq,
+    Op::PipeEq,
+    Op::CaretEq,
+    Op::ShrEq,
+    Op::ShlEq,
+    Op::PowEq,
+];
 
-/// Binary operators by precedence, loosest first (below `|`, which is [`Expr::BitOr`]).
-const BINARY: [&[&str]; 5] = [&["^"], &["&"], &["<<", ">>"], &["+", "-"], &["*", "/", "//", "%", "@"]];
+/// The precedence of a binary operator, loosest first (below `|`, which is [`Expr::BitOr`]).
+fn binary_level(kind: Kind) -> Option<usize> {
+    match kind {
+        Kind::Op(Op::Caret) => Some(0),
+        Kind::Op(Op::Amp) => Some(1),
+        Kind::Op(Op::Shl | Op::Shr) => Some(2),
+        Kind::Op(Op::Plus | Op::Minus) => Some(3),
+        Kind::Op(Op::Star | Op::Slash | Op::FloorDiv | Op::Percent | Op::At) => Some(4),
+        _ => None,
+    }
+}
 
 type PResult<T> = Result<T, SyntaxError>;
 
-/// Parses a file's tokens (which end with `End`).
-pub fn parse(tokens: &[Token]) -> (Vec<Stmt>, Vec<SyntaxError>) {
-    let mut parser = Parser { toks: tokens, pos: 0, depth: 0, errors: Vec::new() };
+/// Parses a file's tokens (which end with `End`); `fields` holds the f-strings' field tokens.
+pub fn parse<'t>(tokens: &'t [Token<'_>], fields: &'t [Token<'_>]) -> (Vec<Stmt<'t>>, Vec<SyntaxError>) {
+    let mut parser = Parser::new(tokens, fields, 0);
     let mut body = Vec::new();
-    while !parser.at_kind(&Kind::End) {
-        if parser.at_kind(&Kind::Dedent) {
+    while !parser.at_kind(Kind::End) {
+        if parser.at_kind(Kind::Dedent) {
             parser.bump();
             continue;
         }
@@ -32,88 +55,62 @@ pub fn parse(tokens: &[Token]) -> (Vec<Stmt>, Vec<SyntaxError>) {
     (body, parser.errors)
 }
 
-struct Parser<'t> {
-    toks: &'t [Token],
+struct Parser<'t, 'a> {
+    toks: &'t [Token<'a>],
+    fields: &'t [Token<'a>],
     pos: usize,
+    /// The kind of the token at `pos` (asked far more often than anything else).
+    kind: Kind,
     depth: u32,
     errors: Vec<SyntaxError>,
 }
 
-fn is_keyword(name: &str) -> bool {
-    matches!(
-        name,
-        "False"
-            | "None"
-            | "True"
-            | "and"
-            | "as"
-            | "assert"
-            | "async"
-            | "await"
-            | "break"
-            | "class"
-            | "continue"
-            | "def"
-            | "del"
-            | "elif"
-            | "else"
-            | "except"
-            | "finally"
-            | "for"
-            | "from"
-            | "global"
-            | "if"
-            | "import"
-            | "in"
-            | "is"
-            | "lambda"
-            | "nonlocal"
-            | "not"
-            | "or"
-            | "pass"
-            | "raise"
-            | "return"
-            | "try"
-            | "while"
-            | "with"
-            | "yield"
-    )
-}
+impl<'t, 'a> Parser<'t, 'a> {
+    fn new(toks: &'t [Token<'a>], fields: &'t [Token<'a>], depth: u32) -> Self {
+        let kind = toks.first().map_or(Kind::End, |t| t.kind);
+        Parser { toks, fields, pos: 0, kind, depth, errors: Vec::new() }
+    }
 
-impl<'t> Parser<'t> {
     // ------------------------------------------------------------------ token helpers
 
-    fn tok(&self) -> &'t Token {
+    fn tok(&self) -> &'t Token<'a> {
         self.peek(0)
     }
 
-    fn peek(&self, ahead: usize) -> &'t Token {
-        let toks: &'t [Token] = self.toks;
+    /// Moves back to the token at `pos` (already seen).
+    fn seek(&mut self, pos: usize) {
+        self.pos = pos;
+        self.kind = self.tok().kind;
+    }
+
+    fn peek(&self, ahead: usize) -> &'t Token<'a> {
+        let toks: &'t [Token<'a>] = self.toks;
         let last = toks.len().saturating_sub(1);
         &toks[(self.pos + ahead).min(last)]
     }
 
-    fn bump(&mut self) -> &'t Token {
+    fn bump(&mut self) -> &'t Token<'a> {
         let token = self.tok();
         if token.kind != Kind::End {
             self.pos += 1;
+            self.kind = self.tok().kind;
         }
         token
     }
 
-    fn at_kind(&self, kind: &Kind) -> bool {
-        &self.tok().kind == kind
+    fn at_kind(&self, kind: Kind) -> bool {
+        self.kind == kind
     }
 
-    fn at_op(&self, op: &str) -> bool {
-        self.tok().is_op(op)
+    fn at_op(&self, op: Op) -> bool {
+        self.kind == Kind::Op(op)
     }
 
-    fn at_name(&self, name: &str) -> bool {
-        self.tok().is_name(name)
+    fn at_kw(&self, kw: Kw) -> bool {
+        self.kind == Kind::Name(kw)
     }
 
-    fn eat_op(&mut self, op: &str) -> bool {
+    fn eat_op(&mut self, op: Op) -> bool {
         let found = self.at_op(op);
         if found {
             self.bump();
@@ -121,8 +118,8 @@ impl<'t> Parser<'t> {
         found
     }
 
-    fn eat_name(&mut self, name: &str) -> bool {
-        let found = self.at_name(name);
+    fn eat_kw(&mut self, kw: Kw) -> bool {
+        let found = self.at_kw(kw);
         if found {
             self.bump();
         }
@@ -132,9 +129,9 @@ impl<'t> Parser<'t> {
     fn error_here(&self, message: &str) -> SyntaxError {
         let token = self.tok();
         let found = match &token.kind {
-            Kind::Name | Kind::Number => format!("`{}`", token.text),
+            Kind::Name(_) | Kind::Number => format!("`{}`", token.text),
             Kind::Str => "a string".to_string(),
-            Kind::Op(op) => format!("`{op}`"),
+            Kind::Op(op) => format!("`{}`", op.as_str()),
             Kind::Newline => "end of line".to_string(),
             Kind::Indent => "an indent".to_string(),
             Kind::Dedent => "a dedent".to_string(),
@@ -143,20 +140,20 @@ impl<'t> Parser<'t> {
         SyntaxError { span: token.span(), message: format!("{message}, found {found}") }
     }
 
-    fn expect_op(&mut self, op: &str) -> PResult<()> {
-        if self.eat_op(op) { Ok(()) } else { Err(self.error_here(&format!("expected `{op}`"))) }
+    fn expect_op(&mut self, op: Op) -> PResult<()> {
+        if self.eat_op(op) { Ok(()) } else { Err(self.error_here(&format!("expected `{}`", op.as_str()))) }
     }
 
-    fn expect_name(&mut self, name: &str) -> PResult<()> {
-        if self.eat_name(name) { Ok(()) } else { Err(self.error_here(&format!("expected `{name}`"))) }
+    fn expect_kw(&mut self, kw: Kw) -> PResult<()> {
+        if self.eat_kw(kw) { Ok(()) } else { Err(self.error_here(&format!("expected `{}`", kw.as_str()))) }
     }
 
     /// An identifier that is not a keyword.
-    fn identifier(&mut self) -> PResult<String> {
+    fn identifier(&mut self) -> PResult<&'t str> {
         let token = self.tok();
-        if token.kind == Kind::Name && !is_keyword(&token.text) {
+        if token.is_identifier() {
             self.bump();
-            Ok(token.text.clone())
+            Ok(&token.text)
         } else {
             Err(self.error_here("expected a name"))
         }
@@ -191,26 +188,26 @@ impl<'t> Parser<'t> {
     // ------------------------------------------------------------------ statements
 
     /// One statement (or a line of simple statements), recovering from errors.
-    fn statement_into(&mut self, out: &mut Vec<Stmt>) {
+    fn statement_into(&mut self, out: &mut Vec<Stmt<'t>>) {
         let before = self.pos;
-        if self.at_kind(&Kind::Indent) {
+        if self.at_kind(Kind::Indent) {
             self.errors.push(self.error_here("unexpected indent"));
             self.bump();
             self.indented_rest(out);
             return;
         }
-        if self.at_kind(&Kind::Newline) {
+        if self.at_kind(Kind::Newline) {
             self.bump();
             return;
         }
         if let Err(error) = self.statement(out) {
             self.errors.push(error);
-            while !matches!(self.tok().kind, Kind::Newline | Kind::End) {
+            while !matches!(self.kind, Kind::Newline | Kind::End) {
                 self.bump();
             }
             self.bump();
             // The body of a broken compound statement is still linted, in the enclosing block.
-            if self.at_kind(&Kind::Indent) {
+            if self.at_kind(Kind::Indent) {
                 self.bump();
                 self.indented_rest(out);
             }
@@ -221,11 +218,11 @@ impl<'t> Parser<'t> {
     }
 
     /// Statements up to the `Dedent` closing a block whose `Indent` was consumed.
-    fn indented_rest(&mut self, out: &mut Vec<Stmt>) {
+    fn indented_rest(&mut self, out: &mut Vec<Stmt<'t>>) {
         if self.enter().is_err() {
             self.errors.push(self.error_here("too deeply nested"));
             let mut level = 1;
-            while level > 0 && !self.at_kind(&Kind::End) {
+            while level > 0 && !self.at_kind(Kind::End) {
                 match self.bump().kind {
                     Kind::Indent => level += 1,
                     Kind::Dedent => level -= 1,
@@ -234,19 +231,19 @@ impl<'t> Parser<'t> {
             }
             return;
         }
-        while !matches!(self.tok().kind, Kind::Dedent | Kind::End) {
+        while !matches!(self.kind, Kind::Dedent | Kind::End) {
             self.statement_into(out);
         }
         self.bump();
         self.depth -= 1;
     }
 
-    fn statement(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
+    fn statement(&mut self, out: &mut Vec<Stmt<'t>>) -> PResult<()> {
         let token = self.tok();
-        if token.kind == Kind::Name {
-            let compound = match token.text.as_str() {
-                "def" | "class" | "if" | "while" | "for" | "with" | "try" => true,
-                "async" => matches!(self.peek(1).text.as_str(), "def" | "for" | "with"),
+        if let Kind::Name(kw) = token.kind {
+            let compound = match kw {
+                Kw::Def | Kw::Class | Kw::If | Kw::While | Kw::For | Kw::With | Kw::Try => true,
+                Kw::Async => matches!(self.peek(1).kind, Kind::Name(Kw::Def | Kw::For | Kw::With)),
                 _ => false,
             };
             if compound {
@@ -254,16 +251,16 @@ impl<'t> Parser<'t> {
                 out.push(stmt);
                 return Ok(());
             }
-            if token.text == "match"
+            if kw == Kw::Match
                 && let Some(stmt) = self.try_match()?
             {
                 out.push(stmt);
                 return Ok(());
             }
         }
-        if token.is_op("@") {
+        if token.is_op(Op::At) {
             let mut decorators = Vec::new();
-            while self.eat_op("@") {
+            while self.eat_op(Op::At) {
                 decorators.push(self.named_expression()?);
                 self.expect_newline()?;
             }
@@ -273,7 +270,7 @@ impl<'t> Parser<'t> {
         }
         loop {
             out.push(self.simple_statement()?);
-            if !self.eat_op(";") || self.at_kind(&Kind::Newline) {
+            if !self.eat_op(Op::Semi) || self.at_kind(Kind::Newline) {
                 break;
             }
         }
@@ -281,10 +278,10 @@ impl<'t> Parser<'t> {
     }
 
     fn expect_newline(&mut self) -> PResult<()> {
-        if self.at_kind(&Kind::Newline) {
+        if self.at_kind(Kind::Newline) {
             self.bump();
             Ok(())
-        } else if self.at_kind(&Kind::End) {
+        } else if self.at_kind(Kind::End) {
             Ok(())
         } else {
             Err(self.error_here("expected end of statement"))
@@ -292,13 +289,13 @@ impl<'t> Parser<'t> {
     }
 
     /// `:` and an indented block or simple statements on the same line.
-    fn block(&mut self) -> PResult<Vec<Stmt>> {
-        self.expect_op(":")?;
+    fn block(&mut self) -> PResult<Vec<Stmt<'t>>> {
+        self.expect_op(Op::Colon)?;
         let mut body = Vec::new();
-        if !self.at_kind(&Kind::Newline) {
+        if !self.at_kind(Kind::Newline) {
             loop {
                 body.push(self.simple_statement()?);
-                if !self.eat_op(";") || self.at_kind(&Kind::Newline) {
+                if !self.eat_op(Op::Semi) || self.at_kind(Kind::Newline) {
                     break;
                 }
             }
@@ -306,7 +303,7 @@ impl<'t> Parser<'t> {
             return Ok(body);
         }
         self.bump();
-        if self.at_kind(&Kind::Indent) {
+        if self.at_kind(Kind::Indent) {
             self.bump();
             self.indented_rest(&mut body);
         } else {
@@ -315,75 +312,75 @@ impl<'t> Parser<'t> {
         Ok(body)
     }
 
-    fn compound(&mut self, decorators: Vec<Expr>) -> PResult<Stmt> {
+    fn compound(&mut self, decorators: Vec<Expr<'t>>) -> PResult<Stmt<'t>> {
         let start = self.start();
-        let is_async = self.eat_name("async");
+        let is_async = self.eat_kw(Kw::Async);
         let keyword = self.bump();
-        match keyword.text.as_str() {
-            "def" => self.def(decorators, is_async, start),
-            "class" if !is_async => self.class(decorators),
-            "if" if decorators.is_empty() && !is_async => self.if_statement(),
-            "while" if decorators.is_empty() && !is_async => {
+        match keyword.kind {
+            Kind::Name(Kw::Def) => self.def(decorators, is_async, start),
+            Kind::Name(Kw::Class) if !is_async => self.class(decorators),
+            Kind::Name(Kw::If) if decorators.is_empty() && !is_async => self.if_statement(),
+            Kind::Name(Kw::While) if decorators.is_empty() && !is_async => {
                 let test = self.named_expression()?;
                 let body = self.block()?;
                 let orelse = self.else_block()?;
                 Ok(Stmt::While { test, body, orelse, span: self.span_from(start) })
             }
-            "for" if decorators.is_empty() => {
+            Kind::Name(Kw::For) if decorators.is_empty() => {
                 let target = self.target_list()?;
-                self.expect_name("in")?;
+                self.expect_kw(Kw::In)?;
                 let iter = self.star_expressions()?;
                 let body = self.block()?;
                 let orelse = self.else_block()?;
                 Ok(Stmt::For { target, iter, body, orelse, span: self.span_from(start) })
             }
-            "with" if decorators.is_empty() => {
+            Kind::Name(Kw::With) if decorators.is_empty() => {
                 let items = self.with_items()?;
                 let body = self.block()?;
                 Ok(Stmt::With { items, body })
             }
-            "try" if decorators.is_empty() && !is_async => self.try_statement(),
+            Kind::Name(Kw::Try) if decorators.is_empty() && !is_async => self.try_statement(),
             _ => {
-                self.pos -= 1;
+                self.seek(self.pos - 1);
                 Err(self.error_here("expected `def` or `class` after decorators"))
             }
         }
     }
 
-    fn else_block(&mut self) -> PResult<Vec<Stmt>> {
-        if self.eat_name("else") { self.block() } else { Ok(Vec::new()) }
+    fn else_block(&mut self) -> PResult<Vec<Stmt<'t>>> {
+        if self.eat_kw(Kw::Else) { self.block() } else { Ok(Vec::new()) }
     }
 
-    fn def(&mut self, decorators: Vec<Expr>, is_async: bool, start: Pos) -> PResult<Stmt> {
+    fn def(&mut self, decorators: Vec<Expr<'t>>, is_async: bool, start: Pos) -> PResult<Stmt<'t>> {
         let name = self.identifier()?;
         self.skip_type_params()?;
-        self.expect_op("(")?;
-        let params = self.params(")", true)?;
-        self.expect_op(")")?;
-        let returns = if self.eat_op("->") { Some(self.expression()?) } else { None };
+        self.expect_op(Op::LParen)?;
+        let params = self.params(Op::RParen, true)?;
+        self.expect_op(Op::RParen)?;
+        let returns = if self.eat_op(Op::Arrow) { Some(self.expression()?) } else { None };
         let header = self.span_from(start);
         let body = self.block()?;
         Ok(Stmt::Def(Box::new(Def { name, is_async, decorators, params, returns, body, span: header })))
     }
 
-    fn class(&mut self, decorators: Vec<Expr>) -> PResult<Stmt> {
+    fn class(&mut self, decorators: Vec<Expr<'t>>) -> PResult<Stmt<'t>> {
         let name = self.identifier()?;
         self.skip_type_params()?;
-        let bases = if self.eat_op("(") { self.arguments()? } else { Vec::new() };
+        let bases = if self.eat_op(Op::LParen) { self.arguments()? } else { Vec::new() };
         let body = self.block()?;
         Ok(Stmt::Class(Box::new(Class { name, decorators, bases, body })))
     }
 
     /// PEP 695 type parameters (`def f[T: int]`): names and bounds, nothing to lint.
     fn skip_type_params(&mut self) -> PResult<()> {
-        if !self.at_op("[") {
+        if !self.at_op(Op::LBracket) {
             return Ok(());
         }
         let mut level = 0;
         loop {
             match &self.bump().kind {
-                Kind::Op("[" | "(" | "{") => level += 1,
-                Kind::Op("]" | ")" | "}") => level -= 1,
+                Kind::Op(Op::LBracket | Op::LParen | Op::LBrace) => level += 1,
+                Kind::Op(Op::RBracket | Op::RParen | Op::RBrace) => level -= 1,
                 Kind::Newline | Kind::End => {
                     return Err(self.error_here("unclosed type parameters"));
                 }
@@ -396,38 +393,38 @@ impl<'t> Parser<'t> {
     }
 
     /// Parameters up to `close`; `annotated` for `def` (lambdas take no annotations).
-    fn params(&mut self, close: &str, annotated: bool) -> PResult<Vec<Param>> {
+    fn params(&mut self, close: Op, annotated: bool) -> PResult<Vec<Param<'t>>> {
         let mut params = Vec::new();
         while !self.at_op(close) {
-            if self.eat_op("/") || (self.at_op("*") && self.peek(1).is_op(",")) {
-                if self.at_op("*") {
+            if self.eat_op(Op::Slash) || (self.at_op(Op::Star) && self.peek(1).is_op(Op::Comma)) {
+                if self.at_op(Op::Star) {
                     self.bump();
                 }
             } else {
-                let star = self.eat_op("*") || self.eat_op("**");
+                let star = self.eat_op(Op::Star) || self.eat_op(Op::Pow);
                 let name = self.identifier()?;
-                let annotation = if annotated && self.eat_op(":") {
+                let annotation = if annotated && self.eat_op(Op::Colon) {
                     Some(if star { self.star_expression()? } else { self.expression()? })
                 } else {
                     None
                 };
-                let default = if !star && self.eat_op("=") { Some(self.expression()?) } else { None };
+                let default = if !star && self.eat_op(Op::Eq) { Some(self.expression()?) } else { None };
                 params.push(Param { name, annotation, default });
             }
-            if !self.eat_op(",") {
+            if !self.eat_op(Op::Comma) {
                 break;
             }
         }
         if self.at_op(close) { Ok(params) } else { Err(self.error_here("invalid parameter list")) }
     }
 
-    fn if_statement(&mut self) -> PResult<Stmt> {
+    fn if_statement(&mut self) -> PResult<Stmt<'t>> {
         let mut branches = Vec::new();
         loop {
             let test = self.named_expression()?;
             let body = self.block()?;
             branches.push((test, body));
-            if !self.eat_name("elif") {
+            if !self.eat_kw(Kw::Elif) {
                 break;
             }
         }
@@ -435,52 +432,52 @@ impl<'t> Parser<'t> {
         Ok(Stmt::If { branches, orelse })
     }
 
-    fn with_items(&mut self) -> PResult<Vec<(Expr, Option<Expr>)>> {
-        if self.at_op("(") {
+    fn with_items(&mut self) -> PResult<Vec<(Expr<'t>, Option<Expr<'t>>)>> {
+        if self.at_op(Op::LParen) {
             let (pos, errors) = (self.pos, self.errors.len());
             self.bump();
-            let items = self.with_item_list(")");
-            if items.is_ok() && self.eat_op(")") && self.at_op(":") {
+            let items = self.with_item_list(Op::RParen);
+            if items.is_ok() && self.eat_op(Op::RParen) && self.at_op(Op::Colon) {
                 return items;
             }
-            self.pos = pos;
+            self.seek(pos);
             self.errors.truncate(errors);
         }
-        self.with_item_list(":")
+        self.with_item_list(Op::Colon)
     }
 
-    fn with_item_list(&mut self, close: &str) -> PResult<Vec<(Expr, Option<Expr>)>> {
+    fn with_item_list(&mut self, close: Op) -> PResult<Vec<(Expr<'t>, Option<Expr<'t>>)>> {
         let mut items = Vec::new();
         loop {
             let context = self.expression()?;
-            let target = if self.eat_name("as") { Some(self.target()?) } else { None };
+            let target = if self.eat_kw(Kw::As) { Some(self.target()?) } else { None };
             items.push((context, target));
-            if !self.eat_op(",") || self.at_op(close) {
+            if !self.eat_op(Op::Comma) || self.at_op(close) {
                 return Ok(items);
             }
         }
     }
 
-    fn try_statement(&mut self) -> PResult<Stmt> {
+    fn try_statement(&mut self) -> PResult<Stmt<'t>> {
         let body = self.block()?;
         let mut handlers = Vec::new();
-        while self.eat_name("except") {
-            self.eat_op("*");
+        while self.eat_kw(Kw::Except) {
+            self.eat_op(Op::Star);
             let mut kind = None;
             let mut name = None;
-            if !self.at_op(":") {
+            if !self.at_op(Op::Colon) {
                 let start = self.start();
                 let first = self.expression()?;
-                kind = Some(if self.at_op(",") {
+                kind = Some(if self.at_op(Op::Comma) {
                     let mut items = vec![first];
-                    while self.eat_op(",") {
+                    while self.eat_op(Op::Comma) {
                         items.push(self.expression()?);
                     }
                     Expr::Tuple(items, self.span_from(start))
                 } else {
                     first
                 });
-                if self.eat_name("as") {
+                if self.eat_kw(Kw::As) {
                     name = Some(self.identifier()?);
                 }
             }
@@ -488,7 +485,7 @@ impl<'t> Parser<'t> {
             handlers.push(Handler { kind, name, body });
         }
         let orelse = self.else_block()?;
-        let finalbody = if self.eat_name("finally") { self.block()? } else { Vec::new() };
+        let finalbody = if self.eat_kw(Kw::Finally) { self.block()? } else { Vec::new() };
         if handlers.is_empty() && finalbody.is_empty() {
             return Err(self.error_here("expected `except` or `finally`"));
         }
@@ -496,26 +493,26 @@ impl<'t> Parser<'t> {
     }
 
     /// `match` is a soft keyword: a match statement only if `match subject:` and a newline follow.
-    fn try_match(&mut self) -> PResult<Option<Stmt>> {
+    fn try_match(&mut self) -> PResult<Option<Stmt<'t>>> {
         let (pos, errors) = (self.pos, self.errors.len());
         self.bump();
         let subject = match self.star_expressions() {
-            Ok(subject) if self.at_op(":") && self.peek(1).kind == Kind::Newline => subject,
+            Ok(subject) if self.at_op(Op::Colon) && self.peek(1).kind == Kind::Newline => subject,
             _ => {
-                self.pos = pos;
+                self.seek(pos);
                 self.errors.truncate(errors);
                 return Ok(None);
             }
         };
         self.bump();
         self.bump();
-        if !self.at_kind(&Kind::Indent) {
+        if !self.at_kind(Kind::Indent) {
             return Err(self.error_here("expected an indented block of cases"));
         }
         self.bump();
         self.enter()?;
         let mut cases = Vec::new();
-        while !matches!(self.tok().kind, Kind::Dedent | Kind::End) {
+        while !matches!(self.kind, Kind::Dedent | Kind::End) {
             match self.case() {
                 Ok(case) => cases.push(case),
                 Err(error) => {
@@ -529,16 +526,16 @@ impl<'t> Parser<'t> {
         Ok(Some(Stmt::Match { subject, cases }))
     }
 
-    fn case(&mut self) -> PResult<Case> {
-        self.expect_name("case")?;
+    fn case(&mut self) -> PResult<Case<'t>> {
+        self.expect_kw(Kw::Case)?;
         let mut case = Case { captures: Vec::new(), values: Vec::new(), guard: None, body: Vec::new() };
         loop {
             self.pattern(&mut case)?;
-            if !self.eat_op(",") || self.at_op(":") || self.at_name("if") {
+            if !self.eat_op(Op::Comma) || self.at_op(Op::Colon) || self.at_kw(Kw::If) {
                 break;
             }
         }
-        if self.eat_name("if") {
+        if self.eat_kw(Kw::If) {
             case.guard = Some(self.named_expression()?);
         }
         case.body = self.block()?;
@@ -546,97 +543,97 @@ impl<'t> Parser<'t> {
     }
 
     /// `or_pattern ['as' NAME]`, recording captures and value loads in `case`.
-    fn pattern(&mut self, case: &mut Case) -> PResult<()> {
+    fn pattern(&mut self, case: &mut Case<'t>) -> PResult<()> {
         self.nested(|p| {
             loop {
                 p.closed_pattern(case)?;
-                if !p.eat_op("|") {
+                if !p.eat_op(Op::Pipe) {
                     break;
                 }
             }
-            if p.eat_name("as") {
+            if p.eat_kw(Kw::As) {
                 case.captures.push(p.identifier()?);
             }
             Ok(())
         })
     }
 
-    fn closed_pattern(&mut self, case: &mut Case) -> PResult<()> {
+    fn closed_pattern(&mut self, case: &mut Case<'t>) -> PResult<()> {
         let start = self.start();
         let token = self.tok();
         match &token.kind {
             Kind::Number | Kind::Str => {
                 let literal = self.atom()?;
                 case.values.push(literal);
-                if self.eat_op("+") || self.eat_op("-") {
+                if self.eat_op(Op::Plus) || self.eat_op(Op::Minus) {
                     self.bump();
                 }
             }
-            Kind::Op("-") => {
+            Kind::Op(Op::Minus) => {
                 self.bump();
                 self.bump();
-                if self.eat_op("+") || self.eat_op("-") {
+                if self.eat_op(Op::Plus) || self.eat_op(Op::Minus) {
                     self.bump();
                 }
             }
-            Kind::Op("*") => {
+            Kind::Op(Op::Star) => {
                 self.bump();
                 let name = self.identifier()?;
                 if name != "_" {
                     case.captures.push(name);
                 }
             }
-            Kind::Op(open @ ("(" | "[")) => {
-                let close = if *open == "(" { ")" } else { "]" };
+            Kind::Op(open @ (Op::LParen | Op::LBracket)) => {
+                let close = if *open == Op::LParen { Op::RParen } else { Op::RBracket };
                 self.bump();
                 while !self.at_op(close) {
                     self.pattern(case)?;
-                    if !self.eat_op(",") {
+                    if !self.eat_op(Op::Comma) {
                         break;
                     }
                 }
                 self.expect_op(close)?;
             }
-            Kind::Op("{") => {
+            Kind::Op(Op::LBrace) => {
                 self.bump();
-                while !self.at_op("}") {
-                    if self.eat_op("**") {
+                while !self.at_op(Op::RBrace) {
+                    if self.eat_op(Op::Pow) {
                         case.captures.push(self.identifier()?);
                     } else {
                         self.closed_pattern(case)?;
-                        self.expect_op(":")?;
+                        self.expect_op(Op::Colon)?;
                         self.pattern(case)?;
                     }
-                    if !self.eat_op(",") {
+                    if !self.eat_op(Op::Comma) {
                         break;
                     }
                 }
-                self.expect_op("}")?;
+                self.expect_op(Op::RBrace)?;
             }
-            Kind::Name if matches!(token.text.as_str(), "None" | "True" | "False") => {
+            Kind::Name(Kw::None | Kw::True | Kw::False) => {
                 self.bump();
             }
-            Kind::Name => {
+            Kind::Name(_) => {
                 let name = self.identifier()?;
-                let mut value = Expr::Name(name.clone(), self.span_from(start));
-                let dotted = self.at_op(".");
-                while self.eat_op(".") {
+                let mut value = Expr::Name(name, self.span_from(start));
+                let dotted = self.at_op(Op::Dot);
+                while self.eat_op(Op::Dot) {
                     let attr = self.identifier()?;
                     value = Expr::Attr(Box::new(value), attr, self.span_from(start));
                 }
-                if self.eat_op("(") {
+                if self.eat_op(Op::LParen) {
                     case.values.push(value);
-                    while !self.at_op(")") {
-                        if self.tok().kind == Kind::Name && self.peek(1).is_op("=") {
+                    while !self.at_op(Op::RParen) {
+                        if matches!(self.kind, Kind::Name(_)) && self.peek(1).is_op(Op::Eq) {
                             self.bump();
                             self.bump();
                         }
                         self.pattern(case)?;
-                        if !self.eat_op(",") {
+                        if !self.eat_op(Op::Comma) {
                             break;
                         }
                     }
-                    self.expect_op(")")?;
+                    self.expect_op(Op::RParen)?;
                 } else if dotted {
                     case.values.push(value);
                 } else if name != "_" {
@@ -648,72 +645,75 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
-    fn simple_statement(&mut self) -> PResult<Stmt> {
+    fn simple_statement(&mut self) -> PResult<Stmt<'t>> {
         let token = self.tok();
-        if token.kind == Kind::Name {
-            match token.text.as_str() {
-                "pass" | "break" | "continue" => {
+        if let Kind::Name(kw) = token.kind {
+            match kw {
+                Kw::Pass | Kw::Break | Kw::Continue => {
                     self.bump();
                     return Ok(Stmt::Nothing);
                 }
-                "return" => {
+                Kw::Return => {
                     self.bump();
                     let value = if self.starts_expression() { Some(self.star_expressions()?) } else { None };
                     return Ok(Stmt::Return(value));
                 }
-                "raise" => {
+                Kw::Raise => {
                     self.bump();
                     let mut exprs = Vec::new();
                     if self.starts_expression() {
                         exprs.push(self.expression()?);
-                        if self.eat_name("from") {
+                        if self.eat_kw(Kw::From) {
                             exprs.push(self.expression()?);
                         }
                     }
                     return Ok(Stmt::Exprs(exprs));
                 }
-                "assert" => {
+                Kw::Assert => {
                     self.bump();
                     let mut exprs = vec![self.expression()?];
-                    if self.eat_op(",") {
+                    if self.eat_op(Op::Comma) {
                         exprs.push(self.expression()?);
                     }
                     return Ok(Stmt::Exprs(exprs));
                 }
-                "del" => {
+                Kw::Del => {
                     self.bump();
                     let mut targets = vec![self.target()?];
-                    while self.eat_op(",") && self.starts_expression() {
+                    while self.eat_op(Op::Comma) && self.starts_expression() {
                         targets.push(self.target()?);
                     }
                     return Ok(Stmt::Delete(targets));
                 }
-                "global" | "nonlocal" => {
+                Kw::Global | Kw::Nonlocal => {
                     self.bump();
                     let mut names = vec![self.identifier()?];
-                    while self.eat_op(",") {
+                    while self.eat_op(Op::Comma) {
                         names.push(self.identifier()?);
                     }
-                    return Ok(if token.text == "global" { Stmt::Global(names) } else { Stmt::Nonlocal(names) });
+                    return Ok(if kw == Kw::Global { Stmt::Global(names) } else { Stmt::Nonlocal(names) });
                 }
-                "import" => {
+                Kw::Import => {
                     self.bump();
                     let mut names = Vec::new();
                     loop {
                         let module = self.dotted_name()?;
-                        let alias = if self.eat_name("as") { Some(self.identifier()?) } else { None };
+                        let alias = if self.eat_kw(Kw::As) { Some(self.identifier()?) } else { None };
                         names.push((module, alias));
-                        if !self.eat_op(",") {
+                        if !self.eat_op(Op::Comma) {
                             return Ok(Stmt::Import(names));
                         }
                     }
                 }
-                "from" => return self.import_from(),
-                "type" if self.peek(1).kind == Kind::Name && (self.peek(2).is_op("=") || self.peek(2).is_op("[")) => {
+                Kw::From => return self.import_from(),
+                Kw::Type
+                    if matches!(self.peek(1).kind, Kind::Name(_))
+                        && (self.peek(2).is_op(Op::Eq) || self.peek(2).is_op(Op::LBracket)) =>
+                {
                     self.bump();
                     self.identifier()?;
                     self.skip_type_params()?;
-                    self.expect_op("=")?;
+                    self.expect_op(Op::Eq)?;
                     return Ok(Stmt::Exprs(vec![self.expression()?]));
                 }
                 _ => {}
@@ -723,70 +723,70 @@ impl<'t> Parser<'t> {
     }
 
     fn dotted_name(&mut self) -> PResult<String> {
-        let mut name = self.identifier()?;
-        while self.eat_op(".") {
+        let mut name = self.identifier()?.to_string();
+        while self.eat_op(Op::Dot) {
             name.push('.');
-            name.push_str(&self.identifier()?);
+            name.push_str(self.identifier()?);
         }
         Ok(name)
     }
 
-    fn import_from(&mut self) -> PResult<Stmt> {
+    fn import_from(&mut self) -> PResult<Stmt<'t>> {
         self.bump();
         let mut level = 0;
         loop {
-            if self.eat_op(".") {
+            if self.eat_op(Op::Dot) {
                 level += 1;
-            } else if self.eat_op("...") {
+            } else if self.eat_op(Op::Ellipsis) {
                 level += 3;
             } else {
                 break;
             }
         }
-        let module = if self.at_name("import") { None } else { Some(self.dotted_name()?) };
+        let module = if self.at_kw(Kw::Import) { None } else { Some(self.dotted_name()?) };
         if level == 0 && module.is_none() {
             return Err(self.error_here("expected a module name"));
         }
-        self.expect_name("import")?;
+        self.expect_kw(Kw::Import)?;
         let mut names = Vec::new();
-        if self.eat_op("*") {
+        if self.eat_op(Op::Star) {
             names.push(("*".to_string(), None));
         } else {
-            let parenthesised = self.eat_op("(");
+            let parenthesised = self.eat_op(Op::LParen);
             loop {
                 let name = self.identifier()?;
-                let alias = if self.eat_name("as") { Some(self.identifier()?) } else { None };
-                names.push((name, alias));
-                if !self.eat_op(",") || (parenthesised && self.at_op(")")) {
+                let alias = if self.eat_kw(Kw::As) { Some(self.identifier()?) } else { None };
+                names.push((name.to_string(), alias));
+                if !self.eat_op(Op::Comma) || (parenthesised && self.at_op(Op::RParen)) {
                     break;
                 }
             }
             if parenthesised {
-                self.expect_op(")")?;
+                self.expect_op(Op::RParen)?;
             }
         }
         Ok(Stmt::ImportFrom { level, module, names })
     }
 
-    fn assignment_or_expression(&mut self) -> PResult<Stmt> {
+    fn assignment_or_expression(&mut self) -> PResult<Stmt<'t>> {
         let first = self.yield_or_star_expressions()?;
-        if self.eat_op(":") {
+        if self.eat_op(Op::Colon) {
             let annotation = self.expression()?;
-            let value = if self.eat_op("=") { Some(self.yield_or_star_expressions()?) } else { None };
+            let value = if self.eat_op(Op::Eq) { Some(self.yield_or_star_expressions()?) } else { None };
             return Ok(Stmt::AnnAssign { target: first, annotation, value });
         }
-        if let Kind::Op(op) = self.tok().kind
+        if let Kind::Op(op) = self.kind
             && AUGMENTED.contains(&op)
         {
             self.bump();
             let value = self.yield_or_star_expressions()?;
             return Ok(Stmt::AugAssign { target: first, value });
         }
-        if !self.at_op("=") {
+        if !self.at_op(Op::Eq) {
             return Ok(Stmt::Expr(first));
         }
         let mut targets = vec![first];
-        while self.eat_op("=") {
+        while self.eat_op(Op::Eq) {
             targets.push(self.yield_or_star_expressions()?);
         }
         let value = targets.pop().ok_or_else(|| self.error_here("expected a value"))?;
@@ -799,24 +799,27 @@ impl<'t> Parser<'t> {
     fn starts_expression(&self) -> bool {
         let token = self.tok();
         match &token.kind {
-            Kind::Name => {
-                !is_keyword(&token.text)
-                    || matches!(token.text.as_str(), "None" | "True" | "False" | "lambda" | "not" | "await" | "yield")
+            Kind::Name(kw) => {
+                !kw.is_hard()
+                    || matches!(kw, Kw::None | Kw::True | Kw::False | Kw::Lambda | Kw::Not | Kw::Await | Kw::Yield)
             }
             Kind::Number | Kind::Str => true,
-            Kind::Op(op) => matches!(*op, "(" | "[" | "{" | "-" | "+" | "~" | "*" | "..."),
+            Kind::Op(op) => matches!(
+                op,
+                Op::LParen | Op::LBracket | Op::LBrace | Op::Minus | Op::Plus | Op::Tilde | Op::Star | Op::Ellipsis
+            ),
             _ => false,
         }
     }
 
-    fn yield_or_star_expressions(&mut self) -> PResult<Expr> {
-        if self.at_name("yield") { self.yield_expression() } else { self.star_expressions() }
+    fn yield_or_star_expressions(&mut self) -> PResult<Expr<'t>> {
+        if self.at_kw(Kw::Yield) { self.yield_expression() } else { self.star_expressions() }
     }
 
-    fn yield_expression(&mut self) -> PResult<Expr> {
+    fn yield_expression(&mut self) -> PResult<Expr<'t>> {
         let start = self.start();
         self.bump();
-        let value = if self.eat_name("from") {
+        let value = if self.eat_kw(Kw::From) {
             Some(Box::new(self.expression()?))
         } else if self.starts_expression() {
             Some(Box::new(self.star_expressions()?))
@@ -827,21 +830,21 @@ impl<'t> Parser<'t> {
     }
 
     /// `a, *b, c` (a tuple when there is a comma).
-    fn star_expressions(&mut self) -> PResult<Expr> {
+    fn star_expressions(&mut self) -> PResult<Expr<'t>> {
         let start = self.start();
         let first = self.star_expression()?;
-        if !self.at_op(",") {
+        if !self.at_op(Op::Comma) {
             return Ok(first);
         }
         let mut items = vec![first];
-        while self.eat_op(",") && self.starts_expression() {
+        while self.eat_op(Op::Comma) && self.starts_expression() {
             items.push(self.star_expression()?);
         }
         Ok(Expr::Tuple(items, self.span_from(start)))
     }
 
-    fn star_expression(&mut self) -> PResult<Expr> {
-        if self.at_op("*") {
+    fn star_expression(&mut self) -> PResult<Expr<'t>> {
+        if self.at_op(Op::Star) {
             let start = self.start();
             self.bump();
             let value = self.nested(Self::bitwise_or)?;
@@ -850,8 +853,8 @@ impl<'t> Parser<'t> {
         self.named_expression()
     }
 
-    fn named_expression(&mut self) -> PResult<Expr> {
-        if self.tok().kind == Kind::Name && self.peek(1).is_op(":=") {
+    fn named_expression(&mut self) -> PResult<Expr<'t>> {
+        if matches!(self.kind, Kind::Name(_)) && self.peek(1).is_op(Op::Walrus) {
             let start = self.start();
             let name = self.identifier()?;
             self.bump();
@@ -861,28 +864,28 @@ impl<'t> Parser<'t> {
         self.expression()
     }
 
-    fn expression(&mut self) -> PResult<Expr> {
+    fn expression(&mut self) -> PResult<Expr<'t>> {
         self.nested(|p| {
-            if p.at_name("lambda") {
+            if p.at_kw(Kw::Lambda) {
                 return p.lambda();
             }
             let start = p.start();
             let body = p.disjunction()?;
-            if !p.eat_name("if") {
+            if !p.eat_kw(Kw::If) {
                 return Ok(body);
             }
             let test = p.disjunction()?;
-            p.expect_name("else")?;
+            p.expect_kw(Kw::Else)?;
             let orelse = p.expression()?;
             Ok(Expr::Other(vec![body, test, orelse], p.span_from(start)))
         })
     }
 
-    fn lambda(&mut self) -> PResult<Expr> {
+    fn lambda(&mut self) -> PResult<Expr<'t>> {
         let start = self.start();
         self.bump();
-        let params = self.params(":", false)?;
-        self.expect_op(":")?;
+        let params = self.params(Op::Colon, false)?;
+        self.expect_op(Op::Colon)?;
         let body = self.expression()?;
         Ok(Expr::Lambda(Box::new(Lambda { params, body, span: self.span_from(start) })))
     }
@@ -890,10 +893,10 @@ impl<'t> Parser<'t> {
     /// Operands joined by keyword or operator tokens into one flat node.
     fn joined(
         &mut self,
-        operand: fn(&mut Self) -> PResult<Expr>,
+        operand: fn(&mut Self) -> PResult<Expr<'t>>,
         is_operator: fn(&Self) -> usize,
-        build: fn(Vec<Expr>, Span) -> Expr,
-    ) -> PResult<Expr> {
+        build: fn(Vec<Expr<'t>>, Span) -> Expr<'t>,
+    ) -> PResult<Expr<'t>> {
         let start = self.start();
         let first = operand(self)?;
         let mut width = is_operator(self);
@@ -911,16 +914,16 @@ impl<'t> Parser<'t> {
         Ok(build(operands, self.span_from(start)))
     }
 
-    fn disjunction(&mut self) -> PResult<Expr> {
-        self.joined(Self::conjunction, |p| usize::from(p.at_name("or")), Expr::Other)
+    fn disjunction(&mut self) -> PResult<Expr<'t>> {
+        self.joined(Self::conjunction, |p| usize::from(p.at_kw(Kw::Or)), Expr::Other)
     }
 
-    fn conjunction(&mut self) -> PResult<Expr> {
-        self.joined(Self::inversion, |p| usize::from(p.at_name("and")), Expr::Other)
+    fn conjunction(&mut self) -> PResult<Expr<'t>> {
+        self.joined(Self::inversion, |p| usize::from(p.at_kw(Kw::And)), Expr::Other)
     }
 
-    fn inversion(&mut self) -> PResult<Expr> {
-        if !self.at_name("not") {
+    fn inversion(&mut self) -> PResult<Expr<'t>> {
+        if !self.at_kw(Kw::Not) {
             return self.comparison();
         }
         let start = self.start();
@@ -929,16 +932,16 @@ impl<'t> Parser<'t> {
         Ok(Expr::Other(vec![operand], self.span_from(start)))
     }
 
-    fn comparison(&mut self) -> PResult<Expr> {
+    fn comparison(&mut self) -> PResult<Expr<'t>> {
         self.joined(
             Self::bitwise_or,
             |p| {
                 let token = p.tok();
                 match &token.kind {
-                    Kind::Op("==" | "!=" | "<" | ">" | "<=" | ">=") => 1,
-                    Kind::Name if token.text == "in" => 1,
-                    Kind::Name if token.text == "not" && p.peek(1).is_name("in") => 2,
-                    Kind::Name if token.text == "is" => 1 + usize::from(p.peek(1).is_name("not")),
+                    Kind::Op(Op::EqEq | Op::NotEq | Op::Lt | Op::Gt | Op::Le | Op::Ge) => 1,
+                    Kind::Name(Kw::In) => 1,
+                    Kind::Name(Kw::Not) if p.peek(1).is_kw(Kw::In) => 2,
+                    Kind::Name(Kw::Is) => 1 + usize::from(p.peek(1).is_kw(Kw::Not)),
                     _ => 0,
                 }
             },
@@ -946,29 +949,28 @@ impl<'t> Parser<'t> {
         )
     }
 
-    fn bitwise_or(&mut self) -> PResult<Expr> {
-        self.joined(|p| p.binary(0), |p| usize::from(p.at_op("|")), Expr::BitOr)
+    fn bitwise_or(&mut self) -> PResult<Expr<'t>> {
+        self.joined(|p| p.binary(0), |p| usize::from(p.at_op(Op::Pipe)), Expr::BitOr)
     }
 
-    fn binary(&mut self, level: usize) -> PResult<Expr> {
-        let Some(ops) = BINARY.get(level) else {
-            return self.factor();
-        };
+    /// Binary operators of `min` precedence or tighter: the operands of each operator's run form
+    /// one node, as if each precedence level were parsed by its own function.
+    fn binary(&mut self, min: usize) -> PResult<Expr<'t>> {
         let start = self.start();
-        let first = self.binary(level + 1)?;
-        let mut operands = vec![first];
-        while ops.iter().any(|op| self.at_op(op)) {
-            self.bump();
-            operands.push(self.binary(level + 1)?);
+        let mut left = self.factor()?;
+        while let Some(level) = binary_level(self.kind).filter(|&level| level >= min) {
+            let mut operands = vec![left];
+            while binary_level(self.kind) == Some(level) {
+                self.bump();
+                operands.push(self.binary(level + 1)?);
+            }
+            left = Expr::Other(operands, self.span_from(start));
         }
-        if operands.len() == 1 {
-            return Ok(operands.remove(0));
-        }
-        Ok(Expr::Other(operands, self.span_from(start)))
+        Ok(left)
     }
 
-    fn factor(&mut self) -> PResult<Expr> {
-        if self.at_op("-") || self.at_op("+") || self.at_op("~") {
+    fn factor(&mut self) -> PResult<Expr<'t>> {
+        if self.at_op(Op::Minus) || self.at_op(Op::Plus) || self.at_op(Op::Tilde) {
             let start = self.start();
             self.bump();
             let operand = self.nested(Self::factor)?;
@@ -976,15 +978,15 @@ impl<'t> Parser<'t> {
         }
         let start = self.start();
         let base = self.await_primary()?;
-        if !self.eat_op("**") {
+        if !self.eat_op(Op::Pow) {
             return Ok(base);
         }
         let exponent = self.nested(Self::factor)?;
         Ok(Expr::Other(vec![base, exponent], self.span_from(start)))
     }
 
-    fn await_primary(&mut self) -> PResult<Expr> {
-        if !self.at_name("await") {
+    fn await_primary(&mut self) -> PResult<Expr<'t>> {
+        if !self.at_kw(Kw::Await) {
             return self.primary();
         }
         let start = self.start();
@@ -994,20 +996,20 @@ impl<'t> Parser<'t> {
     }
 
     /// An atom and its trailers: `.name`, `(args)`, `[index]`.
-    fn primary(&mut self) -> PResult<Expr> {
+    fn primary(&mut self) -> PResult<Expr<'t>> {
         let start = self.start();
         let mut expr = self.atom()?;
         let mut trailers = 0;
         loop {
-            if self.at_op(".") {
+            if self.at_op(Op::Dot) {
                 self.bump();
                 let name = self.identifier()?;
                 expr = Expr::Attr(Box::new(expr), name, self.span_from(start));
-            } else if self.at_op("(") {
+            } else if self.at_op(Op::LParen) {
                 self.bump();
                 let args = self.nested(Self::arguments)?;
                 expr = Expr::Call(Box::new(Call { func: expr, args, span: self.span_from(start) }));
-            } else if self.at_op("[") {
+            } else if self.at_op(Op::LBracket) {
                 self.bump();
                 let index = self.nested(Self::slices)?;
                 expr = Expr::Subscript(Box::new(expr), index, self.span_from(start));
@@ -1022,17 +1024,17 @@ impl<'t> Parser<'t> {
     }
 
     /// Call arguments after `(`, through `)`.
-    fn arguments(&mut self) -> PResult<Vec<Expr>> {
+    fn arguments(&mut self) -> PResult<Vec<Expr<'t>>> {
         let mut args = Vec::new();
-        while !self.at_op(")") {
+        while !self.at_op(Op::RParen) {
             let start = self.start();
-            if self.eat_op("*") {
+            if self.eat_op(Op::Star) {
                 let value = self.expression()?;
                 args.push(Expr::Starred(Box::new(value), self.span_from(start)));
-            } else if self.eat_op("**") {
+            } else if self.eat_op(Op::Pow) {
                 let value = self.expression()?;
                 args.push(Expr::Other(vec![value], self.span_from(start)));
-            } else if self.tok().kind == Kind::Name && self.peek(1).is_op("=") {
+            } else if matches!(self.kind, Kind::Name(_)) && self.peek(1).is_op(Op::Eq) {
                 self.bump();
                 self.bump();
                 args.push(self.expression()?);
@@ -1041,27 +1043,27 @@ impl<'t> Parser<'t> {
                 let value = if self.at_comprehension() { self.comprehension(vec![value], start)? } else { value };
                 args.push(value);
             }
-            if !self.eat_op(",") {
+            if !self.eat_op(Op::Comma) {
                 break;
             }
         }
-        self.expect_op(")")?;
+        self.expect_op(Op::RParen)?;
         Ok(args)
     }
 
     /// Subscript items after `[`, through `]`; slices become `Other`.
-    fn slices(&mut self) -> PResult<Vec<Expr>> {
+    fn slices(&mut self) -> PResult<Vec<Expr<'t>>> {
         let mut items = Vec::new();
-        while !self.at_op("]") {
+        while !self.at_op(Op::RBracket) {
             let start = self.start();
             let mut parts = Vec::new();
             let mut slice = false;
-            if !self.at_op(":") {
+            if !self.at_op(Op::Colon) {
                 parts.push(self.star_expression()?);
             }
-            while self.eat_op(":") {
+            while self.eat_op(Op::Colon) {
                 slice = true;
-                if !self.at_op(":") && !self.at_op("]") && !self.at_op(",") {
+                if !self.at_op(Op::Colon) && !self.at_op(Op::RBracket) && !self.at_op(Op::Comma) {
                     parts.push(self.expression()?);
                 }
             }
@@ -1070,28 +1072,28 @@ impl<'t> Parser<'t> {
             } else {
                 items.extend(parts);
             }
-            if !self.eat_op(",") {
+            if !self.eat_op(Op::Comma) {
                 break;
             }
         }
-        self.expect_op("]")?;
+        self.expect_op(Op::RBracket)?;
         Ok(items)
     }
 
     fn at_comprehension(&self) -> bool {
-        self.at_name("for") || (self.at_name("async") && self.peek(1).is_name("for"))
+        self.at_kw(Kw::For) || (self.at_kw(Kw::Async) && self.peek(1).is_kw(Kw::For))
     }
 
-    fn comprehension(&mut self, elements: Vec<Expr>, start: Pos) -> PResult<Expr> {
+    fn comprehension(&mut self, elements: Vec<Expr<'t>>, start: Pos) -> PResult<Expr<'t>> {
         let mut generators = Vec::new();
         while self.at_comprehension() {
-            self.eat_name("async");
+            self.eat_kw(Kw::Async);
             self.bump();
             let target = self.target_list()?;
-            self.expect_name("in")?;
+            self.expect_kw(Kw::In)?;
             let iter = self.disjunction()?;
             let mut ifs = Vec::new();
-            while self.eat_name("if") {
+            while self.eat_kw(Kw::If) {
                 ifs.push(self.disjunction()?);
             }
             generators.push(Generator { target, iter, ifs });
@@ -1100,21 +1102,21 @@ impl<'t> Parser<'t> {
     }
 
     /// Assignment targets of `for` and comprehensions, up to `in`.
-    fn target_list(&mut self) -> PResult<Expr> {
+    fn target_list(&mut self) -> PResult<Expr<'t>> {
         let start = self.start();
         let first = self.target()?;
-        if !self.at_op(",") {
+        if !self.at_op(Op::Comma) {
             return Ok(first);
         }
         let mut items = vec![first];
-        while self.eat_op(",") && !self.at_name("in") && !self.at_op("=") {
+        while self.eat_op(Op::Comma) && !self.at_kw(Kw::In) && !self.at_op(Op::Eq) {
             items.push(self.target()?);
         }
         Ok(Expr::Tuple(items, self.span_from(start)))
     }
 
-    fn target(&mut self) -> PResult<Expr> {
-        if self.at_op("*") {
+    fn target(&mut self) -> PResult<Expr<'t>> {
+        if self.at_op(Op::Star) {
             let start = self.start();
             self.bump();
             let value = self.nested(Self::bitwise_or)?;
@@ -1123,12 +1125,12 @@ impl<'t> Parser<'t> {
         self.bitwise_or()
     }
 
-    fn atom(&mut self) -> PResult<Expr> {
+    fn atom(&mut self) -> PResult<Expr<'t>> {
         let start = self.start();
         let token = self.tok();
         match &token.kind {
-            Kind::Name => {
-                if matches!(token.text.as_str(), "None" | "True" | "False") {
+            Kind::Name(kw) => {
+                if matches!(kw, Kw::None | Kw::True | Kw::False) {
                     self.bump();
                     return Ok(Expr::Other(Vec::new(), token.span()));
                 }
@@ -1140,118 +1142,118 @@ impl<'t> Parser<'t> {
                 Ok(Expr::Other(Vec::new(), token.span()))
             }
             Kind::Str => self.strings(),
-            Kind::Op("...") => {
+            Kind::Op(Op::Ellipsis) => {
                 self.bump();
                 Ok(Expr::Other(Vec::new(), token.span()))
             }
-            Kind::Op("(") => self.parenthesised(start),
-            Kind::Op("[") => {
+            Kind::Op(Op::LParen) => self.parenthesised(start),
+            Kind::Op(Op::LBracket) => {
                 let p = self;
                 p.bump();
-                let items = p.display_items("]")?;
+                let items = p.display_items(Op::RBracket)?;
                 if p.at_comprehension() {
                     let comp = p.comprehension(items, start)?;
-                    p.expect_op("]")?;
+                    p.expect_op(Op::RBracket)?;
                     return Ok(comp);
                 }
-                p.expect_op("]")?;
+                p.expect_op(Op::RBracket)?;
                 Ok(Expr::List(items, p.span_from(start)))
             }
-            Kind::Op("{") => self.braces(start),
+            Kind::Op(Op::LBrace) => self.braces(start),
             _ => Err(self.error_here("expected an expression")),
         }
     }
 
     /// Items of a list, set or tuple display, stopping before a comprehension or `close`.
-    fn display_items(&mut self, close: &str) -> PResult<Vec<Expr>> {
+    fn display_items(&mut self, close: Op) -> PResult<Vec<Expr<'t>>> {
         let mut items = Vec::new();
         while !self.at_op(close) {
             items.push(self.star_expression()?);
-            if self.at_comprehension() || !self.eat_op(",") {
+            if self.at_comprehension() || !self.eat_op(Op::Comma) {
                 break;
             }
         }
         Ok(items)
     }
 
-    fn parenthesised(&mut self, start: Pos) -> PResult<Expr> {
+    fn parenthesised(&mut self, start: Pos) -> PResult<Expr<'t>> {
         self.bump();
-        if self.at_name("yield") {
+        if self.at_kw(Kw::Yield) {
             let value = self.yield_expression()?;
-            self.expect_op(")")?;
+            self.expect_op(Op::RParen)?;
             return Ok(value);
         }
-        if self.eat_op(")") {
+        if self.eat_op(Op::RParen) {
             return Ok(Expr::Tuple(Vec::new(), self.span_from(start)));
         }
         let first = self.star_expression()?;
         if self.at_comprehension() {
             let comp = self.comprehension(vec![first], start)?;
-            self.expect_op(")")?;
+            self.expect_op(Op::RParen)?;
             return Ok(comp);
         }
-        if self.eat_op(")") {
+        if self.eat_op(Op::RParen) {
             return Ok(first);
         }
         let mut items = vec![first];
-        while self.eat_op(",") && !self.at_op(")") {
+        while self.eat_op(Op::Comma) && !self.at_op(Op::RParen) {
             items.push(self.star_expression()?);
         }
-        self.expect_op(")")?;
+        self.expect_op(Op::RParen)?;
         Ok(Expr::Tuple(items, self.span_from(start)))
     }
 
-    fn braces(&mut self, start: Pos) -> PResult<Expr> {
+    fn braces(&mut self, start: Pos) -> PResult<Expr<'t>> {
         self.bump();
         let mut items = Vec::new();
         let mut is_dict = false;
-        while !self.at_op("}") {
-            if self.eat_op("**") {
+        while !self.at_op(Op::RBrace) {
+            if self.eat_op(Op::Pow) {
                 is_dict = true;
                 items.push(self.bitwise_or()?);
             } else {
                 let key = self.star_expression()?;
-                if self.eat_op(":") {
+                if self.eat_op(Op::Colon) {
                     is_dict = true;
                     let value = self.expression()?;
                     if self.at_comprehension() {
                         let comp = self.comprehension(vec![key, value], start)?;
-                        self.expect_op("}")?;
+                        self.expect_op(Op::RBrace)?;
                         return Ok(comp);
                     }
                     items.push(key);
                     items.push(value);
                 } else if !is_dict && items.is_empty() && self.at_comprehension() {
                     let comp = self.comprehension(vec![key], start)?;
-                    self.expect_op("}")?;
+                    self.expect_op(Op::RBrace)?;
                     return Ok(comp);
                 } else {
                     items.push(key);
                 }
             }
-            if !self.eat_op(",") {
+            if !self.eat_op(Op::Comma) {
                 break;
             }
         }
-        self.expect_op("}")?;
+        self.expect_op(Op::RBrace)?;
         Ok(Expr::Other(items, self.span_from(start)))
     }
 
     /// Adjacent string literals, with the expressions of their f-string fields.
-    fn strings(&mut self) -> PResult<Expr> {
+    fn strings(&mut self) -> PResult<Expr<'t>> {
         let start = self.start();
         let mut fields = Vec::new();
-        while self.at_kind(&Kind::Str) {
+        while self.at_kind(Kind::Str) {
             let token = self.bump();
-            for field in &token.fields {
-                let mut sub = Parser { toks: field, pos: 0, depth: self.depth, errors: Vec::new() };
-                let parsed = if sub.at_kind(&Kind::End) {
+            for field in fields_of(token, self.fields) {
+                let mut sub = Parser::new(field, self.fields, self.depth);
+                let parsed = if sub.at_kind(Kind::End) {
                     Err(sub.error_here("f-string: expected an expression"))
                 } else {
                     sub.yield_or_star_expressions()
                 };
                 match parsed {
-                    Ok(expr) if sub.at_kind(&Kind::End) => fields.push(expr),
+                    Ok(expr) if sub.at_kind(Kind::End) => fields.push(expr),
                     Ok(_) => self.errors.push(sub.error_here("f-string: unexpected token")),
                     Err(error) => self.errors.push(error),
                 }
@@ -1267,15 +1269,20 @@ mod tests {
     use super::super::lexer::lex;
     use super::*;
 
-    fn parse_text(text: &str) -> (Vec<Stmt>, Vec<SyntaxError>) {
+    /// Runs `check` on the statements and errors of `text`.
+    fn parse_text(text: &str, check: impl FnOnce(&[Stmt], &[SyntaxError])) {
         let lexed = lex(text);
-        parse(&lexed.tokens)
+        let (body, errors) = parse(&lexed.tokens, &lexed.fields);
+        check(&body, &errors);
     }
 
-    fn ok(text: &str) -> Vec<Stmt> {
-        let (body, errors) = parse_text(text);
-        assert!(errors.is_empty(), "{text:?}: {errors:?}");
-        body
+    fn ok(text: &str) -> usize {
+        let mut count = 0;
+        parse_text(text, |body, errors| {
+            assert!(errors.is_empty(), "{text:?}: {errors:?}");
+            count = body.len();
+        });
+        count
     }
 
     #[test]
@@ -1326,8 +1333,7 @@ with (a, b):
 type Alias[T] = list[T]
 def g[T: int](x: T) -> T: ...
 "#;
-        let body = ok(text);
-        assert_eq!(body.len(), 12);
+        assert_eq!(ok(text), 12);
     }
 
     #[test]
@@ -1343,22 +1349,25 @@ def g[T: int](x: T) -> T: ...
     #[test]
     fn match_is_a_soft_keyword() {
         let text = "match = 1\nmatch(x)\nmatch x:\n    case [1, *rest] | {'k': v, **kw} if v:\n        f(v)\n    case Point(x=0, y=_) as p:\n        pass\n    case Color.RED | -1 | 1+2j | None | 'a' | (a, b):\n        pass\n    case _:\n        pass\nmatch a, b:\n    case x, y: pass\n";
-        let body = ok(text);
-        assert_eq!(body.len(), 4);
-        let Stmt::Match { cases, .. } = &body[2] else { panic!("{:?}", body[2]) };
-        assert_eq!(cases.len(), 4);
-        assert_eq!(cases[0].captures, ["rest", "v", "kw"]);
-        assert_eq!(cases[1].captures, ["p"]);
+        assert_eq!(ok(text), 4);
+        parse_text(text, |body, _| {
+            let Stmt::Match { cases, .. } = &body[2] else { panic!("{:?}", body[2]) };
+            assert_eq!(cases.len(), 4);
+            assert_eq!(cases[0].captures, ["rest", "v", "kw"]);
+            assert_eq!(cases[1].captures, ["p"]);
+        });
     }
 
     #[test]
     fn recovers_at_the_next_statement() {
-        let (body, errors) = parse_text("x = 1 +\ny = 2\ndef f(:\n    pass\nh()\n");
-        assert!(!errors.is_empty());
-        assert!(body.iter().any(|s| matches!(s, Stmt::Expr(Expr::Call(_)))), "{body:?}");
-        let (body, errors) = parse_text("def f():\n    x = = 1\n    g()\n");
-        assert_eq!(errors.len(), 1);
-        let Stmt::Def(def) = &body[0] else { panic!() };
-        assert_eq!(def.body.len(), 1);
+        parse_text("x = 1 +\ny = 2\ndef f(:\n    pass\nh()\n", |body, errors| {
+            assert!(!errors.is_empty());
+            assert!(body.iter().any(|s| matches!(s, Stmt::Expr(Expr::Call(_)))), "{body:?}");
+        });
+        parse_text("def f():\n    x = = 1\n    g()\n", |body, errors| {
+            assert_eq!(errors.len(), 1);
+            let Stmt::Def(def) = &body[0] else { panic!() };
+            assert_eq!(def.body.len(), 1);
+        });
     }
 }
