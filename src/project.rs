@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::diagnostic::Step;
 use crate::frontend::SourceFile;
 use crate::knowledge::{BLOCKING_CATEGORIES, Knowledge, Match, Table};
-use crate::model::{CallSite, Context, FileModel, Function, Language, Usage};
+use crate::model::{CallSite, Context, FileModel, Function, Language, Name, Usage};
 
 /// A function of the run: `(file index, function index)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -31,6 +31,9 @@ pub struct Effect {
 
 /// The kind of an effect: a blocking category, or starting a runtime.
 pub const RUNTIME: &str = "runtime";
+
+/// How many files share one memo of resolved paths.
+const FILES_PER_MEMO: usize = 64;
 
 /// How far resolution follows re-exports (chains are short; this bounds cycles and fan-out).
 const MAX_ALIAS_HOPS: usize = 8;
@@ -141,9 +144,21 @@ impl<'a> Project<'a> {
             rust,
             python,
         };
+        // Calls to the same path resolve alike: neighbouring files share what they resolved.
         project.facts = files
-            .par_iter()
-            .map(|file| FileFacts::new(file, |call| project.compute_facts(call, file.language)))
+            .par_chunks(FILES_PER_MEMO)
+            .flat_map_iter(|chunk| {
+                let mut memo: FxHashMap<(Language, Name), CallFacts<'a>> = FxHashMap::default();
+                let project = &project;
+                chunk.iter().map(move |file| {
+                    FileFacts::new(file, |call| match call.candidates() {
+                        [path] => *memo
+                            .entry((file.language, *path))
+                            .or_insert_with(|| project.compute_facts(call, file.language)),
+                        _ => project.compute_facts(call, file.language),
+                    })
+                })
+            })
             .collect();
         project.compute_effects();
         project
