@@ -3,8 +3,9 @@
 //!
 //! The lexer walks the UTF-8 bytes of the text: everything that has a meaning is ASCII, and a
 //! column counts the characters before it on its line, so it is the byte offset from the line's
-//! start less the continuation bytes seen since. Tokens borrow their text from the source (only
-//! an identifier that NFKC normalisation changes owns its text).
+//! start less the continuation bytes seen since. A token's spelling is a range of the source (or,
+//! for an identifier that NFKC normalisation changes, its normalised form kept aside), so tokens
+//! hold no pointers and can be dropped while the syntax tree borrows the spellings.
 
 use std::borrow::Cow;
 
@@ -110,8 +111,17 @@ pub enum Kind {
     End,
 }
 
+/// Where a token's spelling is (see [`Spellings`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// A byte range of the source.
+    Source(u32, u32),
+    /// An identifier NFKC normalisation changes: its index in [`Lexed::normalised`].
+    Normalised(u32),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token<'a> {
+pub struct Token {
     pub kind: Kind,
     pub start: Pos,
     pub end: Pos,
@@ -119,10 +129,26 @@ pub struct Token<'a> {
     /// expression, each ending with `End`.
     pub fields: (u32, u32),
     /// The spelling of names and numbers; empty otherwise.
-    pub text: Cow<'a, str>,
+    pub text: Text,
 }
 
-impl Token<'_> {
+/// What token spellings refer to: the source and the normalised identifiers.
+#[derive(Debug, Clone, Copy)]
+pub struct Spellings<'a> {
+    pub source: &'a str,
+    pub normalised: &'a [String],
+}
+
+impl<'a> Spellings<'a> {
+    pub fn of(self, token: &Token) -> &'a str {
+        match token.text {
+            Text::Source(from, to) => self.source.get(from as usize..to as usize).unwrap_or_default(),
+            Text::Normalised(index) => self.normalised.get(index as usize).map_or("", String::as_str),
+        }
+    }
+}
+
+impl Token {
     pub fn span(&self) -> Span {
         Span { line: self.start.line, column: self.start.col, end_line: self.end.line, end_column: self.end.col }
     }
@@ -141,16 +167,18 @@ impl Token<'_> {
     }
 }
 
-pub struct Lexed<'a> {
-    pub tokens: Vec<Token<'a>>,
+pub struct Lexed {
+    pub tokens: Vec<Token>,
     /// The tokens of all f-string fields (see [`Token::fields`]).
-    pub fields: Vec<Token<'a>>,
+    pub fields: Vec<Token>,
+    /// The identifiers that NFKC normalisation changes, normalised (see [`Text::Normalised`]).
+    pub normalised: Vec<String>,
     pub comments: Vec<Comment>,
     pub errors: Vec<SyntaxError>,
 }
 
 /// The replacement fields of a string token: each field's tokens, ending with `End`.
-pub fn fields_of<'t, 'a>(token: &Token<'a>, fields: &'t [Token<'a>]) -> impl Iterator<Item = &'t [Token<'a>]> {
+pub fn fields_of<'t>(token: &Token, fields: &'t [Token]) -> impl Iterator<Item = &'t [Token]> {
     let all = fields.get(token.fields.0 as usize..token.fields.1 as usize).unwrap_or_default();
     all.split_inclusive(|t| t.kind == Kind::End)
 }
@@ -176,7 +204,7 @@ const STATEMENT_KEYWORDS: [&[u8]; 17] = [
     b"finally",
 ];
 
-pub fn lex(text: &str) -> Lexed<'_> {
+pub fn lex(text: &str) -> Lexed {
     let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let mut lexer = Lexer {
         text,
@@ -188,12 +216,13 @@ pub fn lex(text: &str) -> Lexed<'_> {
         code_on_line: false,
         fstring_nesting: 0,
         fields: Vec::new(),
+        normalised: Vec::new(),
         scratch: Vec::new(),
         comments: Vec::new(),
         errors: Vec::new(),
     };
     let tokens = lexer.file();
-    Lexed { tokens, fields: lexer.fields, comments: lexer.comments, errors: lexer.errors }
+    Lexed { tokens, fields: lexer.fields, normalised: lexer.normalised, comments: lexer.comments, errors: lexer.errors }
 }
 
 struct Lexer<'a> {
@@ -209,10 +238,11 @@ struct Lexer<'a> {
     /// Whether a token precedes the current point on its physical line (for trailing comments).
     code_on_line: bool,
     fstring_nesting: u32,
-    fields: Vec<Token<'a>>,
+    fields: Vec<Token>,
+    normalised: Vec<String>,
     /// The field tokens of the strings being read (innermost last), moved to `fields` when a
     /// string ends so that each string's fields are contiguous.
-    scratch: Vec<Token<'a>>,
+    scratch: Vec<Token>,
     comments: Vec<Comment>,
     errors: Vec<SyntaxError>,
 }
@@ -255,8 +285,10 @@ fn normalised(name: &str) -> Cow<'_, str> {
     }
 }
 
-fn mark<'a>(kind: Kind, at: Pos) -> Token<'a> {
-    Token { kind, start: at, end: at, fields: (0, 0), text: Cow::Borrowed("") }
+const NO_TEXT: Text = Text::Source(0, 0);
+
+fn mark(kind: Kind, at: Pos) -> Token {
+    Token { kind, start: at, end: at, fields: (0, 0), text: NO_TEXT }
 }
 
 impl<'a> Lexer<'a> {
@@ -309,14 +341,14 @@ impl<'a> Lexer<'a> {
         self.errors.push(SyntaxError { span: Span::point(at.line, at.col), message: message.to_string() });
     }
 
-    fn token(&self, kind: Kind, text: Cow<'a, str>, start: Pos) -> Token<'a> {
+    fn token(&self, kind: Kind, text: Text, start: Pos) -> Token {
         Token { kind, start, end: self.pos(), fields: (0, 0), text }
     }
 
     /// The whole file: logical lines with NEWLINE, INDENT and DEDENT.
-    fn file(&mut self) -> Vec<Token<'a>> {
+    fn file(&mut self) -> Vec<Token> {
         // About one token per 6 bytes of Python: one allocation for most files.
-        let mut out: Vec<Token<'a>> = Vec::with_capacity(self.bytes.len() / 5 + 16);
+        let mut out: Vec<Token> = Vec::with_capacity(self.bytes.len() / 5 + 16);
         let mut indents: Vec<u32> = vec![0];
         let mut open: Vec<Pos> = Vec::new();
         let mut line_start = true;
@@ -428,7 +460,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn indent_tokens(&mut self, width: u32, indents: &mut Vec<u32>, out: &mut Vec<Token<'a>>) {
+    fn indent_tokens(&mut self, width: u32, indents: &mut Vec<u32>, out: &mut Vec<Token>) {
         let here = self.pos();
         let top = indents.last().copied().unwrap_or(0);
         if width > top {
@@ -457,7 +489,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// One token starting at a non-blank character that is not a newline, `\` or `#`.
-    fn scan_token(&mut self) -> Option<Token<'a>> {
+    fn scan_token(&mut self) -> Option<Token> {
         let start = self.pos();
         let c = self.peek()?;
         self.code_on_line = true;
@@ -470,11 +502,18 @@ impl<'a> Lexer<'a> {
                     _ => break,
                 }
             }
-            let text = normalised(&self.text[begin..self.i]);
-            if matches!(self.peek(), Some(b'"' | b'\'')) && is_string_prefix(&text) {
-                return Some(self.string(&text, start));
+            let name = normalised(&self.text[begin..self.i]);
+            if matches!(self.peek(), Some(b'"' | b'\'')) && is_string_prefix(&name) {
+                return Some(self.string(&name, start));
             }
-            let kind = Kind::Name(Kw::of(&text));
+            let kind = Kind::Name(Kw::of(&name));
+            let text = match name {
+                Cow::Borrowed(_) => Text::Source(begin as u32, self.i as u32),
+                Cow::Owned(name) => {
+                    self.normalised.push(name);
+                    Text::Normalised(self.normalised.len() as u32 - 1)
+                }
+            };
             return Some(self.token(kind, text, start));
         }
         if c.is_ascii_digit() || (c == b'.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit())) {
@@ -542,10 +581,10 @@ impl<'a> Lexer<'a> {
             }
         };
         self.i += width;
-        Some(self.token(Kind::Op(op), Cow::Borrowed(""), start))
+        Some(self.token(Kind::Op(op), NO_TEXT, start))
     }
 
-    fn number(&mut self, start: Pos) -> Token<'a> {
+    fn number(&mut self, start: Pos) -> Token {
         let begin = self.i;
         let radix =
             self.peek() == Some(b'0') && matches!(self.peek_at(1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B'));
@@ -576,11 +615,11 @@ impl<'a> Lexer<'a> {
             }
             take(self, |c| c == b'j' || c == b'J');
         }
-        self.token(Kind::Number, Cow::Borrowed(&self.text[begin..self.i]), start)
+        self.token(Kind::Number, Text::Source(begin as u32, self.i as u32), start)
     }
 
     /// A string literal whose prefix (possibly empty) has been consumed; at its opening quote.
-    fn string(&mut self, prefix: &str, start: Pos) -> Token<'a> {
+    fn string(&mut self, prefix: &str, start: Pos) -> Token {
         let raw = prefix.bytes().any(|b| b.eq_ignore_ascii_case(&b'r'));
         let formatted = prefix.bytes().any(|b| b.eq_ignore_ascii_case(&b'f'));
         let quote = self.peek().unwrap_or(b'"');
@@ -594,7 +633,7 @@ impl<'a> Lexer<'a> {
         if formatted {
             self.fstring_nesting -= 1;
         }
-        let mut token = self.token(Kind::Str, Cow::Borrowed(""), start);
+        let mut token = self.token(Kind::Str, NO_TEXT, start);
         if self.scratch.len() > from {
             let first = self.fields.len() as u32;
             self.fields.extend(self.scratch.drain(from..));
@@ -778,14 +817,24 @@ fn is_string_prefix(text: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn kinds(text: &str) -> Vec<String> {
-        let lexed = lex(text);
+    fn spellings(text: &str, lexed: &Lexed) -> Vec<String> {
         lexed
             .tokens
             .iter()
-            .map(|t| match &t.kind {
-                Kind::Name(_) => t.text.to_string(),
-                Kind::Number => format!("#{}", t.text),
+            .map(|t| Spellings { source: text, normalised: &lexed.normalised }.of(t).to_string())
+            .collect()
+    }
+
+    fn kinds(text: &str) -> Vec<String> {
+        let lexed = lex(text);
+        let spelt = spellings(text, &lexed);
+        lexed
+            .tokens
+            .iter()
+            .zip(spelt)
+            .map(|(t, text)| match &t.kind {
+                Kind::Name(_) => text,
+                Kind::Number => format!("#{text}"),
                 Kind::Str => format!("str{}", fields_of(t, &lexed.fields).count()),
                 Kind::Op(op) => op.as_str().to_string(),
                 Kind::Newline => "NL".into(),
@@ -833,16 +882,18 @@ mod tests {
 
     #[test]
     fn fstring_fields_with_nested_quotes_braces_and_specs() {
-        let lexed = lex("f\"{a['k']!r:>{width}} {{lit}} {f\"{b(\"q\")}\"} {c=} {d:%H:%M}\"\n");
+        let text = "f\"{a['k']!r:>{width}} {{lit}} {f\"{b(\"q\")}\"} {c=} {d:%H:%M}\"\n";
+        let lexed = lex(text);
         assert!(lexed.errors.is_empty(), "{:?}", lexed.errors);
         let s = &lexed.tokens[0];
         assert_eq!(s.kind, Kind::Str);
         let fields: Vec<&[Token]> = fields_of(s, &lexed.fields).collect();
-        let firsts: Vec<&str> = fields.iter().map(|f| &*f[0].text).collect();
+        let spell = Spellings { source: text, normalised: &lexed.normalised };
+        let firsts: Vec<&str> = fields.iter().map(|f| spell.of(&f[0])).collect();
         assert_eq!(firsts, ["a", "width", "", "c", "d"]);
         let nested = &fields[2][0];
         assert_eq!(nested.kind, Kind::Str);
-        assert_eq!(fields_of(nested, &lexed.fields).next().map(|f| &*f[0].text), Some("b"));
+        assert_eq!(fields_of(nested, &lexed.fields).next().map(|f| spell.of(&f[0])), Some("b"));
         assert_eq!(lexed.tokens[1].kind, Kind::Newline);
     }
 
@@ -870,9 +921,10 @@ mod tests {
 
     #[test]
     fn crlf_bom_tabs_and_form_feeds() {
-        let lexed = lex("\u{feff}x = 1\r\nif y:\r\n\tz\r\n\x0cw\r\n");
+        let text = "\u{feff}x = 1\r\nif y:\r\n\tz\r\n\x0cw\r\n";
+        let lexed = lex(text);
         let got: Vec<(String, u32, u32)> =
-            lexed.tokens.iter().map(|t| (t.text.to_string(), t.start.line, t.start.col)).collect();
+            lexed.tokens.iter().zip(spellings(text, &lexed)).map(|(t, s)| (s, t.start.line, t.start.col)).collect();
         assert_eq!(got[0], ("x".into(), 1, 1));
         assert!(got.contains(&("z".into(), 3, 2)));
         assert!(got.contains(&("w".into(), 4, 2)));

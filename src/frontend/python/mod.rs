@@ -54,16 +54,19 @@ pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
 }
 
 fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
-    let lexed = lexer::lex(text);
-    let (body, parse_errors) = parser::parse(&lexed.tokens, &lexed.fields);
+    let lexer::Lexed { tokens, fields, normalised, comments, errors } = lexer::lex(text);
+    let spellings = lexer::Spellings { source: text, normalised: &normalised };
+    let (body, parse_errors) = parser::parse(&tokens, &fields, spellings);
+    // The tree borrows the source and the normalised names, not the tokens.
+    drop((tokens, fields));
     let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut lowerer = lower::Lowerer::new(kb, &file.unit, &stem);
     lowerer.module(&body);
     let mut model = FileModel::new(file.path.clone(), file.language);
     model.functions = lowerer.done;
     model.aliases = lowerer.aliases.iter().map(|(a, t)| (a.as_str().into(), t.as_str().into())).collect();
-    model.comments = lexed.comments;
-    model.errors = lexed.errors;
+    model.comments = comments;
+    model.errors = errors;
     model.errors.extend(parse_errors);
     model.errors.sort_by_key(|e| e.span);
     model

@@ -4,7 +4,7 @@
 
 use super::ast::{Call, Case, Class, Comprehension, Def, Expr, Generator, Handler};
 use super::ast::{Lambda, Param, Stmt};
-use super::lexer::{Kind, Kw, Op, Pos, Token, fields_of};
+use super::lexer::{Kind, Kw, Op, Pos, Spellings, Token, fields_of};
 use crate::model::{Span, SyntaxError};
 
 /// Nested blocks and bracketed or prefixed expressions allowed before giving up (CPython's
@@ -41,9 +41,10 @@ fn binary_level(kind: Kind) -> Option<usize> {
 
 type PResult<T> = Result<T, SyntaxError>;
 
-/// Parses a file's tokens (which end with `End`); `fields` holds the f-strings' field tokens.
-pub fn parse<'t>(tokens: &'t [Token<'_>], fields: &'t [Token<'_>]) -> (Vec<Stmt<'t>>, Vec<SyntaxError>) {
-    let mut parser = Parser::new(tokens, fields, 0);
+/// Parses a file's tokens (which end with `End`); `fields` holds the f-strings' field tokens. The
+/// tree borrows only the spellings, not the tokens.
+pub fn parse<'t>(tokens: &[Token], fields: &[Token], spellings: Spellings<'t>) -> (Vec<Stmt<'t>>, Vec<SyntaxError>) {
+    let mut parser = Parser::new(tokens, fields, spellings, 0);
     let mut body = Vec::new();
     while !parser.at_kind(Kind::End) {
         if parser.at_kind(Kind::Dedent) {
@@ -55,9 +56,10 @@ pub fn parse<'t>(tokens: &'t [Token<'_>], fields: &'t [Token<'_>]) -> (Vec<Stmt<
     (body, parser.errors)
 }
 
-struct Parser<'t, 'a> {
-    toks: &'t [Token<'a>],
-    fields: &'t [Token<'a>],
+struct Parser<'s, 't> {
+    toks: &'s [Token],
+    fields: &'s [Token],
+    spellings: Spellings<'t>,
     pos: usize,
     /// The kind of the token at `pos` (asked far more often than anything else).
     kind: Kind,
@@ -65,15 +67,15 @@ struct Parser<'t, 'a> {
     errors: Vec<SyntaxError>,
 }
 
-impl<'t, 'a> Parser<'t, 'a> {
-    fn new(toks: &'t [Token<'a>], fields: &'t [Token<'a>], depth: u32) -> Self {
+impl<'s, 't> Parser<'s, 't> {
+    fn new(toks: &'s [Token], fields: &'s [Token], spellings: Spellings<'t>, depth: u32) -> Self {
         let kind = toks.first().map_or(Kind::End, |t| t.kind);
-        Parser { toks, fields, pos: 0, kind, depth, errors: Vec::new() }
+        Parser { toks, fields, spellings, pos: 0, kind, depth, errors: Vec::new() }
     }
 
     // ------------------------------------------------------------------ token helpers
 
-    fn tok(&self) -> &'t Token<'a> {
+    fn tok(&self) -> &'s Token {
         self.peek(0)
     }
 
@@ -83,13 +85,13 @@ impl<'t, 'a> Parser<'t, 'a> {
         self.kind = self.tok().kind;
     }
 
-    fn peek(&self, ahead: usize) -> &'t Token<'a> {
-        let toks: &'t [Token<'a>] = self.toks;
+    fn peek(&self, ahead: usize) -> &'s Token {
+        let toks: &'s [Token] = self.toks;
         let last = toks.len().saturating_sub(1);
         &toks[(self.pos + ahead).min(last)]
     }
 
-    fn bump(&mut self) -> &'t Token<'a> {
+    fn bump(&mut self) -> &'s Token {
         let token = self.tok();
         if token.kind != Kind::End {
             self.pos += 1;
@@ -129,7 +131,7 @@ impl<'t, 'a> Parser<'t, 'a> {
     fn error_here(&self, message: &str) -> SyntaxError {
         let token = self.tok();
         let found = match &token.kind {
-            Kind::Name(_) | Kind::Number => format!("`{}`", token.text),
+            Kind::Name(_) | Kind::Number => format!("`{}`", self.spellings.of(token)),
             Kind::Str => "a string".to_string(),
             Kind::Op(op) => format!("`{}`", op.as_str()),
             Kind::Newline => "end of line".to_string(),
@@ -153,7 +155,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         let token = self.tok();
         if token.is_identifier() {
             self.bump();
-            Ok(&token.text)
+            Ok(self.spellings.of(token))
         } else {
             Err(self.error_here("expected a name"))
         }
@@ -1246,7 +1248,7 @@ impl<'t, 'a> Parser<'t, 'a> {
         while self.at_kind(Kind::Str) {
             let token = self.bump();
             for field in fields_of(token, self.fields) {
-                let mut sub = Parser::new(field, self.fields, self.depth);
+                let mut sub = Parser::new(field, self.fields, self.spellings, self.depth);
                 let parsed = if sub.at_kind(Kind::End) {
                     Err(sub.error_here("f-string: expected an expression"))
                 } else {
@@ -1272,7 +1274,8 @@ mod tests {
     /// Runs `check` on the statements and errors of `text`.
     fn parse_text(text: &str, check: impl FnOnce(&[Stmt], &[SyntaxError])) {
         let lexed = lex(text);
-        let (body, errors) = parse(&lexed.tokens, &lexed.fields);
+        let spellings = Spellings { source: text, normalised: &lexed.normalised };
+        let (body, errors) = parse(&lexed.tokens, &lexed.fields, spellings);
         check(&body, &errors);
     }
 
