@@ -31,7 +31,8 @@ pub fn scan(text: &str) -> Scan {
             }
             b'/' if at(i + 1) == b'/' => {
                 let start = i + 2;
-                let end = memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
+                // `start` follows ASCII, so it is a character boundary.
+                let end = text.get(start..).and_then(|rest| rest.find('\n')).map_or(bytes.len(), |n| start + n);
                 let body = &text[start..end];
                 // Doc comments (`///`, `//!`) are documentation, never directives.
                 if !body.starts_with('/') && !body.starts_with('!') {
@@ -100,6 +101,22 @@ pub fn scan(text: &str) -> Scan {
                 depth = depth.saturating_sub(1);
                 i += 1;
             }
+            // Indentation and other runs of blanks at once.
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r') {
+                    i += 1;
+                }
+            }
+            // The rest of an identifier or number at once: none of its bytes is special (an `r`
+            // inside one never starts a raw string).
+            c if c.is_ascii_alphanumeric() || c == b'_' => {
+                code_on_line = true;
+                i += 1;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+            }
             c if c.is_ascii() => {
                 if !(c as char).is_whitespace() {
                     code_on_line = true;
@@ -116,10 +133,6 @@ pub fn scan(text: &str) -> Scan {
         }
     }
     Scan { comments, max_depth }
-}
-
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|b| *b == needle)
 }
 
 fn ident_char(c: char) -> bool {
@@ -202,6 +215,15 @@ mod tests {
         let found = scan(text).comments;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].line, 4);
+    }
+
+    #[test]
+    fn an_r_inside_an_identifier_starts_no_raw_string() {
+        // `r"\"` ends at its second quote; in `var"\"` the quote is escaped and the string goes on.
+        let text = "let bar = r\"\\\"; // yes\nx = var\"\\\"; // no\n";
+        let found = scan(text).comments;
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].line, found[0].text.as_str()), (1, " yes"));
     }
 
     #[test]

@@ -1,9 +1,8 @@
 //! Lowers a parsed Rust file: items into functions, bodies into call sites with their resolved
 //! callee, execution context and usage.
 
-use std::collections::HashMap;
-
 use proc_macro2::LineColumn;
+use rustc_hash::FxHashMap;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, ImplItem, Item, Pat, Stmt, TraitItem, Type, UseTree};
@@ -14,17 +13,20 @@ use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
 use crate::model::{CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, Span, Usage};
 
-pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
+/// `text` is the source `ast` was parsed from.
+pub fn lower_file(ast: &syn::File, text: &str, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let mut module = vec![file.unit.root.clone()];
     module.extend(file.unit.module.iter().cloned());
     let resolver = Resolver { kb, root: file.unit.root.clone(), frames: Vec::new(), self_type: None };
     let mut lowerer = Lowerer {
         resolver,
         model,
-        fields: HashMap::new(),
-        fn_returns: HashMap::new(),
+        fields: FxHashMap::default(),
+        fn_returns: FxHashMap::default(),
         executor_impl: false,
         state: FnState::default(),
+        text,
+        line_starts: std::cell::OnceCell::new(),
     };
     lowerer.module(&ast.items, module);
 }
@@ -44,19 +46,22 @@ struct FnState {
     /// The closure arguments being walked, innermost last.
     closure_args: Vec<ClosureArg>,
     /// Closures bound to a name: the range of `calls` their bodies hold.
-    closures: HashMap<String, std::ops::Range<usize>>,
+    closures: FxHashMap<String, std::ops::Range<usize>>,
 }
 
-struct Lowerer<'a, 'm> {
+struct Lowerer<'a, 'm, 't> {
     resolver: Resolver<'a>,
     model: &'m mut FileModel,
     /// Field types of the file's structs: struct path -> field -> type path.
-    fields: HashMap<Path, HashMap<String, Path>>,
+    fields: FxHashMap<Path, FxHashMap<String, Path>>,
     /// Declared return types of the file's functions and methods.
-    fn_returns: HashMap<Path, Path>,
+    fn_returns: FxHashMap<Path, Path>,
     /// Lowering the methods of an impl of a trait whose `poll*` methods the executor calls.
     executor_impl: bool,
     state: FnState,
+    /// The source text, and the byte offset where each of its lines starts (computed when needed).
+    text: &'t str,
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 /// Wrappers whose methods are the wrapped type's (auto-deref).
@@ -72,6 +77,26 @@ fn ident_path(path: &syn::Path) -> Path {
     segments
 }
 
+fn is_pass_through(method: &syn::Ident) -> bool {
+    PASS_THROUGH.iter().any(|name| method == name)
+}
+
+/// Where an expression starts: for a plain path, its first token's start, without rendering the
+/// expression's tokens as [`Spanned::span`] does.
+fn start_of(expr: &Expr) -> LineColumn {
+    if let Expr::Path(p) = expr
+        && p.attrs.is_empty()
+        && p.qself.is_none()
+    {
+        match (&p.path.leading_colon, p.path.segments.first()) {
+            (Some(colon), _) => return colon.spans[0].start(),
+            (None, Some(first)) => return first.ident.span().start(),
+            (None, None) => {}
+        }
+    }
+    expr.span().start()
+}
+
 fn span_between(start: LineColumn, end: LineColumn) -> Span {
     Span {
         line: start.line as u32,
@@ -85,18 +110,35 @@ fn position(at: LineColumn) -> (usize, usize) {
     (at.line, at.column)
 }
 
-impl Lowerer<'_, '_> {
+impl Lowerer<'_, '_, '_> {
     fn context(&self) -> Context {
         self.state.context.unwrap_or(Context::Sync)
+    }
+
+    /// Whether the source lines `span` covers may hold `word` as a whole word: false only when
+    /// they certainly do not (a cheap check before work that only matters if they do).
+    fn may_mention(&self, span: proc_macro2::Span, word: &str) -> bool {
+        let (first, last) = (span.start().line, span.end().line);
+        let line_starts = self
+            .line_starts
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let from = first.checked_sub(1).and_then(|l| line_starts.get(l));
+        let to = line_starts.get(last).copied().unwrap_or(self.text.len());
+        match from.and_then(|&from| self.text.get(from..to)) {
+            Some(lines) => mentions_word(lines, word),
+            None => true,
+        }
     }
 
     // ------------------------------------------------------------------ items
 
     fn module(&mut self, items: &[Item], module: Path) {
-        let items = &*expand_item_macros(items);
-        let saved =
-            std::mem::replace(&mut self.resolver.frames, vec![Frame { module: module.clone(), ..Frame::default() }]);
-        self.declare_items(items, &module);
+        let items: Vec<&Item> = items.iter().collect();
+        let expansions = macro_items(&items);
+        let items = splice_macro_items(&items, &expansions);
+        let frame = Frame::new(std::rc::Rc::new(module.clone()));
+        let saved = std::mem::replace(&mut self.resolver.frames, vec![frame]);
+        self.declare_items(&items, &module);
         self.record_aliases(&module);
         for item in items {
             self.item(item, &module);
@@ -105,8 +147,8 @@ impl Lowerer<'_, '_> {
     }
 
     /// Binds the names that items and `use` declarations introduce into the innermost frame.
-    fn declare_items(&mut self, items: &[Item], owner: &Path) {
-        for item in items {
+    fn declare_items(&mut self, items: &[&Item], owner: &Path) {
+        for &item in items {
             match item {
                 Item::Use(u) => {
                     let frame = self.resolver.frames.last_mut().expect("frame");
@@ -126,7 +168,7 @@ impl Lowerer<'_, '_> {
                 }
             }
         }
-        for item in items {
+        for &item in items {
             match item {
                 Item::Fn(f) => self.declare_return(owner, &f.sig),
                 Item::Impl(imp) => {
@@ -144,7 +186,7 @@ impl Lowerer<'_, '_> {
             if let Item::Struct(s) = item {
                 let mut path = owner.clone();
                 path.push(s.ident.to_string());
-                let fields: HashMap<String, Path> = s
+                let fields: FxHashMap<String, Path> = s
                     .fields
                     .iter()
                     .filter_map(|f| Some((f.ident.as_ref()?.to_string(), self.type_path(&f.ty)?)))
@@ -167,8 +209,10 @@ impl Lowerer<'_, '_> {
     /// A module's imports are aliases other modules may reach it through (re-exports).
     fn record_aliases(&mut self, module: &Path) {
         let frame = self.resolver.frames.last().expect("frame");
-        let names: Vec<String> =
+        let mut names: Vec<String> =
             frame.names.iter().filter(|(_, b)| matches!(b, Binding::Use(_))).map(|(n, _)| n.clone()).collect();
+        // In a fixed order, whatever the map's.
+        names.sort_unstable();
         for name in names {
             if let Some(target) = self.resolver.resolve_path(std::slice::from_ref(&name)) {
                 let mut alias = module.clone();
@@ -267,7 +311,10 @@ impl Lowerer<'_, '_> {
         let returns_future = (is_async && !starts_runtime) || returns_future_type(&sig.output);
         let polled = self.executor_impl && sig.ident.to_string().starts_with("poll");
         let mut reads = Vec::new();
-        collect_reads(block, &mut reads);
+        // Reads only matter to a `let` of the body: none, no need to know them.
+        if self.may_mention(block.brace_token.span.join(), "let") {
+            collect_reads(block, &mut reads);
+        }
         let params = sig
             .inputs
             .iter()
@@ -288,7 +335,7 @@ impl Lowerer<'_, '_> {
         };
         let saved = std::mem::replace(&mut self.state, state);
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame { module, ..Frame::default() });
+        self.resolver.frames.push(Frame::new(module));
         for input in &sig.inputs {
             match input {
                 syn::FnArg::Receiver(_) => {
@@ -325,7 +372,7 @@ impl Lowerer<'_, '_> {
             Type::Group(g) => self.type_path(&g.elem),
             Type::Path(tp) if tp.qself.is_none() => {
                 let last = tp.path.segments.last()?;
-                if TRANSPARENT_WRAPPERS.contains(&last.ident.to_string().as_str())
+                if TRANSPARENT_WRAPPERS.iter().any(|w| last.ident == w)
                     && let syn::PathArguments::AngleBracketed(args) = &last.arguments
                     && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
                 {
@@ -369,11 +416,11 @@ impl Lowerer<'_, '_> {
             },
             Expr::Call(c) => one(self.returns(&self.callee_path(&c.func)?)?),
             Expr::MethodCall(m) => {
+                if is_pass_through(&m.method) {
+                    return self.type_of(&m.receiver);
+                }
                 let method = m.method.to_string();
                 let receiver = self.type_of(&m.receiver);
-                if PASS_THROUGH.contains(&method.as_str()) {
-                    return receiver;
-                }
                 if let Some(mut path) = receiver {
                     path.push(method.clone());
                     if let Some(returns) = self.returns(&path) {
@@ -409,12 +456,15 @@ impl Lowerer<'_, '_> {
 
     fn block(&mut self, block: &syn::Block) {
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame { module, ..Frame::default() });
-        let items: Vec<Item> =
-            block.stmts.iter().filter_map(|s| if let Stmt::Item(i) = s { Some(i.clone()) } else { None }).collect();
-        let items = expand_item_macros(&items);
-        let owner = self.state.path.clone();
-        self.declare_items(&items, &owner);
+        self.resolver.frames.push(Frame::new(module));
+        let items: Vec<&Item> =
+            block.stmts.iter().filter_map(|s| if let Stmt::Item(i) = s { Some(i) } else { None }).collect();
+        if !items.is_empty() {
+            let expansions = macro_items(&items);
+            let items = splice_macro_items(&items, &expansions);
+            let owner = self.state.path.clone();
+            self.declare_items(&items, &owner);
+        }
         for stmt in &block.stmts {
             self.stmt(stmt);
         }
@@ -489,9 +539,7 @@ impl Lowerer<'_, '_> {
         match expr {
             Expr::Call(c) => self.returns(&self.callee_path(&c.func)?),
             Expr::Try(t) => self.call_returns(&t.expr),
-            Expr::MethodCall(m) if PASS_THROUGH.contains(&m.method.to_string().as_str()) => {
-                self.call_returns(&m.receiver)
-            }
+            Expr::MethodCall(m) if is_pass_through(&m.method) => self.call_returns(&m.receiver),
             _ => None,
         }
     }
@@ -546,7 +594,7 @@ impl Lowerer<'_, '_> {
 
     fn closure(&mut self, closure: &syn::ExprClosure, context: Context, param_types: &[Path]) {
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame { module, ..Frame::default() });
+        self.resolver.frames.push(Frame::new(module));
         for (index, input) in closure.inputs.iter().enumerate() {
             self.bind_pattern(input, param_types.get(index).cloned());
         }
@@ -575,7 +623,7 @@ impl Lowerer<'_, '_> {
         let closure_types = self.closure_param_types(&callee);
         let is_drop =
             matches!(&callee, Callee::Path(p) if p.first().is_some_and(|p| p == "std::mem::drop" || p == "drop"));
-        let span = span_between(call.func.span().start(), call.paren_token.span.close().end());
+        let span = span_between(start_of(&call.func), call.paren_token.span.close().end());
         let index = self.record(callee, written, span, usage);
         let usage = if is_drop { Usage::Dropped } else { Usage::Used };
         self.arguments(call.args.iter(), index, offload, usage, &closure_types);
@@ -650,12 +698,17 @@ impl Lowerer<'_, '_> {
 
     fn method_call(&mut self, call: &syn::ExprMethodCall, usage: Usage) {
         let method = call.method.to_string();
+        let switches_to_nonblocking = self.resolver.kb.switches_to_nonblocking(&method);
         let receiver_type = self.type_of(&call.receiver);
         let (callee, written) = match receiver_type {
-            Some(mut ty) => {
+            Some(ty) => {
                 let written = format!("{}::{method}", ty.last().map_or("", String::as_str));
-                ty.push(method.clone());
-                (Callee::Path(Box::new([ty.join("::").into()])), written)
+                let mut path = ty.join("::");
+                if !ty.is_empty() {
+                    path.push_str("::");
+                }
+                path.push_str(&method);
+                (Callee::Path(Box::new([path.as_str().into()])), written)
             }
             None => {
                 let written = match &*call.receiver {
@@ -674,7 +727,7 @@ impl Lowerer<'_, '_> {
         self.expr(&call.receiver, Usage::Used);
         self.arguments(call.args.iter(), index, offload, Usage::Used, &closure_types);
         // `stream.set_nonblocking(true)`: from here on, `stream`'s calls are not known to block.
-        if self.resolver.kb.switches_to_nonblocking(&call.method.to_string())
+        if switches_to_nonblocking
             && let Expr::Path(p) = &*call.receiver
             && let Some(name) = p.path.get_ident()
         {
@@ -708,12 +761,13 @@ impl Lowerer<'_, '_> {
     }
 
     fn mac(&mut self, mac: &syn::Macro) {
-        let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
+        let Some(last) = mac.path.segments.last() else {
             return;
         };
-        if name == "macro_rules" {
+        if last.ident == "macro_rules" || macros::inert(&mac.tokens) {
             return;
         }
+        let name = last.ident.to_string();
         if let Some(exprs) = macros::expressions(&name, mac.tokens.clone()) {
             for expr in exprs {
                 self.expr(&expr, Usage::Used);
@@ -726,7 +780,7 @@ impl Lowerer<'_, '_> {
     }
 }
 
-impl<'ast> Visit<'ast> for Lowerer<'_, '_> {
+impl<'ast> Visit<'ast> for Lowerer<'_, '_, '_> {
     fn visit_expr(&mut self, expr: &'ast Expr) {
         self.expr(expr, Usage::Used);
     }
@@ -746,7 +800,7 @@ impl<'ast> Visit<'ast> for Lowerer<'_, '_> {
 
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
         let module = self.resolver.module().clone();
-        self.resolver.frames.push(Frame { module, ..Frame::default() });
+        self.resolver.frames.push(Frame::new(module));
         self.bind_pattern(&arm.pat, None);
         if let Some((_, guard)) = &arm.guard {
             self.expr(guard, Usage::Used);
@@ -756,23 +810,50 @@ impl<'ast> Visit<'ast> for Lowerer<'_, '_> {
     }
 }
 
-/// Items with the items of item-position macros (`cfg_rt! { .. }`) spliced in; borrowed when
-/// there are none.
-fn expand_item_macros(items: &[Item]) -> std::borrow::Cow<'_, [Item]> {
-    let is_expandable = |item: &Item| matches!(item, Item::Macro(m) if m.ident.is_none());
-    if !items.iter().any(is_expandable) {
-        return std::borrow::Cow::Borrowed(items);
-    }
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        match item {
-            Item::Macro(m) if m.ident.is_none() => {
-                out.extend(expand_item_macros(&macros::items(m.mac.tokens.clone())).into_owned());
+/// An item-position macro (`cfg_rt! { .. }`), whose items are spliced in where it stands.
+fn is_item_macro(item: &Item) -> bool {
+    matches!(item, Item::Macro(m) if m.ident.is_none())
+}
+
+/// The items of each item-position macro among `items`, in order, with the macros among them
+/// expanded in turn.
+fn macro_items(items: &[&Item]) -> Vec<Vec<Item>> {
+    fn expand(items: Vec<Item>, out: &mut Vec<Item>) {
+        for item in items {
+            match item {
+                Item::Macro(m) if m.ident.is_none() => expand(macros::items(m.mac.tokens), out),
+                other => out.push(other),
             }
-            other => out.push(other.clone()),
         }
     }
-    std::borrow::Cow::Owned(out)
+    let mut expansions = Vec::new();
+    for item in items {
+        if let Item::Macro(m) = item
+            && m.ident.is_none()
+        {
+            let mut out = Vec::new();
+            expand(macros::items(m.mac.tokens.clone()), &mut out);
+            expansions.push(out);
+        }
+    }
+    expansions
+}
+
+/// `items` with each item-position macro replaced by its items (from [`macro_items`]).
+fn splice_macro_items<'i>(items: &[&'i Item], expansions: &'i [Vec<Item>]) -> Vec<&'i Item> {
+    if expansions.is_empty() {
+        return items.to_vec();
+    }
+    let mut expansions = expansions.iter();
+    let mut out = Vec::with_capacity(items.len());
+    for &item in items {
+        if is_item_macro(item) {
+            out.extend(expansions.next().into_iter().flatten());
+        } else {
+            out.push(item);
+        }
+    }
+    out
 }
 
 fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
@@ -834,6 +915,15 @@ fn collect_pattern_names(pat: &Pat, names: &mut Vec<String>) {
     Names(names).visit_pat(pat);
 }
 
+/// Whether `word` occurs in `text` with no ASCII identifier character on either side (a
+/// non-ASCII neighbour counts as a boundary, so this errs towards yes).
+fn mentions_word(text: &str, word: &str) -> bool {
+    let is_ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let bytes = text.as_bytes();
+    text.match_indices(word)
+        .any(|(at, _)| !is_ident(at.checked_sub(1).and_then(|i| bytes.get(i))) && !is_ident(bytes.get(at + word.len())))
+}
+
 /// Every identifier an expression reads in `block`, with its position.
 fn collect_reads(block: &syn::Block, out: &mut Vec<(String, (usize, usize))>) {
     struct Reads<'r>(&'r mut Vec<(String, (usize, usize))>);
@@ -878,5 +968,18 @@ fn mentions_future(ty: &Type) -> bool {
                         if args.args.iter().any(|a| matches!(a, syn::GenericArgument::Type(t) if mentions_future(t)))))
         }),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_whole_words_only() {
+        assert!(mentions_word("    let x = 1;", "let"));
+        assert!(mentions_word("f(){let(a,b)=c;}", "let"));
+        assert!(!mentions_word("delete(letter, _let, let2)", "let"));
+        assert!(mentions_word("\u{2028}let", "let"), "a non-ASCII neighbour is a boundary");
     }
 }

@@ -1,7 +1,7 @@
 //! The bodies of macros that hold expressions: comma-separated arguments (`println!`, `join!`,
 //! `vec!`, `assert!`...), `vec![x; n]`, and `select!` branches. Anything else is left alone.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Token};
@@ -15,6 +15,17 @@ pub fn expressions(name: &str, tokens: TokenStream) -> Option<Vec<Expr>> {
         return Some(list.into_iter().collect());
     }
     repeat_form.parse2(tokens).ok()
+}
+
+/// Whether lowering a macro body of these tokens certainly adds nothing to the model: without
+/// parentheses or braces at any depth it holds no call, no block (so no item, no closure or async
+/// body with calls) and no macro whose body has any; without `let`, no binding either.
+pub fn inert(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().all(|token| match token {
+        TokenTree::Group(group) => group.delimiter() == Delimiter::Bracket && inert(&group.stream()),
+        TokenTree::Ident(ident) => ident != "let",
+        TokenTree::Punct(_) | TokenTree::Literal(_) => true,
+    })
 }
 
 /// The items a macro in item position holds: its whole body (`cfg_rt! { fn f() {} }`), or else the
@@ -147,6 +158,17 @@ mod tests {
         let cfg_if = "if #[cfg(unix)] { fn a() {} } else if #[cfg(windows)] { fn a() {} } else { fn c() {} }";
         assert_eq!(items(cfg_if.parse().unwrap()).len(), 3);
         assert!(items("static ref X: u8 = 1;".parse().unwrap()).is_empty());
+    }
+
+    #[test]
+    fn only_bodies_without_calls_blocks_or_lets_are_inert() {
+        let inert = |src: &str| inert(&src.parse().unwrap());
+        assert!(inert("\"{} {}\", a, b.c"));
+        assert!(inert("[1, 2, x]; n"));
+        assert!(!inert("\"{}\", f()"));
+        assert!(!inert("[g(1)]"));
+        assert!(!inert("x, { y }"));
+        assert!(!inert("let x = y;"));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Name resolution for one Rust file: module scopes with items and `use` imports, block scopes
 //! with local items and bindings, `crate`/`self`/`super`/`Self`, and glob imports.
 
-use std::collections::HashMap;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 
 use crate::knowledge::Knowledge;
 
@@ -19,9 +21,9 @@ pub enum Binding {
 
 #[derive(Debug, Clone, Default)]
 pub struct Frame {
-    /// The module this frame belongs to (where `self::` points).
-    pub module: Path,
-    pub names: HashMap<String, Binding>,
+    /// The module this frame belongs to (where `self::` points); shared by the frames inside it.
+    pub module: Rc<Path>,
+    pub names: FxHashMap<String, Binding>,
     /// Glob imports, as written.
     pub globs: Vec<Path>,
 }
@@ -55,8 +57,14 @@ const PRELUDE: [(&str, &str); 5] = [
     ("Vec", "std::vec::Vec"),
 ];
 
+impl Frame {
+    pub fn new(module: Rc<Path>) -> Frame {
+        Frame { module, names: FxHashMap::default(), globs: Vec::new() }
+    }
+}
+
 impl Resolver<'_> {
-    pub fn module(&self) -> &Path {
+    pub fn module(&self) -> &Rc<Path> {
         &self.frames.last().expect("a resolver always has its module frame").module
     }
 
@@ -92,21 +100,21 @@ impl Resolver<'_> {
             return Resolved::Paths(vec![]);
         };
         let rest = &segments[1..];
-        let module = self.frames[..depth_frames].last().map(|f| f.module.clone()).unwrap_or_default();
+        let module: &[String] = self.frames[..depth_frames].last().map_or(&[], |f| f.module.as_slice());
         match first.as_str() {
             "::" => return Resolved::Paths(vec![normalize(rest.to_vec())]),
             "crate" => return Resolved::Paths(vec![join(std::slice::from_ref(&self.root), rest)]),
-            "self" if !rest.is_empty() => return Resolved::Paths(vec![join(&module, rest)]),
+            "self" if !rest.is_empty() => return Resolved::Paths(vec![join(module, rest)]),
             "super" => {
                 let mut base = module;
                 let mut rest = segments;
                 while rest.first().is_some_and(|s| s == "super") {
                     if base.len() > 1 {
-                        base.pop();
+                        base = &base[..base.len() - 1];
                     }
                     rest = &rest[1..];
                 }
-                return Resolved::Paths(vec![join(&base, rest)]);
+                return Resolved::Paths(vec![join(base, rest)]);
             }
             "Self" => {
                 if let Some(ty) = &self.self_type {
@@ -171,8 +179,9 @@ impl Resolver<'_> {
 }
 
 pub fn join(base: &[String], rest: &[String]) -> Path {
-    let mut path = base.to_vec();
-    path.extend(rest.iter().cloned());
+    let mut path = Vec::with_capacity(base.len() + rest.len());
+    path.extend_from_slice(base);
+    path.extend_from_slice(rest);
     path
 }
 
