@@ -15,8 +15,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 use xxhash_rust::xxh3::Xxh3;
 
@@ -47,6 +47,36 @@ pub fn key(file: &SourceFile, text: &str) -> u64 {
     hasher.update(&(text.len() as u64).to_le_bytes());
     hasher.update(text.as_bytes());
     hasher.digest()
+}
+
+/// What the file system says of a file, with its place in the project: a run whose files all keep
+/// their stamps reuses the last run's findings without reading them. Any write changes the
+/// change time (which no user can set) and the modification time, both to the nanosecond.
+pub fn stamp(file: &SourceFile) -> Option<u64> {
+    let meta = std::fs::metadata(&file.path).ok()?;
+    let mut hasher = Xxh3::new();
+    hasher.update(&key(file, "").to_le_bytes());
+    hasher.update(&meta.len().to_le_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        for part in [
+            meta.dev(),
+            meta.ino(),
+            meta.mtime() as u64,
+            meta.mtime_nsec() as u64,
+            meta.ctime() as u64,
+            meta.ctime_nsec() as u64,
+        ] {
+            hasher.update(&part.to_le_bytes());
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        hasher.update(&modified.as_nanos().to_le_bytes());
+    }
+    Some(hasher.digest())
 }
 
 /// A fingerprint of everything besides the file that lowering depends on.
@@ -111,9 +141,10 @@ pub struct Cache {
     /// Where the cache is stored; `None` keeps it in memory only (the language server).
     file: Option<PathBuf>,
     fingerprint: u64,
-    /// The stored summaries: path -> (key, range in `data`).
-    stored: HashMap<PathBuf, (u64, std::ops::Range<usize>)>,
-    data: Vec<u8>,
+    /// The stored summaries, read when first asked for (a run that reuses its findings needs none).
+    stored: OnceLock<Stored>,
+    /// Why the stored summaries were ignored.
+    warnings: Mutex<Vec<String>>,
     /// Summaries made (or, in memory, kept) since: path -> (key, encoding).
     fresh: RwLock<HashMap<PathBuf, (u64, Vec<u8>)>>,
     hits: AtomicUsize,
@@ -124,29 +155,19 @@ pub struct Cache {
     reused: std::sync::atomic::AtomicBool,
 }
 
+/// The summaries stored on disk: path -> (key, range in `data`).
+#[derive(Default)]
+struct Stored {
+    index: HashMap<PathBuf, (u64, std::ops::Range<usize>)>,
+    data: Vec<u8>,
+}
+
 impl Cache {
     /// The cache in `dir`, empty when it does not exist, cannot be read or was made by another
-    /// build or knowledge (`warn` hears about unreadable caches).
-    pub fn open(dir: &Path, fingerprint: u64, warn: &mut dyn FnMut(String)) -> Cache {
-        let file = dir.join(FILE_NAME);
+    /// build or knowledge ([`Cache::warnings`] tells about unreadable caches).
+    pub fn open(dir: &Path, fingerprint: u64) -> Cache {
         let mut cache = Cache::in_memory(fingerprint);
-        cache.file = Some(file.clone());
-        match std::fs::read(&file) {
-            Ok(bytes) => match parse(&bytes, fingerprint) {
-                Ok(Some((index, start))) => {
-                    cache.stored = index
-                        .into_iter()
-                        .map(|e| (e.path, (e.key, start + e.offset as usize..start + (e.offset + e.len) as usize)))
-                        .filter(|(_, (_, range))| range.end <= bytes.len())
-                        .collect();
-                    cache.data = bytes;
-                }
-                Ok(None) => {}
-                Err(reason) => warn(format!("{}: ignoring the cache: {reason}", file.display())),
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => warn(format!("{}: ignoring the cache: {e}", file.display())),
-        }
+        cache.file = Some(dir.join(FILE_NAME));
         if let Ok(bytes) = std::fs::read(dir.join(FINDINGS_FILE)) {
             let header = |at: usize| bytes.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
             if bytes.get(..8) == Some(MAGIC.as_slice()) && header(8) == Some(fingerprint) {
@@ -173,13 +194,43 @@ impl Cache {
         *self.fresh_findings.write().unwrap_or_else(|e| e.into_inner()) = Some((run, bytes));
     }
 
+    /// The stored summaries, read from the disk the first time.
+    fn stored(&self) -> &Stored {
+        self.stored.get_or_init(|| {
+            let Some(file) = &self.file else { return Stored::default() };
+            let warn = |w: String| self.warnings.lock().unwrap_or_else(|e| e.into_inner()).push(w);
+            match std::fs::read(file) {
+                Ok(bytes) => match parse(&bytes, self.fingerprint) {
+                    Ok(Some((index, start))) => {
+                        let index = index
+                            .into_iter()
+                            .map(|e| (e.path, (e.key, start + e.offset as usize..start + (e.offset + e.len) as usize)))
+                            .filter(|(_, (_, range))| range.end <= bytes.len())
+                            .collect();
+                        return Stored { index, data: bytes };
+                    }
+                    Ok(None) => {}
+                    Err(reason) => warn(format!("{}: ignoring the cache: {reason}", file.display())),
+                },
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => warn(format!("{}: ignoring the cache: {e}", file.display())),
+            }
+            Stored::default()
+        })
+    }
+
+    /// Why stored summaries were ignored, so far.
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// A cache that lives as long as the value (the language server keeps one per project).
     pub fn in_memory(fingerprint: u64) -> Cache {
         Cache {
             file: None,
             fingerprint,
-            stored: HashMap::new(),
-            data: Vec::new(),
+            stored: OnceLock::new(),
+            warnings: Mutex::new(Vec::new()),
             fresh: RwLock::new(HashMap::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
@@ -201,8 +252,9 @@ impl Cache {
             Some(_) => None,
             None => {
                 drop(fresh);
-                match self.stored.get(path) {
-                    Some((k, range)) if *k == key => postcard::from_bytes(&self.data[range.clone()]).ok(),
+                let stored = self.stored();
+                match stored.index.get(path) {
+                    Some((k, range)) if *k == key => postcard::from_bytes(&stored.data[range.clone()]).ok(),
                     _ => None,
                 }
             }
@@ -247,9 +299,10 @@ impl Cache {
             });
             body.extend_from_slice(bytes);
         };
-        for (path, (key, range)) in &self.stored {
+        let stored = self.stored();
+        for (path, (key, range)) in &stored.index {
             if !fresh.contains_key(path) {
-                push(path, *key, &self.data[range.clone()]);
+                push(path, *key, &stored.data[range.clone()]);
             }
         }
         for (path, (key, bytes)) in fresh.iter() {

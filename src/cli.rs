@@ -182,7 +182,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             .clone()
             .or_else(|| std::env::var_os("ASYNC_LINT_CACHE_DIR").filter(|d| !d.is_empty()).map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from(crate::cache::DEFAULT_DIR));
-        linter.set_cache(crate::cache::Cache::open(&dir, linter.fingerprint(), &mut |w| eprintln!("warning: {w}")));
+        linter.set_cache(crate::cache::Cache::open(&dir, linter.fingerprint()));
     }
     let cli_selects = args.select.is_some();
     let selection = Selection { select: args.select, ignore: args.ignore };
@@ -217,6 +217,9 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut diagnostics = linter.lint(&files, &selection);
     diagnostics.retain_mut(|d| configured(d));
     if let Some(cache) = linter.cache() {
+        for warning in cache.warnings() {
+            eprintln!("warning: {warning}");
+        }
         if let Err(warning) = cache.save() {
             eprintln!("warning: {warning}");
         }

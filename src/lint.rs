@@ -131,15 +131,14 @@ impl Linter {
     ) -> Vec<Diagnostic> {
         // Without editor buffers, a run whose inputs did not change reuses its stored findings.
         let reuse = self.cache.as_ref().filter(|_| overlay.is_empty()).map(|cache| {
-            let keys: Vec<Option<u64>> =
-                files.par_iter().map(|f| read_source(f).ok().map(|text| cache::key(f, &text))).collect();
+            let stamps: Vec<Option<u64>> = files.par_iter().map(cache::stamp).collect();
             let mut selected: Vec<&str> = vec!["select"];
             selected.extend(selection.select.iter().flatten().map(String::as_str));
             selected.push("ignore");
             selected.extend(selection.ignore.iter().map(String::as_str));
             let entries: Vec<(&std::path::Path, Result<u64, &str>)> =
-                files.iter().zip(&keys).map(|(f, key)| (f.path.as_path(), key.ok_or("unreadable"))).collect();
-            (cache, cache::run_key(cache.fingerprint(), &selected, &entries), keys)
+                files.iter().zip(&stamps).map(|(f, stamp)| (f.path.as_path(), stamp.ok_or("unreadable"))).collect();
+            (cache, cache::run_key(cache.fingerprint(), &selected, &entries), stamps)
         });
         if let Some((cache, run, _)) = &reuse
             && let Some(found) = cache.findings(*run, files.len())
@@ -147,17 +146,19 @@ impl Linter {
             return found;
         }
         let roots = crate::project::project_roots(files);
-        let loaded: Vec<(FileModel, Option<Diagnostic>, Option<u64>)> = files
+        let loaded: Vec<(FileModel, Option<Diagnostic>)> = files
             .par_iter()
             .map(|f| {
-                let (mut model, internal, key) = self.load(f, overlay.get(&f.path).cloned());
+                let (mut model, internal) = self.load(f, overlay.get(&f.path).cloned());
                 crate::project::prune_calls(&mut model, f, self.knowledge(f.language), roots.as_ref());
-                (model, internal, key)
+                (model, internal)
             })
             .collect();
-        let unchanged = reuse.as_ref().is_some_and(|(_, _, keys)| loaded.iter().map(|l| l.2).eq(keys.iter().copied()));
-        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) =
-            loaded.into_iter().map(|(model, internal, _)| (model, internal)).unzip();
+        // Findings are stored only when no file changed while the run read them.
+        let unchanged = reuse
+            .as_ref()
+            .is_some_and(|(_, _, stamps)| files.par_iter().map(cache::stamp).collect::<Vec<_>>() == *stamps);
+        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) = loaded.into_iter().unzip();
         let kb_for = |language| self.knowledge(language);
         let project = Project::new(&models, &kb_for);
         let mut found: Vec<Diagnostic> = models
@@ -185,23 +186,21 @@ impl Linter {
     }
 
     /// Reads and lowers one file; a panic inside the frontend becomes an `internal-error` finding.
-    /// Also returns the file's cache key, when there is a cache and the file could be read.
-    fn load(&self, file: &SourceFile, text: Option<String>) -> (FileModel, Option<Diagnostic>, Option<u64>) {
+    fn load(&self, file: &SourceFile, text: Option<String>) -> (FileModel, Option<Diagnostic>) {
         let text = match text.map_or_else(|| read_source(file), Ok) {
             Ok(text) => text,
             Err(error) => {
                 let mut model = FileModel::new(file.path.clone(), file.language);
                 model.errors.push(error);
-                return (model, None, None);
+                return (model, None);
             }
         };
         let key = self.cache.as_ref().map(|cache| (cache, cache::key(file, &text)));
-        let key_only = key.map(|(_, key)| key);
         if let Some((cache, key)) = key
             && let Some(mut model) = cache.get(&file.path, key)
         {
             model.path = file.path.clone();
-            return (model, None, key_only);
+            return (model, None);
         }
         let kb = self.knowledge(file.language);
         match catch_unwind(AssertUnwindSafe(|| (self.lower)(file, &text, kb))) {
@@ -211,11 +210,11 @@ impl Linter {
                 if let Some((cache, key)) = key {
                     cache.put(&file.path, key, &model);
                 }
-                (model, None, key_only)
+                (model, None)
             }
             Err(panic) => {
                 let diagnostic = internal_error(&file.path, panic.as_ref());
-                (FileModel::new(file.path.clone(), file.language), Some(diagnostic), key_only)
+                (FileModel::new(file.path.clone(), file.language), Some(diagnostic))
             }
         }
     }

@@ -604,6 +604,12 @@ fn knowledge_changes_and_corrupt_caches_invalidate_the_cache() {
     assert!(stdout(&configured).contains("blocking-network"), "{}", stdout(&configured));
 
     std::fs::write(cache_dir.join("summaries.bin"), b"garbage").unwrap();
+    // An unchanged tree reuses its findings without reading the summaries.
+    let reused = run_in(dir.path(), &args);
+    assert_eq!(stdout(&reused), stdout(&configured));
+    assert!(stderr(&reused).contains("findings reused"), "{}", stderr(&reused));
+    assert!(!stderr(&reused).contains("ignoring the cache"), "{}", stderr(&reused));
+    std::fs::remove_file(cache_dir.join("findings.bin")).unwrap();
     let corrupt = run_in(dir.path(), &args);
     assert_eq!(stdout(&corrupt), stdout(&configured));
     assert!(stderr(&corrupt).contains("ignoring the cache"), "{}", stderr(&corrupt));
