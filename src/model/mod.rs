@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-/// An interned string: names and paths repeat across a project, so each distinct one is stored once
-/// for the life of the process; copies and comparisons are a pointer's.
-pub type Name = ustr::Ustr;
+mod name;
+
+/// Names and paths repeat across a project, so each distinct one is stored once.
+pub use name::Name;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
