@@ -207,6 +207,7 @@ impl Linter {
             Ok(mut model) => {
                 // Only suppression directives are read from comments; the rest would only take memory.
                 model.comments.retain(|c| crate::suppress::is_directive(&c.text));
+                model.comments.shrink_to_fit();
                 if let Some((cache, key)) = key {
                     cache.put(&file.path, key, &model);
                 }

@@ -13,10 +13,10 @@ use crate::knowledge::{BLOCKING_CATEGORIES, Knowledge, Match, Table};
 use crate::model::{CallSite, Context, FileModel, Function, Language, Name, Usage};
 
 /// A function of the run: `(file index, function index)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FnRef {
-    pub file: usize,
-    pub function: usize,
+    pub file: u32,
+    pub function: u32,
 }
 
 /// What a sync function does when called, and through which calls.
@@ -42,15 +42,17 @@ const MAX_EXPANSIONS: usize = 32;
 pub struct Project<'a> {
     pub files: &'a [FileModel],
     functions: FxHashMap<&'a str, FnRef>,
-    /// Alias -> targets.
-    aliases: FxHashMap<&'a str, Vec<&'a str>>,
+    /// Alias -> its targets, a range of `alias_targets`.
+    aliases: FxHashMap<&'a str, (u32, u32)>,
+    alias_targets: Vec<&'a str>,
     /// Glob re-exports: module -> the modules whose every name it re-exports (`module::*`).
     globs: FxHashMap<&'a str, Vec<&'a str>>,
     /// [`prefix_hash`] of every alias and glob module: a prefix whose hash is not here is neither.
     alias_hashes: FxHashSet<u64>,
     /// What every call resolves to, computed once, per file.
     facts: Vec<FileFacts>,
-    effects: FxHashMap<(FnRef, &'static str), Hop<'a>>,
+    /// Keyed by function and effect kind (an index into [`EFFECT_KINDS`]).
+    effects: FxHashMap<(FnRef, u8), Hop>,
     rust: &'a Knowledge,
     python: &'a Knowledge,
 }
@@ -74,7 +76,8 @@ impl<'a> CallFacts<'a> {
 /// [`CallFacts`] as stored: match ids instead of matches.
 #[derive(Clone, Copy)]
 struct Packed {
-    callee: Option<FnRef>,
+    /// The callee, or [`NO_FUNCTION`].
+    callee: FnRef,
     /// Per table, the match's id, or `NONE`.
     apis: [u32; Table::ALL.len()],
 }
@@ -89,6 +92,7 @@ struct FileFacts {
 }
 
 const NONE: u32 = u32::MAX;
+const NO_FUNCTION: FnRef = FnRef { file: NONE, function: NONE };
 
 impl FileFacts {
     fn new<'a>(file: &FileModel, mut compute: impl FnMut(&CallSite) -> CallFacts<'a>) -> FileFacts {
@@ -102,7 +106,7 @@ impl FileFacts {
                 } else {
                     out.slots.push(out.facts.len() as u32);
                     let apis = facts.apis.map(|m| m.map_or(NONE, |m| m.id));
-                    out.facts.push(Packed { callee: facts.callee, apis });
+                    out.facts.push(Packed { callee: facts.callee.unwrap_or(NO_FUNCTION), apis });
                 }
             }
         }
@@ -113,11 +117,11 @@ impl FileFacts {
 impl<'a> Project<'a> {
     pub fn new(files: &'a [FileModel], kb_for: &dyn Fn(Language) -> &'a Knowledge) -> Project<'a> {
         let mut functions = FxHashMap::default();
-        let mut aliases: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        let mut alias_pairs: Vec<(&str, &str)> = Vec::new();
         let mut globs: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         for (file_index, file) in files.iter().enumerate() {
             for (function_index, function) in file.functions.iter().enumerate() {
-                let at = FnRef { file: file_index, function: function_index };
+                let at = FnRef { file: file_index as u32, function: function_index as u32 };
                 functions.entry(function.qualname.as_str()).or_insert(at);
             }
             let glob_suffix = match file.language {
@@ -125,18 +129,26 @@ impl<'a> Project<'a> {
                 Language::Python => ".*",
             };
             for (alias, target) in &file.aliases {
-                aliases.entry(alias.as_str()).or_default().push(target.as_str());
+                alias_pairs.push((alias.as_str(), target.as_str()));
                 if let Some(module) = alias.strip_suffix(glob_suffix) {
                     globs.entry(module).or_default().push(target.as_str());
                 }
             }
         }
         let (rust, python) = (kb_for(Language::Rust), kb_for(Language::Python));
+        // Grouped by alias; the sort is stable, so each alias keeps its targets in the order found.
+        alias_pairs.sort_by_key(|&(alias, _)| alias);
+        let mut aliases = FxHashMap::default();
+        for (at, &(alias, _)) in alias_pairs.iter().enumerate() {
+            aliases.entry(alias).or_insert((at as u32, 0)).1 += 1;
+        }
+        let alias_targets = alias_pairs.into_iter().map(|(_, target)| target).collect();
         let alias_hashes = aliases.keys().chain(globs.keys()).map(|k| prefix_hash(k.as_bytes())).collect();
         let mut project = Project {
             files,
             functions,
             aliases,
+            alias_targets,
             globs,
             alias_hashes,
             facts: Vec::new(),
@@ -172,7 +184,7 @@ impl<'a> Project<'a> {
     }
 
     pub fn function(&self, at: FnRef) -> &'a Function {
-        &self.files[at.file].functions[at.function]
+        &self.files[at.file as usize].functions[at.function as usize]
     }
 
     /// What the call `call` of function `function` of file `file` resolves to.
@@ -188,7 +200,7 @@ impl<'a> Project<'a> {
             let id = packed.apis[table.index()];
             apis[table.index()] = (id != NONE).then(|| kb.entry(table, id));
         }
-        CallFacts { callee: packed.callee, apis }
+        CallFacts { callee: Some(packed.callee).filter(|&c| c != NO_FUNCTION), apis }
     }
 
     fn compute_facts(&self, call: &CallSite, language: Language) -> CallFacts<'a> {
@@ -272,7 +284,11 @@ impl<'a> Project<'a> {
         let mut cut = current.len();
         loop {
             let (prefix, rest) = current.split_at(cut);
-            for target in self.aliases.get(prefix).into_iter().flatten() {
+            let targets = self
+                .aliases
+                .get(prefix)
+                .map_or(&[][..], |&(start, len)| &self.alias_targets[start as usize..(start + len) as usize]);
+            for target in targets {
                 out.push(format!("{target}{rest}"));
             }
             let Some(boundary) = rfind_separator(prefix, sep) else { break };
@@ -311,20 +327,23 @@ impl<'a> Project<'a> {
         let mut via = Vec::new();
         let mut current = at;
         loop {
-            let path = &self.files[current.file].path;
+            let file = &self.files[current.file as usize];
             match *self.effects.get(&(current, kind))? {
                 Hop::Itself => {
                     let api = self.function(current).display.to_string();
                     return Some(Effect { api, help: Some(START_RUNTIME_HELP.into()), via });
                 }
-                Hop::Api { line, api, help } => {
-                    via.push(Step { function: api.to_string(), path: path.clone(), line });
-                    return Some(Effect { api: api.to_string(), help: help.map(str::to_string), via });
+                Hop::Api { line, table, id } => {
+                    let known = self.knowledge(file.language).entry(table, id);
+                    let api = known.api.to_string();
+                    via.push(Step { function: api.clone(), path: file.path.clone(), line });
+                    return Some(Effect { api, help: known.advice.replacement.clone(), via });
                 }
                 // Each hop leads to a function found earlier by the breadth-first search, so the
                 // chain ends.
                 Hop::Call { line, callee } => {
-                    via.push(Step { function: self.function(callee).display.to_string(), path: path.clone(), line });
+                    let function = self.function(callee).display.to_string();
+                    via.push(Step { function, path: file.path.clone(), line });
                     current = callee;
                 }
             }
@@ -334,17 +353,18 @@ impl<'a> Project<'a> {
     /// Breadth-first over the reverse call graph from the functions that block directly, so each
     /// function gets its shortest chain and recursion terminates.
     fn compute_effects(&mut self) {
-        let mut callers: FxHashMap<FnRef, Vec<(FnRef, u32)>> = FxHashMap::default();
-        let mut queue: VecDeque<(FnRef, &'static str)> = VecDeque::new();
+        // Call edges to project functions: (callee, caller, line).
+        let mut edges: Vec<(FnRef, FnRef, u32)> = Vec::new();
+        let mut queue: VecDeque<(FnRef, u8)> = VecDeque::new();
         for (file_index, file) in self.files.iter().enumerate() {
             for (function_index, function) in file.functions.iter().enumerate() {
-                let at = FnRef { file: file_index, function: function_index };
+                let at = FnRef { file: file_index as u32, function: function_index as u32 };
                 if function.returns_future {
                     continue;
                 }
                 if function.starts_runtime {
-                    self.effects.insert((at, RUNTIME), Hop::Itself);
-                    queue.push_back((at, RUNTIME));
+                    self.effects.insert((at, RUNTIME_KIND), Hop::Itself);
+                    queue.push_back((at, RUNTIME_KIND));
                 }
                 for (call_index, call) in function.calls.iter().enumerate() {
                     if call.usage == Usage::Awaited
@@ -359,7 +379,7 @@ impl<'a> Project<'a> {
                     if direct.is_empty()
                         && let Some(callee) = facts.callee
                     {
-                        callers.entry(callee).or_default().push((at, line));
+                        edges.push((callee, at, line));
                         continue;
                     }
                     for (kind, hop) in direct {
@@ -371,11 +391,12 @@ impl<'a> Project<'a> {
                 }
             }
         }
+        // Grouped by callee; the sort is stable, so callers stay in the order found.
+        edges.sort_by_key(|&(callee, ..)| callee);
         while let Some((callee, kind)) = queue.pop_front() {
-            let Some(edges) = callers.get(&callee) else {
-                continue;
-            };
-            for &(caller, line) in edges {
+            let start = edges.partition_point(|&(c, ..)| c < callee);
+            let end = start + edges[start..].partition_point(|&(c, ..)| c == callee);
+            for &(_, caller, line) in &edges[start..end] {
                 if self.effects.contains_key(&(caller, kind)) || self.function(caller).returns_future {
                     continue;
                 }
@@ -416,6 +437,9 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
             tables.iter().any(|&t| kb.lookup(t, call).is_some()) || call.candidates().iter().any(|p| reach.may_reach(p))
         });
     }
+    // The model now waits in memory for the others: no spare capacity.
+    file.functions.shrink_to_fit();
+    file.aliases.shrink_to_fit();
 }
 
 /// Which paths of one file may lead to a project function or through a re-export.
@@ -437,13 +461,13 @@ impl<'f> Reach<'f> {
         let closed = file.language == Language::Python
             && !source.unit.is_package
             && !module.is_empty()
-            && !file.aliases.iter().any(|(alias, _)| *alias == glob);
+            && !file.aliases.iter().any(|(alias, _)| alias.as_str() == glob);
         Reach {
             roots,
             sep,
             closed_module: closed.then(|| format!("{module}{sep}")),
-            defined: file.functions.iter().map(|f| f.qualname.into()).collect(),
-            aliases: file.aliases.iter().map(|(alias, _)| (*alias).into()).collect(),
+            defined: file.functions.iter().map(|f| f.qualname.as_str()).collect(),
+            aliases: file.aliases.iter().map(|(alias, _)| alias.as_str()).collect(),
         }
     }
 
@@ -465,24 +489,24 @@ const START_RUNTIME_HELP: &str = "`.await` the work instead of starting a runtim
 
 /// How a function comes to have an effect: the first step of its chain.
 #[derive(Debug, Clone, Copy)]
-enum Hop<'a> {
+enum Hop {
     /// The function itself is the effect (it starts a runtime).
     Itself,
-    /// It calls the known API at `line`.
-    Api { line: u32, api: &'a str, help: Option<&'a str> },
+    /// It calls, at `line`, the knowledge-base entry `id` of `table`.
+    Api { line: u32, table: Table, id: u32 },
     /// It calls, at `line`, a project function that has the effect.
     Call { line: u32, callee: FnRef },
 }
 
-fn direct_effects<'a>(facts: &CallFacts<'a>, line: u32) -> Vec<(&'static str, Hop<'a>)> {
+fn direct_effects(facts: &CallFacts<'_>, line: u32) -> Vec<(u8, Hop)> {
     let mut found = Vec::new();
     if let Some(m) = facts.api(Table::Blocking)
         && let Some(kind) = m.advice.category.as_deref().and_then(effect_kind)
     {
-        found.push((kind, Hop::Api { line, api: m.api, help: m.advice.replacement.as_deref() }));
+        found.push((kind, Hop::Api { line, table: Table::Blocking, id: m.id }));
     }
     if let Some(m) = facts.api(Table::Runtime) {
-        found.push((RUNTIME, Hop::Api { line, api: m.api, help: m.advice.replacement.as_deref() }));
+        found.push((RUNTIME_KIND, Hop::Api { line, table: Table::Runtime, id: m.id }));
     }
     found
 }
@@ -515,8 +539,20 @@ fn rfind_separator(haystack: &str, sep: &str) -> Option<usize> {
     None
 }
 
-fn effect_kind(kind: &str) -> Option<&'static str> {
-    BLOCKING_CATEGORIES.iter().copied().chain([RUNTIME]).find(|k| *k == kind)
+/// The effect kinds: the blocking categories, then starting a runtime.
+const EFFECT_KINDS: [&str; BLOCKING_CATEGORIES.len() + 1] = {
+    let mut kinds = [RUNTIME; BLOCKING_CATEGORIES.len() + 1];
+    let mut i = 0;
+    while i < BLOCKING_CATEGORIES.len() {
+        kinds[i] = BLOCKING_CATEGORIES[i];
+        i += 1;
+    }
+    kinds
+};
+const RUNTIME_KIND: u8 = BLOCKING_CATEGORIES.len() as u8;
+
+fn effect_kind(kind: &str) -> Option<u8> {
+    EFFECT_KINDS.iter().position(|k| *k == kind).map(|i| i as u8)
 }
 
 #[cfg(test)]
