@@ -161,9 +161,11 @@ struct Entries {
     advice: Vec<Advice>,
     /// Every path and method name with the index of its advice; match ids index this.
     keys: Vec<(String, usize)>,
-    paths: FxHashMap<String, u32>,
-    methods: FxHashMap<String, u32>,
 }
+
+/// Per table, the id of a key's entry there, or [`NO_ENTRY`]: one hash finds a key in every table.
+pub type Ids = [u32; Table::ALL.len()];
+pub const NO_ENTRY: u32 = u32::MAX;
 
 impl Entries {
     fn add(&mut self, key: String, advice: usize) -> u32 {
@@ -181,6 +183,8 @@ impl Entries {
 pub struct Knowledge {
     pub language: Language,
     tables: [Entries; Table::ALL.len()],
+    paths: FxHashMap<String, Ids>,
+    methods: FxHashMap<String, Ids>,
     runtime_attributes: FxHashSet<String>,
     executor_traits: FxHashSet<String>,
     nonblocking_methods: FxHashSet<String>,
@@ -209,6 +213,8 @@ impl Knowledge {
         Knowledge {
             language,
             tables: Default::default(),
+            paths: FxHashMap::default(),
+            methods: FxHashMap::default(),
             runtime_attributes: FxHashSet::default(),
             executor_traits: FxHashSet::default(),
             nonblocking_methods: FxHashSet::default(),
@@ -264,11 +270,11 @@ impl Knowledge {
         entries.advice.push(Advice { category, replacement: group.replacement, fix: group.fix });
         for path in group.paths {
             let id = entries.add(path.clone(), index);
-            entries.paths.insert(path, id);
+            self.paths.entry(path).or_insert([NO_ENTRY; Table::ALL.len()])[table.index()] = id;
         }
         for method in group.methods {
             let id = entries.add(method.clone(), index);
-            entries.methods.insert(method, id);
+            self.methods.entry(method).or_insert([NO_ENTRY; Table::ALL.len()])[table.index()] = id;
         }
         Ok(())
     }
@@ -286,19 +292,35 @@ impl Knowledge {
     /// The entry of `table` that this call matches: a resolved path, or a distinctive method name
     /// when the receiver's type is unknown.
     pub fn lookup(&self, table: Table, call: &CallSite) -> Option<Match<'_>> {
-        let entries = &self.tables[table.index()];
-        let id = match &call.callee {
-            Callee::Path(paths) => paths.iter().find_map(|p| entries.paths.get(p.as_str()))?,
-            Callee::Method(name) => entries.methods.get(name.as_str())?,
-            Callee::Unknown => return None,
-        };
-        Some(entries.entry(*id))
+        let id = self.call_ids(call)[table.index()];
+        (id != NO_ENTRY).then(|| self.entry(table, id))
     }
 
-    /// The entry of `table` listed under exactly `path`.
-    pub fn lookup_path(&self, table: Table, path: &str) -> Option<Match<'_>> {
-        let entries = &self.tables[table.index()];
-        entries.paths.get(path).map(|id| entries.entry(*id))
+    /// [`Knowledge::lookup`] in every table at once: per table, the id of the first candidate path
+    /// listed there (or of the method name), or [`NO_ENTRY`].
+    pub fn call_ids(&self, call: &CallSite) -> Ids {
+        let mut ids = [NO_ENTRY; Table::ALL.len()];
+        match &call.callee {
+            Callee::Path(paths) => {
+                for path in paths {
+                    if let Some(found) = self.path_ids(path) {
+                        fill_missing(&mut ids, found);
+                    }
+                }
+            }
+            Callee::Method(name) => {
+                if let Some(found) = self.methods.get(name.as_str()) {
+                    ids = *found;
+                }
+            }
+            Callee::Unknown => {}
+        }
+        ids
+    }
+
+    /// The ids of the entries listed under exactly `path`, per table.
+    pub fn path_ids(&self, path: &str) -> Option<&Ids> {
+        self.paths.get(path)
     }
 
     /// The match of `table` with this id.
@@ -308,11 +330,11 @@ impl Knowledge {
 
     /// Whether `path` is listed in `table` (for frontends that resolve before building a call).
     pub fn contains_path(&self, table: Table, path: &str) -> bool {
-        self.tables[table.index()].paths.contains_key(path)
+        self.paths.get(path).is_some_and(|ids| ids[table.index()] != NO_ENTRY)
     }
 
     pub fn contains_method(&self, table: Table, name: &str) -> bool {
-        self.tables[table.index()].methods.contains_key(name)
+        self.methods.get(name).is_some_and(|ids| ids[table.index()] != NO_ENTRY)
     }
 
     pub fn is_runtime_attribute(&self, path: &str) -> bool {
@@ -350,7 +372,16 @@ impl Knowledge {
 
     /// Whether `path` names anything the knowledge base knows.
     pub fn knows_path(&self, path: &str) -> bool {
-        self.returns.contains_key(path) || self.tables.iter().any(|e| e.paths.contains_key(path))
+        self.returns.contains_key(path) || self.paths.contains_key(path)
+    }
+}
+
+/// Takes, for each table `ids` has no entry in yet, the id `found` has there.
+pub fn fill_missing(ids: &mut Ids, found: &Ids) {
+    for (id, found) in ids.iter_mut().zip(found) {
+        if *id == NO_ENTRY {
+            *id = *found;
+        }
     }
 }
 
@@ -362,7 +393,7 @@ mod tests {
     fn embedded_knowledge_bases_load() {
         for language in [Language::Rust, Language::Python] {
             let kb = Knowledge::builtin(language);
-            assert!(!kb.tables[Table::Blocking.index()].paths.is_empty());
+            assert!(kb.paths.values().any(|ids| ids[Table::Blocking.index()] != NO_ENTRY));
         }
     }
 

@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::Step;
 use crate::frontend::SourceFile;
-use crate::knowledge::{BLOCKING_CATEGORIES, Knowledge, Match, Table};
+use crate::knowledge::{BLOCKING_CATEGORIES, Knowledge, Match, NO_ENTRY, Table, fill_missing};
 use crate::model::{CallSite, Context, FileModel, Function, Language, Name, Usage};
 
 /// A function of the run: `(file index, function index)`.
@@ -205,28 +205,30 @@ impl<'a> Project<'a> {
 
     fn compute_facts(&self, call: &CallSite, language: Language) -> CallFacts<'a> {
         let kb = self.knowledge(language);
-        let mut facts = CallFacts::default();
-        for table in Table::ALL {
-            facts.apis[table.index()] = kb.lookup(table, call);
-        }
-        let candidates = call.candidates();
-        if candidates.is_empty() {
-            return facts;
-        }
+        let mut ids = kb.call_ids(call);
+        let mut callee = None;
         // Every path the call may stand for, in order: each candidate, then what it expands to.
         let mut expanded: Vec<Cow<'_, str>> = Vec::new();
-        for path in candidates {
+        for path in call.candidates() {
             expanded.push(Cow::Borrowed(path.as_str()));
             self.expand_into(path, language, &mut expanded);
         }
-        facts.callee = expanded.iter().find_map(|p| self.functions.get(p.as_ref()).copied());
-        for table in Table::ALL {
-            let slot = &mut facts.apis[table.index()];
-            if slot.is_none() {
-                *slot = expanded.iter().find_map(|p| kb.lookup_path(table, p));
+        for (at, path) in expanded.iter().enumerate() {
+            callee = callee.or_else(|| self.functions.get(path.as_ref()).copied());
+            // The candidates themselves were looked up with the call.
+            if at >= call.candidates().len()
+                && ids.contains(&NO_ENTRY)
+                && let Some(found) = kb.path_ids(path)
+            {
+                fill_missing(&mut ids, found);
             }
         }
-        facts
+        let mut apis = [None; Table::ALL.len()];
+        for table in Table::ALL {
+            let id = ids[table.index()];
+            apis[table.index()] = (id != NO_ENTRY).then(|| kb.entry(table, id));
+        }
+        CallFacts { callee, apis }
     }
 
     /// Appends every path `path` stands for through named and glob re-exports, nearest first
@@ -434,7 +436,8 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
                 return false;
             }
             let tables: &[Table] = if reported { &Table::ALL } else { &[Table::Blocking, Table::Runtime] };
-            tables.iter().any(|&t| kb.lookup(t, call).is_some()) || call.candidates().iter().any(|p| reach.may_reach(p))
+            let ids = kb.call_ids(call);
+            tables.iter().any(|t| ids[t.index()] != NO_ENTRY) || call.candidates().iter().any(|p| reach.may_reach(p))
         });
     }
     // The model now waits in memory for the others: no spare capacity.
