@@ -212,8 +212,32 @@ struct Scope<'a> {
     globals: Vec<&'a str>,
     /// Every load of a name in a function (loads inside nested functions at `u32::MAX`); only
     /// a function's are collected, as only they tell whether a binding is used.
-    loads: FxHashMap<&'a str, Vec<(u32, u32)>>,
-    deletes: FxHashMap<&'a str, Vec<(u32, u32)>>,
+    loads: Places<'a>,
+    deletes: Places<'a>,
+}
+
+/// Where names occur in a scope: as collected, and the latest place of each name, computed
+/// when first asked (most scopes are never asked).
+#[derive(Default)]
+struct Places<'a> {
+    collected: Vec<(&'a str, (u32, u32))>,
+    latest: Option<FxHashMap<&'a str, (u32, u32)>>,
+}
+
+impl Places<'_> {
+    /// Whether `name` occurs at `from` or later.
+    fn any_from(&mut self, name: &str, from: (u32, u32)) -> bool {
+        let collected = &mut self.collected;
+        let latest = self.latest.get_or_insert_with(|| {
+            let mut latest = FxHashMap::default();
+            for (name, at) in collected.drain(..) {
+                let slot = latest.entry(name).or_insert(at);
+                *slot = at.max(*slot);
+            }
+            latest
+        });
+        latest.get(name).is_some_and(|&at| at >= from)
+    }
 }
 
 impl<'a> Scope<'a> {
@@ -224,8 +248,8 @@ impl<'a> Scope<'a> {
             names: FxHashSet::default(),
             bindings: FxHashMap::default(),
             globals: Vec::new(),
-            loads: FxHashMap::default(),
-            deletes: FxHashMap::default(),
+            loads: Places::default(),
+            deletes: Places::default(),
         }
     }
 }
@@ -283,6 +307,8 @@ pub struct Lowerer<'k, 'a> {
     annotated_returns: FxHashMap<String, (bool, Value)>,
     /// Per function being walked (innermost last): the start of the outermost loop around the point.
     loop_start: Vec<Option<(u32, u32)>>,
+    /// The callee of the call being lowered as written (one buffer for all calls).
+    written: String,
 }
 
 fn pos(span: Span) -> (u32, u32) {
@@ -324,6 +350,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             star_modules: Vec::new(),
             annotated_returns: FxHashMap::default(),
             loop_start: Vec::new(),
+            written: String::new(),
         }
     }
 
@@ -381,12 +408,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             scope.names.remove(name);
         }
         scope.globals = collected.globals;
-        for (name, at) in collected.loads {
-            scope.loads.entry(name).or_default().push(at);
-        }
-        for (name, at) in collected.deletes {
-            scope.deletes.entry(name).or_default().push(at);
-        }
+        scope.loads.collected = collected.loads;
+        scope.deletes.collected = collected.deletes;
         let kind = scope.kind;
         let qual = scope.qual.clone();
         self.scopes.push(scope);
@@ -619,8 +642,9 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Stmt::Import(_) | Stmt::ImportFrom { .. } | Stmt::Global(_) | Stmt::Nonlocal(_) => {}
             Stmt::Nothing => {}
             Stmt::Assign { targets, value } => {
-                let usage = match targets.as_slice() {
-                    [Expr::Name(name, _)] => self.binding_usage(name, value.span()),
+                // Only a call takes the usage of the value.
+                let usage = match (targets.as_slice(), value) {
+                    ([Expr::Name(name, _)], Expr::Call(_)) => self.binding_usage(name, value.span()),
                     _ => Usage::Used,
                 };
                 self.expr(value, usage, ctx);
@@ -631,8 +655,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Stmt::AnnAssign { target, annotation, value } => {
                 self.expr(annotation, Usage::Used, ctx);
                 if let Some(value) = value {
-                    let usage = match target {
-                        Expr::Name(name, _) => self.binding_usage(name, value.span()),
+                    let usage = match (target, value) {
+                        (Expr::Name(name, _), Expr::Call(_)) => self.binding_usage(name, value.span()),
                         _ => Usage::Used,
                     };
                     self.expr(value, usage, ctx);
@@ -723,27 +747,24 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     }
 
     /// The usage of a call whose value is bound to `name` by a statement ending at `value`.
-    fn binding_usage(&self, name: &str, value: Span) -> Usage {
+    fn binding_usage(&mut self, name: &str, value: Span) -> Usage {
         if name == "_" {
             return Usage::DiscardedBinding;
-        }
-        let Some(scope) = self.scopes.last() else {
-            return Usage::Used;
-        };
-        if scope.kind != ScopeKind::Function || !scope.names.contains(name) {
-            return Usage::Used;
         }
         let after = end(value);
         let from = match self.loop_start.last().copied().flatten() {
             Some(start) => start.min(after),
             None => after,
         };
-        let later = |places: &FxHashMap<&str, Vec<(u32, u32)>>| {
-            places.get(name).is_some_and(|places| places.iter().any(|&at| at >= from))
+        let Some(scope) = self.scopes.last_mut() else {
+            return Usage::Used;
         };
-        if later(&scope.loads) {
+        if scope.kind != ScopeKind::Function || !scope.names.contains(name) {
+            return Usage::Used;
+        }
+        if scope.loads.any_from(name, from) {
             Usage::Used
-        } else if later(&scope.deletes) {
+        } else if scope.deletes.any_from(name, from) {
             Usage::Dropped
         } else {
             Usage::UnusedBinding(name.into())
@@ -937,11 +958,12 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         let mut index = None;
         if let Some(open) = self.open.last_mut() {
             let in_closure_arg = open.closure_args.last().copied();
-            let written = written(&call.func);
+            self.written.clear();
+            write_callee(&call.func, &mut self.written);
             index = Some(open.function.calls.len());
             open.function.calls.push(CallSite {
                 callee,
-                written: written.into(),
+                written: Name::from(self.written.as_str()),
                 span: call.span,
                 context: ctx,
                 usage,
@@ -1016,30 +1038,25 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     }
 }
 
-/// The callee as written: `t.sleep`, `open(..).read`.
-fn written(func: &Expr<'_>) -> String {
-    fn write(func: &Expr<'_>, out: &mut String) {
-        match func {
-            Expr::Name(name, _) => out.push_str(name),
-            Expr::Attr(base, attr, _) => {
-                write(base, out);
-                out.push('.');
-                out.push_str(attr);
-            }
-            Expr::Call(call) => {
-                write(&call.func, out);
-                out.push_str("(..)");
-            }
-            Expr::Subscript(base, _, _) => {
-                write(base, out);
-                out.push_str("[..]");
-            }
-            _ => out.push_str("(..)"),
+/// Appends the callee as written: `t.sleep`, `open(..).read`.
+fn write_callee(func: &Expr<'_>, out: &mut String) {
+    match func {
+        Expr::Name(name, _) => out.push_str(name),
+        Expr::Attr(base, attr, _) => {
+            write_callee(base, out);
+            out.push('.');
+            out.push_str(attr);
         }
+        Expr::Call(call) => {
+            write_callee(&call.func, out);
+            out.push_str("(..)");
+        }
+        Expr::Subscript(base, _, _) => {
+            write_callee(base, out);
+            out.push_str("[..]");
+        }
+        _ => out.push_str("(..)"),
     }
-    let mut out = String::new();
-    write(func, &mut out);
-    out
 }
 
 /// The names an assignment target binds.
