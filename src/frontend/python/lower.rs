@@ -1,6 +1,7 @@
 //! Lowers the syntax tree into the program model: functions, call sites with callees resolved
 //! through imports, aliases, scopes and evident receiver types, their contexts and usages.
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::rc::Rc;
 use std::sync::LazyLock;
@@ -456,7 +457,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     // ------------------------------------------------------------------ resolution
 
     /// What a name refers to at the current point.
-    fn lookup(&self, name: &str) -> Value {
+    fn lookup(&self, name: &str) -> Cow<'_, Value> {
         let innermost = self.scopes.len().saturating_sub(1);
         let mut skip_to_module = false;
         for (depth, scope) in self.scopes.iter().enumerate().rev() {
@@ -472,47 +473,51 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 continue;
             }
             if scope.names.contains(name) {
-                return scope.bindings.get(name).cloned().unwrap_or(match scope.kind {
-                    ScopeKind::Module => Value::Global(join(&self.module, name)),
-                    _ => Value::Unknown,
-                });
+                return match scope.bindings.get(name) {
+                    Some(value) => Cow::Borrowed(value),
+                    None if scope.kind == ScopeKind::Module => Cow::Owned(Value::Global(join(&self.module, name))),
+                    None => Cow::Owned(Value::Unknown),
+                };
             }
         }
         if is_builtin(name) {
-            return Value::Path(join("builtins", name));
+            return Cow::Owned(Value::Path(join("builtins", name)));
         }
-        match self.star_modules.first() {
+        Cow::Owned(match self.star_modules.first() {
             Some(module) => Value::Path(join(module, name)),
             None => Value::Path(name.to_string()),
-        }
+        })
     }
 
     /// The value an assignment binds; `None` for a value that says nothing (`None`, a constant).
     fn assigned(&self, expr: &Expr<'_>) -> Option<Value> {
         match expr {
             Expr::Other(children, _) if children.is_empty() => None,
-            _ => Some(self.value(expr)),
+            _ => Some(self.value(expr).into_owned()),
         }
     }
 
-    fn value(&self, expr: &Expr<'_>) -> Value {
-        match expr {
-            Expr::Name(name, _) => self.lookup(name),
-            Expr::Attr(base, attr, _) => match self.value(base) {
-                Value::Path(path) => Value::Path(join(&path, attr)),
-                Value::Instance(class) => {
-                    self.class_attrs.get(&class).and_then(|attrs| attrs.get(*attr)).cloned().unwrap_or(Value::Unknown)
-                }
+    /// What `expr` evaluates to (borrowed from the bindings where it can be).
+    fn value(&self, expr: &Expr<'_>) -> Cow<'_, Value> {
+        let value = match expr {
+            Expr::Name(name, _) => return self.lookup(name),
+            Expr::Attr(base, attr, _) => match &*self.value(base) {
+                Value::Path(path) => Value::Path(join(path, attr)),
+                Value::Instance(class) => match self.class_attrs.get(class).and_then(|attrs| attrs.get(*attr)) {
+                    Some(value) => return Cow::Borrowed(value),
+                    None => Value::Unknown,
+                },
                 _ => Value::Unknown,
             },
             Expr::Call(call) => match self.callee(&call.func) {
-                Callee::Path(paths) => {
-                    paths.first().map_or(Value::Unknown, |p| match self.annotated_returns.get(p.as_str()) {
-                        Some((false, value)) => value.clone(),
+                Callee::Path(paths) => match paths.first() {
+                    Some(p) => match self.annotated_returns.get(p.as_str()) {
+                        Some((false, value)) => return Cow::Borrowed(value),
                         Some((true, _)) => Value::Unknown,
                         None => self.returned(p),
-                    })
-                }
+                    },
+                    None => Value::Unknown,
+                },
                 Callee::Method(name) => {
                     self.kb.method_returns(&name).map_or(Value::Unknown, |t| Value::Instance(t.to_string()))
                 }
@@ -522,23 +527,24 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Expr::Await(inner, _) => match inner.as_ref() {
                 Expr::Call(call) => match self.callee(&call.func) {
                     Callee::Path(paths) => match paths.first().and_then(|p| self.annotated_returns.get(p.as_str())) {
-                        Some((true, value)) => value.clone(),
+                        Some((true, value)) => return Cow::Borrowed(value),
                         _ => Value::Unknown,
                     },
                     _ => Value::Unknown,
                 },
                 _ => Value::Unknown,
             },
-            Expr::Walrus(_, value, _) => self.value(value),
+            Expr::Walrus(_, value, _) => return self.value(value),
             _ => Value::Unknown,
-        }
+        };
+        Cow::Owned(value)
     }
 
     /// The `index`-th element of a tuple value (`a, b = x, y` or a call returning a tuple).
     fn element(&self, expr: &Expr<'_>, index: usize) -> Value {
         match expr {
             Expr::Tuple(items, _) | Expr::List(items, _) => {
-                items.get(index).map_or(Value::Unknown, |item| self.value(item))
+                items.get(index).map_or(Value::Unknown, |item| self.value(item).into_owned())
             }
             Expr::Call(call) => match self.callee(&call.func) {
                 Callee::Path(paths) => match paths.first().and_then(|p| self.kb.returns(p)) {
@@ -573,12 +579,12 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     /// The type an annotation names: `T`, `Optional[T]`, `T | None`; strings are ignored.
     fn annotation(&self, expr: &Expr<'_>) -> Value {
         match expr {
-            Expr::Name(..) | Expr::Attr(..) => match self.value(expr) {
+            Expr::Name(..) | Expr::Attr(..) => match self.value(expr).into_owned() {
                 Value::Path(path) | Value::Global(path) => Value::Instance(path),
                 _ => Value::Unknown,
             },
-            Expr::Subscript(base, items, _) => match self.value(base) {
-                Value::Path(path) if matches!(last_segment(&path), "Optional" | "Union") => items
+            Expr::Subscript(base, items, _) => match &*self.value(base) {
+                Value::Path(path) if matches!(last_segment(path), "Optional" | "Union") => items
                     .iter()
                     .map(|item| self.annotation(item))
                     .find(|v| *v != Value::Unknown)
@@ -594,19 +600,21 @@ impl<'k, 'a> Lowerer<'k, 'a> {
 
     fn callee(&self, func: &Expr<'_>) -> Callee {
         match func {
-            Expr::Name(name, _) => match self.lookup(name) {
+            Expr::Name(name, _) => match &*self.lookup(name) {
                 Value::Path(path) | Value::Global(path) => {
-                    let mut paths = vec![path];
                     if self.star_modules.len() > 1 && !self.is_bound(name) {
-                        paths.extend(self.star_modules.iter().skip(1).map(|m| join(m, name)));
-                        paths.push(name.to_string());
+                        let mut paths = vec![Name::from(path.as_str())];
+                        paths.extend(self.star_modules.iter().skip(1).map(|m| Name::from(join(m, name).as_str())));
+                        paths.push(Name::from(*name));
+                        Callee::Path(paths.into_boxed_slice())
+                    } else {
+                        Callee::Path(Box::new([Name::from(path.as_str())]))
                     }
-                    Callee::Path(paths.iter().map(|p| Name::from(p.as_str())).collect())
                 }
                 _ => Callee::Unknown,
             },
-            Expr::Attr(base, attr, _) => match self.value(base) {
-                Value::Path(path) | Value::Instance(path) => Callee::Path(Box::new([join(&path, attr).into()])),
+            Expr::Attr(base, attr, _) => match &*self.value(base) {
+                Value::Path(path) | Value::Instance(path) => Callee::Path(Box::new([join(path, attr).into()])),
                 _ => Callee::Method((*attr).into()),
             },
             _ => Callee::Unknown,
