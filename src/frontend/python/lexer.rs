@@ -485,6 +485,11 @@ impl<'a> Lexer<'a> {
     fn indentation(&mut self) -> u32 {
         let mut width = 0;
         loop {
+            // Spaces eight at a time.
+            while self.bytes.get(self.i..self.i + 8).is_some_and(|run| run == b"        ") {
+                width += 8;
+                self.i += 8;
+            }
             match self.peek() {
                 Some(b' ') => width += 1,
                 Some(b'\t') => width = (width / 8 + 1) * 8,
@@ -693,10 +698,16 @@ impl<'a> Lexer<'a> {
         loop {
             // Characters without a meaning here, in one step.
             let rest = &self.bytes[self.i..];
-            let plain = rest
-                .iter()
-                .position(|&b| b == quote || b == b'\\' || is_newline(b) || (formatted && (b == b'{' || b == b'}')))
-                .unwrap_or(rest.len());
+            let plain = match quote {
+                b'"' | b'\'' => {
+                    let stops = &STRING_STOPS[usize::from(quote == b'\'') * 2 + usize::from(formatted)];
+                    rest.iter().position(|&b| stops[usize::from(b)])
+                }
+                _ => rest
+                    .iter()
+                    .position(|&b| b == quote || b == b'\\' || is_newline(b) || (formatted && (b == b'{' || b == b'}'))),
+            }
+            .unwrap_or(rest.len());
             self.skip_to(self.i + plain);
             let Some(c) = self.peek() else {
                 self.error(start, "unterminated string literal");
@@ -842,6 +853,28 @@ impl<'a> Lexer<'a> {
         self.scratch.push(mark(Kind::End, self.pos()));
     }
 }
+
+/// The bytes that end a run of plain characters in a string body, by quote (`"`, `'`) and
+/// whether the string is formatted: the quote, `\\`, line breaks, and braces in f-strings.
+static STRING_STOPS: [[bool; 256]; 4] = {
+    let mut tables = [[false; 256]; 4];
+    let mut index = 0;
+    while index < 4 {
+        let quote = if index / 2 == 0 { b'"' } else { b'\'' };
+        let formatted = index % 2 == 1;
+        let table = &mut tables[index];
+        table[quote as usize] = true;
+        table[b'\\' as usize] = true;
+        table[b'\n' as usize] = true;
+        table[b'\r' as usize] = true;
+        if formatted {
+            table[b'{' as usize] = true;
+            table[b'}' as usize] = true;
+        }
+        index += 1;
+    }
+    tables
+};
 
 fn is_string_prefix(text: &str) -> bool {
     let lower = |k: usize| text.as_bytes().get(k).map(u8::to_ascii_lowercase);
