@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::ast::{Call, Class, Def, Expr, Lambda, Param, Stmt};
+use super::ast::{self, Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
 use crate::model::{CallSite, Callee, ClosureArg, Context, Function, Name, Span, Usage};
@@ -660,7 +660,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                     self.target(target, ctx);
                 }
             }
-            Stmt::AnnAssign { target, annotation, value } => {
+            Stmt::AnnAssign(stmt) => {
+                let ast::AnnAssign { target, annotation, value } = &**stmt;
                 self.expr(annotation, Usage::Used, ctx);
                 if let Some(value) = value {
                     let usage = match (target, value) {
@@ -671,7 +672,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 }
                 self.target(target, ctx);
             }
-            Stmt::AugAssign { target, value } => {
+            Stmt::AugAssign(stmt) => {
+                let ast::AugAssign { target, value } = &**stmt;
                 self.expr(value, Usage::Used, ctx);
                 self.expr(target, Usage::Used, ctx);
             }
@@ -693,14 +695,16 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 }
                 self.block(orelse, ctx);
             }
-            Stmt::While { test, body, orelse, span } => {
+            Stmt::While(stmt) => {
+                let ast::While { test, body, orelse, span } = &**stmt;
                 self.in_loop(*span, |this| {
                     this.expr(test, Usage::Used, ctx);
                     this.block(body, ctx);
                 });
                 self.block(orelse, ctx);
             }
-            Stmt::For { target, iter, body, orelse, span } => {
+            Stmt::For(stmt) => {
+                let ast::For { target, iter, body, orelse, span } = &**stmt;
                 self.expr(iter, Usage::Used, ctx);
                 self.in_loop(*span, |this| {
                     this.target(target, ctx);
@@ -717,7 +721,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 }
                 self.block(body, ctx);
             }
-            Stmt::Try { body, handlers, orelse, finalbody } => {
+            Stmt::Try(stmt) => {
+                let ast::Try { body, handlers, orelse, finalbody } = &**stmt;
                 self.block(body, ctx);
                 for handler in handlers {
                     if let Some(kind) = &handler.kind {
@@ -887,8 +892,10 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         collect_block(&class.body, &mut collected, &self.unit, None);
         let mut attrs = FxHashMap::default();
         for stmt in &class.body {
-            if let Stmt::AnnAssign { target: Expr::Name(name, _), annotation, .. } = stmt {
-                attrs.insert(*name, self.annotation(annotation));
+            if let Stmt::AnnAssign(stmt) = stmt
+                && let Expr::Name(name, _) = &stmt.target
+            {
+                attrs.insert(*name, self.annotation(&stmt.annotation));
             }
         }
         self.enter_scope(Scope::new(ScopeKind::Class, Rc::from(qual.as_str())), collected);
@@ -1200,7 +1207,8 @@ fn collect_stmt<'a>(stmt: &'a Stmt<'a>, out: &mut Collected<'a>, unit: &Unit, re
                 bind_target(target, Some(value), out, receiver);
             }
         }
-        Stmt::AnnAssign { target, annotation, value } => {
+        Stmt::AnnAssign(stmt) => {
+            let ast::AnnAssign { target, annotation, value } = &**stmt;
             collect_expr(annotation, out, false);
             if let Some(value) = value {
                 collect_expr(value, out, false);
@@ -1210,7 +1218,8 @@ fn collect_stmt<'a>(stmt: &'a Stmt<'a>, out: &mut Collected<'a>, unit: &Unit, re
                 _ => bind_target(target, value.as_ref(), out, receiver),
             }
         }
-        Stmt::AugAssign { target, value } => {
+        Stmt::AugAssign(stmt) => {
+            let ast::AugAssign { target, value } = &**stmt;
             collect_expr(value, out, false);
             collect_expr(target, out, false);
             if let Expr::Name(name, _) = target {
@@ -1245,12 +1254,14 @@ fn collect_stmt<'a>(stmt: &'a Stmt<'a>, out: &mut Collected<'a>, unit: &Unit, re
             }
             collect_block(orelse, out, unit, receiver);
         }
-        Stmt::While { test, body, orelse, .. } => {
+        Stmt::While(stmt) => {
+            let ast::While { test, body, orelse, .. } = &**stmt;
             collect_expr(test, out, false);
             collect_block(body, out, unit, receiver);
             collect_block(orelse, out, unit, receiver);
         }
-        Stmt::For { target, iter, body, orelse, .. } => {
+        Stmt::For(stmt) => {
+            let ast::For { target, iter, body, orelse, .. } = &**stmt;
             collect_expr(iter, out, false);
             bind_target(target, None, out, receiver);
             collect_block(body, out, unit, receiver);
@@ -1265,7 +1276,8 @@ fn collect_stmt<'a>(stmt: &'a Stmt<'a>, out: &mut Collected<'a>, unit: &Unit, re
             }
             collect_block(body, out, unit, receiver);
         }
-        Stmt::Try { body, handlers, orelse, finalbody } => {
+        Stmt::Try(stmt) => {
+            let ast::Try { body, handlers, orelse, finalbody } = &**stmt;
             collect_block(body, out, unit, receiver);
             for handler in handlers {
                 if let Some(kind) = &handler.kind {

@@ -3,7 +3,7 @@
 //! reported instead of followed, so the stack never overflows.
 
 use super::ast::{Call, Case, Class, Comprehension, Def, Expr, Generator, Handler};
-use super::ast::{Lambda, Param, Stmt};
+use super::ast::{AnnAssign, AugAssign, For, Lambda, Param, Stmt, Try, While};
 use super::lexer::{Kind, Kw, Op, Pos, Spellings, Text, Token, fields_of};
 use crate::model::{Span, SyntaxError};
 
@@ -340,7 +340,7 @@ impl<'s, 't> Parser<'s, 't> {
                 let test = self.named_expression()?;
                 let body = self.block()?;
                 let orelse = self.else_block()?;
-                Ok(Stmt::While { test, body, orelse, span: self.span_from(start) })
+                Ok(Stmt::While(Box::new(While { test, body, orelse, span: self.span_from(start) })))
             }
             Kind::Name(Kw::For) if decorators.is_empty() => {
                 let target = self.target_list()?;
@@ -348,7 +348,7 @@ impl<'s, 't> Parser<'s, 't> {
                 let iter = self.star_expressions()?;
                 let body = self.block()?;
                 let orelse = self.else_block()?;
-                Ok(Stmt::For { target, iter, body, orelse, span: self.span_from(start) })
+                Ok(Stmt::For(Box::new(For { target, iter, body, orelse, span: self.span_from(start) })))
             }
             Kind::Name(Kw::With) if decorators.is_empty() => {
                 let items = self.with_items()?;
@@ -505,7 +505,7 @@ impl<'s, 't> Parser<'s, 't> {
         if handlers.is_empty() && finalbody.is_empty() {
             return Err(self.error_here("expected `except` or `finally`"));
         }
-        Ok(Stmt::Try { body, handlers, orelse, finalbody })
+        Ok(Stmt::Try(Box::new(Try { body, handlers, orelse, finalbody })))
     }
 
     /// `match` is a soft keyword: a match statement only if `match subject:` and a newline follow.
@@ -789,14 +789,14 @@ impl<'s, 't> Parser<'s, 't> {
         if self.eat_op(Op::Colon) {
             let annotation = self.expression()?;
             let value = if self.eat_op(Op::Eq) { Some(self.yield_or_star_expressions()?) } else { None };
-            return Ok(Stmt::AnnAssign { target: first, annotation, value });
+            return Ok(Stmt::AnnAssign(Box::new(AnnAssign { target: first, annotation, value })));
         }
         if let Kind::Op(op) = self.kind
             && AUGMENTED.contains(&op)
         {
             self.bump();
             let value = self.yield_or_star_expressions()?;
-            return Ok(Stmt::AugAssign { target: first, value });
+            return Ok(Stmt::AugAssign(Box::new(AugAssign { target: first, value })));
         }
         if !self.at_op(Op::Eq) {
             return Ok(Stmt::Expr(first));
