@@ -703,9 +703,9 @@ impl<'a> Lexer<'a> {
                     let stops = &STRING_STOPS[usize::from(quote == b'\'') * 2 + usize::from(formatted)];
                     rest.iter().position(|&b| stops[usize::from(b)])
                 }
-                _ => rest
-                    .iter()
-                    .position(|&b| b == quote || b == b'\\' || is_newline(b) || (formatted && (b == b'{' || b == b'}'))),
+                _ => rest.iter().position(|&b| {
+                    b == quote || b == b'\\' || is_newline(b) || (formatted && (b == b'{' || b == b'}'))
+                }),
             }
             .unwrap_or(rest.len());
             self.skip_to(self.i + plain);

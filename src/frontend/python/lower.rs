@@ -605,7 +605,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                     if self.star_modules.len() > 1 && !self.is_bound(name) {
                         let mut paths = vec![Name::from(path.as_str())];
                         paths.extend(self.star_modules.iter().skip(1).map(|m| Name::from(join(m, name).as_str())));
-                        paths.push(Name::from(*name));
+                        paths.push(Name::from(name));
                         Callee::Path(paths.into_boxed_slice())
                     } else {
                         Callee::Path(Box::new([Name::from(path.as_str())]))

@@ -2,8 +2,8 @@
 //! [`SyntaxError`] and parsing resumes at the next statement; nesting deeper than [`MAX_DEPTH`] is
 //! reported instead of followed, so the stack never overflows.
 
-use super::ast::{Call, Case, Class, Comprehension, Def, Expr, Generator, Handler};
 use super::ast::{AnnAssign, AugAssign, For, Lambda, Param, Stmt, Try, While};
+use super::ast::{Call, Case, Class, Comprehension, Def, Expr, Generator, Handler};
 use super::lexer::{Kind, Kw, Op, Pos, Spellings, Text, Token, fields_of};
 use crate::model::{Span, SyntaxError};
 
