@@ -600,19 +600,22 @@ impl<'k, 'a> Lowerer<'k, 'a> {
 
     fn callee(&self, func: &Expr<'_>) -> Callee {
         match func {
-            Expr::Name(name, _) => match &*self.lookup(name) {
-                Value::Path(path) | Value::Global(path) => {
-                    if self.star_modules.len() > 1 && !self.is_bound(name) {
-                        let mut paths = vec![Name::from(path.as_str())];
-                        paths.extend(self.star_modules.iter().skip(1).map(|m| Name::from(join(m, name).as_str())));
-                        paths.push(Name::from(name));
-                        Callee::Path(paths.into_boxed_slice())
-                    } else {
-                        Callee::Path(Box::new([Name::from(path.as_str())]))
+            Expr::Name(name, _) => {
+                let name: &str = name;
+                match &*self.lookup(name) {
+                    Value::Path(path) | Value::Global(path) => {
+                        if self.star_modules.len() > 1 && !self.is_bound(name) {
+                            let mut paths = vec![Name::from(path.as_str())];
+                            paths.extend(self.star_modules.iter().skip(1).map(|m| Name::from(join(m, name).as_str())));
+                            paths.push(Name::from(name));
+                            Callee::Path(paths.into_boxed_slice())
+                        } else {
+                            Callee::Path(Box::new([Name::from(path.as_str())]))
+                        }
                     }
+                    _ => Callee::Unknown,
                 }
-                _ => Callee::Unknown,
-            },
+            }
             Expr::Attr(base, attr, _) => match &*self.value(base) {
                 Value::Path(path) | Value::Instance(path) => Callee::Path(Box::new([join(path, attr).into()])),
                 _ => Callee::Method((*attr).into()),
