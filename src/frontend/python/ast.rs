@@ -125,6 +125,47 @@ pub struct Case<'a> {
 /// `import a.b as c` is `("a.b", Some("c"))`; `from m import *` has the name `*`.
 pub type ImportName<'a> = (String, Option<&'a str>);
 
+// The statements with the largest fields are boxed, so that the others (most of them) take less
+// room in blocks.
+
+#[derive(Debug, Clone)]
+pub struct AugAssign<'a> {
+    pub target: Expr<'a>,
+    pub value: Expr<'a>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AnnAssign<'a> {
+    pub target: Expr<'a>,
+    pub annotation: Expr<'a>,
+    pub value: Option<Expr<'a>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct While<'a> {
+    pub test: Expr<'a>,
+    pub body: Vec<Stmt<'a>>,
+    pub orelse: Vec<Stmt<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct For<'a> {
+    pub target: Expr<'a>,
+    pub iter: Expr<'a>,
+    pub body: Vec<Stmt<'a>>,
+    pub orelse: Vec<Stmt<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Try<'a> {
+    pub body: Vec<Stmt<'a>>,
+    pub handlers: Vec<Handler<'a>>,
+    pub orelse: Vec<Stmt<'a>>,
+    pub finalbody: Vec<Stmt<'a>>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Stmt<'a> {
     Def(Box<Def<'a>>),
@@ -139,15 +180,8 @@ pub enum Stmt<'a> {
         targets: Vec<Expr<'a>>,
         value: Expr<'a>,
     },
-    AugAssign {
-        target: Expr<'a>,
-        value: Expr<'a>,
-    },
-    AnnAssign {
-        target: Expr<'a>,
-        annotation: Expr<'a>,
-        value: Option<Expr<'a>>,
-    },
+    AugAssign(Box<AugAssign<'a>>),
+    AnnAssign(Box<AnnAssign<'a>>),
     Expr(Expr<'a>),
     Return(Option<Expr<'a>>),
     Delete(Vec<Expr<'a>>),
@@ -160,29 +194,13 @@ pub enum Stmt<'a> {
         branches: Vec<(Expr<'a>, Vec<Stmt<'a>>)>,
         orelse: Vec<Stmt<'a>>,
     },
-    While {
-        test: Expr<'a>,
-        body: Vec<Stmt<'a>>,
-        orelse: Vec<Stmt<'a>>,
-        span: Span,
-    },
-    For {
-        target: Expr<'a>,
-        iter: Expr<'a>,
-        body: Vec<Stmt<'a>>,
-        orelse: Vec<Stmt<'a>>,
-        span: Span,
-    },
+    While(Box<While<'a>>),
+    For(Box<For<'a>>),
     With {
         items: Vec<(Expr<'a>, Option<Expr<'a>>)>,
         body: Vec<Stmt<'a>>,
     },
-    Try {
-        body: Vec<Stmt<'a>>,
-        handlers: Vec<Handler<'a>>,
-        orelse: Vec<Stmt<'a>>,
-        finalbody: Vec<Stmt<'a>>,
-    },
+    Try(Box<Try<'a>>),
     Match {
         subject: Expr<'a>,
         cases: Vec<Case<'a>>,

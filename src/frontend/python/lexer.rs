@@ -58,11 +58,23 @@ macro_rules! keywords {
             Ident,
         }
 
+        /// Each keyword's bytes packed into a `u64` (see [`pack`]), named after its variant.
+        #[allow(non_upper_case_globals)]
+        mod packed {
+            $(pub const $hard: u64 = super::pack($hard_text.as_bytes());)*
+            $(pub const $soft: u64 = super::pack($soft_text.as_bytes());)*
+        }
+
         impl Kw {
             fn of(name: &str) -> Kw {
-                match name {
-                    $($hard_text => Kw::$hard,)*
-                    $($soft_text => Kw::$soft,)*
+                // Every keyword is at most 8 bytes long, and a name holds no NUL byte, so packed
+                // names are equal exactly when the names are.
+                if name.len() > 8 {
+                    return Kw::Ident;
+                }
+                match pack(name.as_bytes()) {
+                    $(packed::$hard => Kw::$hard,)*
+                    $(packed::$soft => Kw::$soft,)*
                     _ => Kw::Ident,
                 }
             }
@@ -81,6 +93,17 @@ macro_rules! keywords {
             }
         }
     };
+}
+
+/// The first 8 bytes of `bytes`, little-endian, zero-padded.
+const fn pack(bytes: &[u8]) -> u64 {
+    let mut packed = 0;
+    let mut i = 0;
+    while i < bytes.len() && i < 8 {
+        packed |= (bytes[i] as u64) << (8 * i);
+        i += 1;
+    }
+    packed
 }
 
 keywords! {
@@ -256,8 +279,20 @@ fn is_continuation(b: u8) -> bool {
 }
 
 fn is_ascii_name_char(b: u8) -> bool {
-    b == b'_' || b.is_ascii_alphanumeric()
+    ASCII_NAME_CHAR[usize::from(b)]
 }
+
+/// [`is_ascii_name_char`] by byte.
+static ASCII_NAME_CHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c == b'_' || c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
 
 /// Outside strings and comments, CPython accepts non-ASCII characters only in identifiers, so any
 /// that is not blank is taken for one (this covers the marks of XID_Continue without tables).
@@ -450,6 +485,11 @@ impl<'a> Lexer<'a> {
     fn indentation(&mut self) -> u32 {
         let mut width = 0;
         loop {
+            // Spaces eight at a time.
+            while self.bytes.get(self.i..self.i + 8).is_some_and(|run| run == b"        ") {
+                width += 8;
+                self.i += 8;
+            }
             match self.peek() {
                 Some(b' ') => width += 1,
                 Some(b'\t') => width = (width / 8 + 1) * 8,
@@ -495,14 +535,21 @@ impl<'a> Lexer<'a> {
         self.code_on_line = true;
         if is_ascii_name_char(c) && !c.is_ascii_digit() || c >= 0x80 && self.peek_char().is_some_and(is_name_start) {
             let begin = self.i;
-            loop {
-                match self.peek() {
-                    Some(b) if is_ascii_name_char(b) => self.i += 1,
-                    Some(b) if b >= 0x80 && self.peek_char().is_some_and(is_name_char) => self.bump_char(),
-                    _ => break,
+            // The ASCII characters of the name at once; the rest (if any) one by one.
+            let ascii = self.bytes[begin..].iter().position(|&b| !is_ascii_name_char(b));
+            self.i = ascii.map_or(self.bytes.len(), |n| begin + n);
+            let name = if self.peek().is_some_and(|b| b >= 0x80) {
+                loop {
+                    match self.peek() {
+                        Some(b) if is_ascii_name_char(b) => self.i += 1,
+                        Some(b) if b >= 0x80 && self.peek_char().is_some_and(is_name_char) => self.bump_char(),
+                        _ => break,
+                    }
                 }
-            }
-            let name = normalised(&self.text[begin..self.i]);
+                normalised(&self.text[begin..self.i])
+            } else {
+                Cow::Borrowed(&self.text[begin..self.i])
+            };
             if matches!(self.peek(), Some(b'"' | b'\'')) && is_string_prefix(&name) {
                 return Some(self.string(&name, start));
             }
@@ -651,10 +698,16 @@ impl<'a> Lexer<'a> {
         loop {
             // Characters without a meaning here, in one step.
             let rest = &self.bytes[self.i..];
-            let plain = rest
-                .iter()
-                .position(|&b| b == quote || b == b'\\' || is_newline(b) || (formatted && (b == b'{' || b == b'}')))
-                .unwrap_or(rest.len());
+            let plain = match quote {
+                b'"' | b'\'' => {
+                    let stops = &STRING_STOPS[usize::from(quote == b'\'') * 2 + usize::from(formatted)];
+                    rest.iter().position(|&b| stops[usize::from(b)])
+                }
+                _ => rest.iter().position(|&b| {
+                    b == quote || b == b'\\' || is_newline(b) || (formatted && (b == b'{' || b == b'}'))
+                }),
+            }
+            .unwrap_or(rest.len());
             self.skip_to(self.i + plain);
             let Some(c) = self.peek() else {
                 self.error(start, "unterminated string literal");
@@ -800,6 +853,28 @@ impl<'a> Lexer<'a> {
         self.scratch.push(mark(Kind::End, self.pos()));
     }
 }
+
+/// The bytes that end a run of plain characters in a string body, by quote (`"`, `'`) and
+/// whether the string is formatted: the quote, `\\`, line breaks, and braces in f-strings.
+static STRING_STOPS: [[bool; 256]; 4] = {
+    let mut tables = [[false; 256]; 4];
+    let mut index = 0;
+    while index < 4 {
+        let quote = if index / 2 == 0 { b'"' } else { b'\'' };
+        let formatted = index % 2 == 1;
+        let table = &mut tables[index];
+        table[quote as usize] = true;
+        table[b'\\' as usize] = true;
+        table[b'\n' as usize] = true;
+        table[b'\r' as usize] = true;
+        if formatted {
+            table[b'{' as usize] = true;
+            table[b'}' as usize] = true;
+        }
+        index += 1;
+    }
+    tables
+};
 
 fn is_string_prefix(text: &str) -> bool {
     let lower = |k: usize| text.as_bytes().get(k).map(u8::to_ascii_lowercase);

@@ -1,13 +1,14 @@
 //! Lowers the syntax tree into the program model: functions, call sites with callees resolved
 //! through imports, aliases, scopes and evident receiver types, their contexts and usages.
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::ast::{Call, Class, Def, Expr, Lambda, Param, Stmt};
+use super::ast::{self, Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
 use crate::model::{CallSite, Callee, ClosureArg, Context, Function, Name, Span, Usage};
@@ -212,8 +213,32 @@ struct Scope<'a> {
     globals: Vec<&'a str>,
     /// Every load of a name in a function (loads inside nested functions at `u32::MAX`); only
     /// a function's are collected, as only they tell whether a binding is used.
-    loads: FxHashMap<&'a str, Vec<(u32, u32)>>,
-    deletes: FxHashMap<&'a str, Vec<(u32, u32)>>,
+    loads: Places<'a>,
+    deletes: Places<'a>,
+}
+
+/// Where names occur in a scope: as collected, and the latest place of each name, computed
+/// when first asked (most scopes are never asked).
+#[derive(Default)]
+struct Places<'a> {
+    collected: Vec<(&'a str, (u32, u32))>,
+    latest: Option<FxHashMap<&'a str, (u32, u32)>>,
+}
+
+impl Places<'_> {
+    /// Whether `name` occurs at `from` or later.
+    fn any_from(&mut self, name: &str, from: (u32, u32)) -> bool {
+        let collected = &mut self.collected;
+        let latest = self.latest.get_or_insert_with(|| {
+            let mut latest = FxHashMap::default();
+            for (name, at) in collected.drain(..) {
+                let slot = latest.entry(name).or_insert(at);
+                *slot = at.max(*slot);
+            }
+            latest
+        });
+        latest.get(name).is_some_and(|&at| at >= from)
+    }
 }
 
 impl<'a> Scope<'a> {
@@ -224,8 +249,8 @@ impl<'a> Scope<'a> {
             names: FxHashSet::default(),
             bindings: FxHashMap::default(),
             globals: Vec::new(),
-            loads: FxHashMap::default(),
-            deletes: FxHashMap::default(),
+            loads: Places::default(),
+            deletes: Places::default(),
         }
     }
 }
@@ -283,6 +308,8 @@ pub struct Lowerer<'k, 'a> {
     annotated_returns: FxHashMap<String, (bool, Value)>,
     /// Per function being walked (innermost last): the start of the outermost loop around the point.
     loop_start: Vec<Option<(u32, u32)>>,
+    /// The callee of the call being lowered as written (one buffer for all calls).
+    written: String,
 }
 
 fn pos(span: Span) -> (u32, u32) {
@@ -324,6 +351,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             star_modules: Vec::new(),
             annotated_returns: FxHashMap::default(),
             loop_start: Vec::new(),
+            written: String::new(),
         }
     }
 
@@ -381,12 +409,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             scope.names.remove(name);
         }
         scope.globals = collected.globals;
-        for (name, at) in collected.loads {
-            scope.loads.entry(name).or_default().push(at);
-        }
-        for (name, at) in collected.deletes {
-            scope.deletes.entry(name).or_default().push(at);
-        }
+        scope.loads.collected = collected.loads;
+        scope.deletes.collected = collected.deletes;
         let kind = scope.kind;
         let qual = scope.qual.clone();
         self.scopes.push(scope);
@@ -433,7 +457,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     // ------------------------------------------------------------------ resolution
 
     /// What a name refers to at the current point.
-    fn lookup(&self, name: &str) -> Value {
+    fn lookup(&self, name: &str) -> Cow<'_, Value> {
         let innermost = self.scopes.len().saturating_sub(1);
         let mut skip_to_module = false;
         for (depth, scope) in self.scopes.iter().enumerate().rev() {
@@ -449,47 +473,51 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 continue;
             }
             if scope.names.contains(name) {
-                return scope.bindings.get(name).cloned().unwrap_or(match scope.kind {
-                    ScopeKind::Module => Value::Global(join(&self.module, name)),
-                    _ => Value::Unknown,
-                });
+                return match scope.bindings.get(name) {
+                    Some(value) => Cow::Borrowed(value),
+                    None if scope.kind == ScopeKind::Module => Cow::Owned(Value::Global(join(&self.module, name))),
+                    None => Cow::Owned(Value::Unknown),
+                };
             }
         }
         if is_builtin(name) {
-            return Value::Path(join("builtins", name));
+            return Cow::Owned(Value::Path(join("builtins", name)));
         }
-        match self.star_modules.first() {
+        Cow::Owned(match self.star_modules.first() {
             Some(module) => Value::Path(join(module, name)),
             None => Value::Path(name.to_string()),
-        }
+        })
     }
 
     /// The value an assignment binds; `None` for a value that says nothing (`None`, a constant).
     fn assigned(&self, expr: &Expr<'_>) -> Option<Value> {
         match expr {
             Expr::Other(children, _) if children.is_empty() => None,
-            _ => Some(self.value(expr)),
+            _ => Some(self.value(expr).into_owned()),
         }
     }
 
-    fn value(&self, expr: &Expr<'_>) -> Value {
-        match expr {
-            Expr::Name(name, _) => self.lookup(name),
-            Expr::Attr(base, attr, _) => match self.value(base) {
-                Value::Path(path) => Value::Path(join(&path, attr)),
-                Value::Instance(class) => {
-                    self.class_attrs.get(&class).and_then(|attrs| attrs.get(*attr)).cloned().unwrap_or(Value::Unknown)
-                }
+    /// What `expr` evaluates to (borrowed from the bindings where it can be).
+    fn value(&self, expr: &Expr<'_>) -> Cow<'_, Value> {
+        let value = match expr {
+            Expr::Name(name, _) => return self.lookup(name),
+            Expr::Attr(base, attr, _) => match &*self.value(base) {
+                Value::Path(path) => Value::Path(join(path, attr)),
+                Value::Instance(class) => match self.class_attrs.get(class).and_then(|attrs| attrs.get(*attr)) {
+                    Some(value) => return Cow::Borrowed(value),
+                    None => Value::Unknown,
+                },
                 _ => Value::Unknown,
             },
             Expr::Call(call) => match self.callee(&call.func) {
-                Callee::Path(paths) => {
-                    paths.first().map_or(Value::Unknown, |p| match self.annotated_returns.get(p.as_str()) {
-                        Some((false, value)) => value.clone(),
+                Callee::Path(paths) => match paths.first() {
+                    Some(p) => match self.annotated_returns.get(p.as_str()) {
+                        Some((false, value)) => return Cow::Borrowed(value),
                         Some((true, _)) => Value::Unknown,
                         None => self.returned(p),
-                    })
-                }
+                    },
+                    None => Value::Unknown,
+                },
                 Callee::Method(name) => {
                     self.kb.method_returns(&name).map_or(Value::Unknown, |t| Value::Instance(t.to_string()))
                 }
@@ -499,23 +527,24 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Expr::Await(inner, _) => match inner.as_ref() {
                 Expr::Call(call) => match self.callee(&call.func) {
                     Callee::Path(paths) => match paths.first().and_then(|p| self.annotated_returns.get(p.as_str())) {
-                        Some((true, value)) => value.clone(),
+                        Some((true, value)) => return Cow::Borrowed(value),
                         _ => Value::Unknown,
                     },
                     _ => Value::Unknown,
                 },
                 _ => Value::Unknown,
             },
-            Expr::Walrus(_, value, _) => self.value(value),
+            Expr::Walrus(_, value, _) => return self.value(value),
             _ => Value::Unknown,
-        }
+        };
+        Cow::Owned(value)
     }
 
     /// The `index`-th element of a tuple value (`a, b = x, y` or a call returning a tuple).
     fn element(&self, expr: &Expr<'_>, index: usize) -> Value {
         match expr {
             Expr::Tuple(items, _) | Expr::List(items, _) => {
-                items.get(index).map_or(Value::Unknown, |item| self.value(item))
+                items.get(index).map_or(Value::Unknown, |item| self.value(item).into_owned())
             }
             Expr::Call(call) => match self.callee(&call.func) {
                 Callee::Path(paths) => match paths.first().and_then(|p| self.kb.returns(p)) {
@@ -550,12 +579,12 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     /// The type an annotation names: `T`, `Optional[T]`, `T | None`; strings are ignored.
     fn annotation(&self, expr: &Expr<'_>) -> Value {
         match expr {
-            Expr::Name(..) | Expr::Attr(..) => match self.value(expr) {
+            Expr::Name(..) | Expr::Attr(..) => match self.value(expr).into_owned() {
                 Value::Path(path) | Value::Global(path) => Value::Instance(path),
                 _ => Value::Unknown,
             },
-            Expr::Subscript(base, items, _) => match self.value(base) {
-                Value::Path(path) if matches!(last_segment(&path), "Optional" | "Union") => items
+            Expr::Subscript(base, items, _) => match &*self.value(base) {
+                Value::Path(path) if matches!(last_segment(path), "Optional" | "Union") => items
                     .iter()
                     .map(|item| self.annotation(item))
                     .find(|v| *v != Value::Unknown)
@@ -571,19 +600,24 @@ impl<'k, 'a> Lowerer<'k, 'a> {
 
     fn callee(&self, func: &Expr<'_>) -> Callee {
         match func {
-            Expr::Name(name, _) => match self.lookup(name) {
-                Value::Path(path) | Value::Global(path) => {
-                    let mut paths = vec![path];
-                    if self.star_modules.len() > 1 && !self.is_bound(name) {
-                        paths.extend(self.star_modules.iter().skip(1).map(|m| join(m, name)));
-                        paths.push(name.to_string());
+            Expr::Name(name, _) => {
+                let name: &str = name;
+                match &*self.lookup(name) {
+                    Value::Path(path) | Value::Global(path) => {
+                        if self.star_modules.len() > 1 && !self.is_bound(name) {
+                            let mut paths = vec![Name::from(path.as_str())];
+                            paths.extend(self.star_modules.iter().skip(1).map(|m| Name::from(join(m, name).as_str())));
+                            paths.push(Name::from(name));
+                            Callee::Path(paths.into_boxed_slice())
+                        } else {
+                            Callee::Path(Box::new([Name::from(path.as_str())]))
+                        }
                     }
-                    Callee::Path(paths.iter().map(|p| Name::from(p.as_str())).collect())
+                    _ => Callee::Unknown,
                 }
-                _ => Callee::Unknown,
-            },
-            Expr::Attr(base, attr, _) => match self.value(base) {
-                Value::Path(path) | Value::Instance(path) => Callee::Path(Box::new([join(&path, attr).into()])),
+            }
+            Expr::Attr(base, attr, _) => match &*self.value(base) {
+                Value::Path(path) | Value::Instance(path) => Callee::Path(Box::new([join(path, attr).into()])),
                 _ => Callee::Method((*attr).into()),
             },
             _ => Callee::Unknown,
@@ -619,8 +653,9 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Stmt::Import(_) | Stmt::ImportFrom { .. } | Stmt::Global(_) | Stmt::Nonlocal(_) => {}
             Stmt::Nothing => {}
             Stmt::Assign { targets, value } => {
-                let usage = match targets.as_slice() {
-                    [Expr::Name(name, _)] => self.binding_usage(name, value.span()),
+                // Only a call takes the usage of the value.
+                let usage = match (targets.as_slice(), value) {
+                    ([Expr::Name(name, _)], Expr::Call(_)) => self.binding_usage(name, value.span()),
                     _ => Usage::Used,
                 };
                 self.expr(value, usage, ctx);
@@ -628,18 +663,20 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                     self.target(target, ctx);
                 }
             }
-            Stmt::AnnAssign { target, annotation, value } => {
+            Stmt::AnnAssign(stmt) => {
+                let ast::AnnAssign { target, annotation, value } = &**stmt;
                 self.expr(annotation, Usage::Used, ctx);
                 if let Some(value) = value {
-                    let usage = match target {
-                        Expr::Name(name, _) => self.binding_usage(name, value.span()),
+                    let usage = match (target, value) {
+                        (Expr::Name(name, _), Expr::Call(_)) => self.binding_usage(name, value.span()),
                         _ => Usage::Used,
                     };
                     self.expr(value, usage, ctx);
                 }
                 self.target(target, ctx);
             }
-            Stmt::AugAssign { target, value } => {
+            Stmt::AugAssign(stmt) => {
+                let ast::AugAssign { target, value } = &**stmt;
                 self.expr(value, Usage::Used, ctx);
                 self.expr(target, Usage::Used, ctx);
             }
@@ -661,14 +698,16 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 }
                 self.block(orelse, ctx);
             }
-            Stmt::While { test, body, orelse, span } => {
+            Stmt::While(stmt) => {
+                let ast::While { test, body, orelse, span } = &**stmt;
                 self.in_loop(*span, |this| {
                     this.expr(test, Usage::Used, ctx);
                     this.block(body, ctx);
                 });
                 self.block(orelse, ctx);
             }
-            Stmt::For { target, iter, body, orelse, span } => {
+            Stmt::For(stmt) => {
+                let ast::For { target, iter, body, orelse, span } = &**stmt;
                 self.expr(iter, Usage::Used, ctx);
                 self.in_loop(*span, |this| {
                     this.target(target, ctx);
@@ -685,7 +724,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 }
                 self.block(body, ctx);
             }
-            Stmt::Try { body, handlers, orelse, finalbody } => {
+            Stmt::Try(stmt) => {
+                let ast::Try { body, handlers, orelse, finalbody } = &**stmt;
                 self.block(body, ctx);
                 for handler in handlers {
                     if let Some(kind) = &handler.kind {
@@ -723,27 +763,24 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     }
 
     /// The usage of a call whose value is bound to `name` by a statement ending at `value`.
-    fn binding_usage(&self, name: &str, value: Span) -> Usage {
+    fn binding_usage(&mut self, name: &str, value: Span) -> Usage {
         if name == "_" {
             return Usage::DiscardedBinding;
-        }
-        let Some(scope) = self.scopes.last() else {
-            return Usage::Used;
-        };
-        if scope.kind != ScopeKind::Function || !scope.names.contains(name) {
-            return Usage::Used;
         }
         let after = end(value);
         let from = match self.loop_start.last().copied().flatten() {
             Some(start) => start.min(after),
             None => after,
         };
-        let later = |places: &FxHashMap<&str, Vec<(u32, u32)>>| {
-            places.get(name).is_some_and(|places| places.iter().any(|&at| at >= from))
+        let Some(scope) = self.scopes.last_mut() else {
+            return Usage::Used;
         };
-        if later(&scope.loads) {
+        if scope.kind != ScopeKind::Function || !scope.names.contains(name) {
+            return Usage::Used;
+        }
+        if scope.loads.any_from(name, from) {
             Usage::Used
-        } else if later(&scope.deletes) {
+        } else if scope.deletes.any_from(name, from) {
             Usage::Dropped
         } else {
             Usage::UnusedBinding(name.into())
@@ -858,8 +895,10 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         collect_block(&class.body, &mut collected, &self.unit, None);
         let mut attrs = FxHashMap::default();
         for stmt in &class.body {
-            if let Stmt::AnnAssign { target: Expr::Name(name, _), annotation, .. } = stmt {
-                attrs.insert(*name, self.annotation(annotation));
+            if let Stmt::AnnAssign(stmt) = stmt
+                && let Expr::Name(name, _) = &stmt.target
+            {
+                attrs.insert(*name, self.annotation(&stmt.annotation));
             }
         }
         self.enter_scope(Scope::new(ScopeKind::Class, Rc::from(qual.as_str())), collected);
@@ -937,11 +976,12 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         let mut index = None;
         if let Some(open) = self.open.last_mut() {
             let in_closure_arg = open.closure_args.last().copied();
-            let written = written(&call.func);
+            self.written.clear();
+            write_callee(&call.func, &mut self.written);
             index = Some(open.function.calls.len());
             open.function.calls.push(CallSite {
                 callee,
-                written: written.into(),
+                written: Name::from(self.written.as_str()),
                 span: call.span,
                 context: ctx,
                 usage,
@@ -1016,30 +1056,25 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     }
 }
 
-/// The callee as written: `t.sleep`, `open(..).read`.
-fn written(func: &Expr<'_>) -> String {
-    fn write(func: &Expr<'_>, out: &mut String) {
-        match func {
-            Expr::Name(name, _) => out.push_str(name),
-            Expr::Attr(base, attr, _) => {
-                write(base, out);
-                out.push('.');
-                out.push_str(attr);
-            }
-            Expr::Call(call) => {
-                write(&call.func, out);
-                out.push_str("(..)");
-            }
-            Expr::Subscript(base, _, _) => {
-                write(base, out);
-                out.push_str("[..]");
-            }
-            _ => out.push_str("(..)"),
+/// Appends the callee as written: `t.sleep`, `open(..).read`.
+fn write_callee(func: &Expr<'_>, out: &mut String) {
+    match func {
+        Expr::Name(name, _) => out.push_str(name),
+        Expr::Attr(base, attr, _) => {
+            write_callee(base, out);
+            out.push('.');
+            out.push_str(attr);
         }
+        Expr::Call(call) => {
+            write_callee(&call.func, out);
+            out.push_str("(..)");
+        }
+        Expr::Subscript(base, _, _) => {
+            write_callee(base, out);
+            out.push_str("[..]");
+        }
+        _ => out.push_str("(..)"),
     }
-    let mut out = String::new();
-    write(func, &mut out);
-    out
 }
 
 /// The names an assignment target binds.
@@ -1175,7 +1210,8 @@ fn collect_stmt<'a>(stmt: &'a Stmt<'a>, out: &mut Collected<'a>, unit: &Unit, re
                 bind_target(target, Some(value), out, receiver);
             }
         }
-        Stmt::AnnAssign { target, annotation, value } => {
+        Stmt::AnnAssign(stmt) => {
+            let ast::AnnAssign { target, annotation, value } = &**stmt;
             collect_expr(annotation, out, false);
             if let Some(value) = value {
                 collect_expr(value, out, false);
@@ -1185,7 +1221,8 @@ fn collect_stmt<'a>(stmt: &'a Stmt<'a>, out: &mut Collected<'a>, unit: &Unit, re
                 _ => bind_target(target, value.as_ref(), out, receiver),
             }
         }
-        Stmt::AugAssign { target, value } => {
+        Stmt::AugAssign(stmt) => {
+            let ast::AugAssign { target, value } = &**stmt;
             collect_expr(value, out, false);
             collect_expr(target, out, false);
             if let Expr::Name(name, _) = target {
@@ -1220,12 +1257,14 @@ fn collect_stmt<'a>(stmt: &'a Stmt<'a>, out: &mut Collected<'a>, unit: &Unit, re
             }
             collect_block(orelse, out, unit, receiver);
         }
-        Stmt::While { test, body, orelse, .. } => {
+        Stmt::While(stmt) => {
+            let ast::While { test, body, orelse, .. } = &**stmt;
             collect_expr(test, out, false);
             collect_block(body, out, unit, receiver);
             collect_block(orelse, out, unit, receiver);
         }
-        Stmt::For { target, iter, body, orelse, .. } => {
+        Stmt::For(stmt) => {
+            let ast::For { target, iter, body, orelse, .. } = &**stmt;
             collect_expr(iter, out, false);
             bind_target(target, None, out, receiver);
             collect_block(body, out, unit, receiver);
@@ -1240,7 +1279,8 @@ fn collect_stmt<'a>(stmt: &'a Stmt<'a>, out: &mut Collected<'a>, unit: &Unit, re
             }
             collect_block(body, out, unit, receiver);
         }
-        Stmt::Try { body, handlers, orelse, finalbody } => {
+        Stmt::Try(stmt) => {
+            let ast::Try { body, handlers, orelse, finalbody } = &**stmt;
             collect_block(body, out, unit, receiver);
             for handler in handlers {
                 if let Some(kind) = &handler.kind {

@@ -2,9 +2,9 @@
 //! [`SyntaxError`] and parsing resumes at the next statement; nesting deeper than [`MAX_DEPTH`] is
 //! reported instead of followed, so the stack never overflows.
 
+use super::ast::{AnnAssign, AugAssign, For, Lambda, Param, Stmt, Try, While};
 use super::ast::{Call, Case, Class, Comprehension, Def, Expr, Generator, Handler};
-use super::ast::{Lambda, Param, Stmt};
-use super::lexer::{Kind, Kw, Op, Pos, Spellings, Token, fields_of};
+use super::lexer::{Kind, Kw, Op, Pos, Spellings, Text, Token, fields_of};
 use crate::model::{Span, SyntaxError};
 
 /// Nested blocks and bracketed or prefixed expressions allowed before giving up (CPython's
@@ -41,6 +41,10 @@ fn binary_level(kind: Kind) -> Option<usize> {
 
 type PResult<T> = Result<T, SyntaxError>;
 
+/// An operand the precedence levels take as their leftmost one instead of reading it, with
+/// where it starts (see [`Parser::disjunction`]).
+type Lead<'t> = Option<(Pos, Expr<'t>)>;
+
 /// Parses a file's tokens (which end with `End`); `fields` holds the f-strings' field tokens. The
 /// tree borrows only the spellings, not the tokens.
 pub fn parse<'t>(tokens: &[Token], fields: &[Token], spellings: Spellings<'t>) -> (Vec<Stmt<'t>>, Vec<SyntaxError>) {
@@ -56,6 +60,15 @@ pub fn parse<'t>(tokens: &[Token], fields: &[Token], spellings: Spellings<'t>) -
     (body, parser.errors)
 }
 
+/// What an empty token list is read as.
+static END: [Token; 1] = [Token {
+    kind: Kind::End,
+    start: Pos { line: 1, col: 1 },
+    end: Pos { line: 1, col: 1 },
+    fields: (0, 0),
+    text: Text::Source(0, 0),
+}];
+
 struct Parser<'s, 't> {
     toks: &'s [Token],
     fields: &'s [Token],
@@ -69,14 +82,16 @@ struct Parser<'s, 't> {
 
 impl<'s, 't> Parser<'s, 't> {
     fn new(toks: &'s [Token], fields: &'s [Token], spellings: Spellings<'t>, depth: u32) -> Self {
-        let kind = toks.first().map_or(Kind::End, |t| t.kind);
+        let toks = if toks.is_empty() { &END[..] } else { toks };
+        let kind = toks[0].kind;
         Parser { toks, fields, spellings, pos: 0, kind, depth, errors: Vec::new() }
     }
 
     // ------------------------------------------------------------------ token helpers
 
     fn tok(&self) -> &'s Token {
-        self.peek(0)
+        // `pos` never passes the last token (`End`), and there is one.
+        &self.toks[self.pos]
     }
 
     /// Moves back to the token at `pos` (already seen).
@@ -87,8 +102,7 @@ impl<'s, 't> Parser<'s, 't> {
 
     fn peek(&self, ahead: usize) -> &'s Token {
         let toks: &'s [Token] = self.toks;
-        let last = toks.len().saturating_sub(1);
-        &toks[(self.pos + ahead).min(last)]
+        &toks[(self.pos + ahead).min(toks.len() - 1)]
     }
 
     fn bump(&mut self) -> &'s Token {
@@ -326,7 +340,7 @@ impl<'s, 't> Parser<'s, 't> {
                 let test = self.named_expression()?;
                 let body = self.block()?;
                 let orelse = self.else_block()?;
-                Ok(Stmt::While { test, body, orelse, span: self.span_from(start) })
+                Ok(Stmt::While(Box::new(While { test, body, orelse, span: self.span_from(start) })))
             }
             Kind::Name(Kw::For) if decorators.is_empty() => {
                 let target = self.target_list()?;
@@ -334,7 +348,7 @@ impl<'s, 't> Parser<'s, 't> {
                 let iter = self.star_expressions()?;
                 let body = self.block()?;
                 let orelse = self.else_block()?;
-                Ok(Stmt::For { target, iter, body, orelse, span: self.span_from(start) })
+                Ok(Stmt::For(Box::new(For { target, iter, body, orelse, span: self.span_from(start) })))
             }
             Kind::Name(Kw::With) if decorators.is_empty() => {
                 let items = self.with_items()?;
@@ -491,7 +505,7 @@ impl<'s, 't> Parser<'s, 't> {
         if handlers.is_empty() && finalbody.is_empty() {
             return Err(self.error_here("expected `except` or `finally`"));
         }
-        Ok(Stmt::Try { body, handlers, orelse, finalbody })
+        Ok(Stmt::Try(Box::new(Try { body, handlers, orelse, finalbody })))
     }
 
     /// `match` is a soft keyword: a match statement only if `match subject:` and a newline follow.
@@ -775,14 +789,14 @@ impl<'s, 't> Parser<'s, 't> {
         if self.eat_op(Op::Colon) {
             let annotation = self.expression()?;
             let value = if self.eat_op(Op::Eq) { Some(self.yield_or_star_expressions()?) } else { None };
-            return Ok(Stmt::AnnAssign { target: first, annotation, value });
+            return Ok(Stmt::AnnAssign(Box::new(AnnAssign { target: first, annotation, value })));
         }
         if let Kind::Op(op) = self.kind
             && AUGMENTED.contains(&op)
         {
             self.bump();
             let value = self.yield_or_star_expressions()?;
-            return Ok(Stmt::AugAssign { target: first, value });
+            return Ok(Stmt::AugAssign(Box::new(AugAssign { target: first, value })));
         }
         if !self.at_op(Op::Eq) {
             return Ok(Stmt::Expr(first));
@@ -892,15 +906,56 @@ impl<'s, 't> Parser<'s, 't> {
         Ok(Expr::Lambda(Box::new(Lambda { params, body, span: self.span_from(start) })))
     }
 
+    /// Whether the current token begins a primary where an operand is expected (no prefix
+    /// operator: `not`, `-`, `+`, `~`, `await`).
+    fn starts_primary(&self) -> bool {
+        !matches!(self.kind, Kind::Name(Kw::Not | Kw::Await) | Kind::Op(Op::Minus | Op::Plus | Op::Tilde))
+    }
+
+    /// Whether the current token may continue an operand of a `disjunction` (an operator of one
+    /// of its levels; `not` even when `in` does not follow).
+    fn continues_operand(&self) -> bool {
+        match self.kind {
+            Kind::Op(op) => matches!(
+                op,
+                Op::Pow
+                    | Op::Caret
+                    | Op::Amp
+                    | Op::Shl
+                    | Op::Shr
+                    | Op::Plus
+                    | Op::Minus
+                    | Op::Star
+                    | Op::Slash
+                    | Op::FloorDiv
+                    | Op::Percent
+                    | Op::At
+                    | Op::Pipe
+                    | Op::EqEq
+                    | Op::NotEq
+                    | Op::Lt
+                    | Op::Gt
+                    | Op::Le
+                    | Op::Ge
+            ),
+            Kind::Name(kw) => matches!(kw, Kw::In | Kw::Not | Kw::Is | Kw::And | Kw::Or),
+            _ => false,
+        }
+    }
+
     /// Operands joined by keyword or operator tokens into one flat node.
     fn joined(
         &mut self,
-        operand: fn(&mut Self) -> PResult<Expr<'t>>,
+        lead: Lead<'t>,
+        operand: fn(&mut Self, Lead<'t>) -> PResult<Expr<'t>>,
         is_operator: fn(&Self) -> usize,
         build: fn(Vec<Expr<'t>>, Span) -> Expr<'t>,
     ) -> PResult<Expr<'t>> {
-        let start = self.start();
-        let first = operand(self)?;
+        let start = match &lead {
+            Some((start, _)) => *start,
+            None => self.start(),
+        };
+        let first = operand(self, lead)?;
         let mut width = is_operator(self);
         if width == 0 {
             return Ok(first);
@@ -910,33 +965,50 @@ impl<'s, 't> Parser<'s, 't> {
             for _ in 0..width {
                 self.bump();
             }
-            operands.push(operand(self)?);
+            operands.push(operand(self, None)?);
             width = is_operator(self);
         }
         Ok(build(operands, self.span_from(start)))
     }
 
+    /// `or`, `and`, `not`, comparisons and the binary operators. Most operands are a lone
+    /// primary: one read where no prefix operator comes first, and followed by no operator, is
+    /// the result without descending through the levels (which take it as their leftmost
+    /// operand otherwise), exactly as if they had read it.
     fn disjunction(&mut self) -> PResult<Expr<'t>> {
-        self.joined(Self::conjunction, |p| usize::from(p.at_kw(Kw::Or)), Expr::Other)
+        if !self.starts_primary() {
+            return self.disjunction_from(None);
+        }
+        let start = self.start();
+        let primary = self.primary()?;
+        if !self.continues_operand() {
+            return Ok(primary);
+        }
+        self.disjunction_from(Some((start, primary)))
     }
 
-    fn conjunction(&mut self) -> PResult<Expr<'t>> {
-        self.joined(Self::inversion, |p| usize::from(p.at_kw(Kw::And)), Expr::Other)
+    fn disjunction_from(&mut self, lead: Lead<'t>) -> PResult<Expr<'t>> {
+        self.joined(lead, Self::conjunction, |p| usize::from(p.at_kw(Kw::Or)), Expr::Other)
     }
 
-    fn inversion(&mut self) -> PResult<Expr<'t>> {
-        if !self.at_kw(Kw::Not) {
-            return self.comparison();
+    fn conjunction(&mut self, lead: Lead<'t>) -> PResult<Expr<'t>> {
+        self.joined(lead, Self::inversion, |p| usize::from(p.at_kw(Kw::And)), Expr::Other)
+    }
+
+    fn inversion(&mut self, lead: Lead<'t>) -> PResult<Expr<'t>> {
+        if lead.is_some() || !self.at_kw(Kw::Not) {
+            return self.comparison(lead);
         }
         let start = self.start();
         self.bump();
-        let operand = self.nested(Self::inversion)?;
+        let operand = self.nested(|p| p.inversion(None))?;
         Ok(Expr::Other(vec![operand], self.span_from(start)))
     }
 
-    fn comparison(&mut self) -> PResult<Expr<'t>> {
+    fn comparison(&mut self, lead: Lead<'t>) -> PResult<Expr<'t>> {
         self.joined(
-            Self::bitwise_or,
+            lead,
+            Self::bitwise_or_from,
             |p| {
                 let token = p.tok();
                 match &token.kind {
@@ -952,38 +1024,50 @@ impl<'s, 't> Parser<'s, 't> {
     }
 
     fn bitwise_or(&mut self) -> PResult<Expr<'t>> {
-        self.joined(|p| p.binary(0), |p| usize::from(p.at_op(Op::Pipe)), Expr::BitOr)
+        self.bitwise_or_from(None)
+    }
+
+    fn bitwise_or_from(&mut self, lead: Lead<'t>) -> PResult<Expr<'t>> {
+        self.joined(lead, |p, lead| p.binary(0, lead), |p| usize::from(p.at_op(Op::Pipe)), Expr::BitOr)
     }
 
     /// Binary operators of `min` precedence or tighter: the operands of each operator's run form
     /// one node, as if each precedence level were parsed by its own function.
-    fn binary(&mut self, min: usize) -> PResult<Expr<'t>> {
-        let start = self.start();
-        let mut left = self.factor()?;
+    fn binary(&mut self, min: usize, lead: Lead<'t>) -> PResult<Expr<'t>> {
+        let start = match &lead {
+            Some((start, _)) => *start,
+            None => self.start(),
+        };
+        let mut left = self.factor(lead)?;
         while let Some(level) = binary_level(self.kind).filter(|&level| level >= min) {
             let mut operands = vec![left];
             while binary_level(self.kind) == Some(level) {
                 self.bump();
-                operands.push(self.binary(level + 1)?);
+                operands.push(self.binary(level + 1, None)?);
             }
             left = Expr::Other(operands, self.span_from(start));
         }
         Ok(left)
     }
 
-    fn factor(&mut self) -> PResult<Expr<'t>> {
-        if self.at_op(Op::Minus) || self.at_op(Op::Plus) || self.at_op(Op::Tilde) {
-            let start = self.start();
-            self.bump();
-            let operand = self.nested(Self::factor)?;
-            return Ok(Expr::Other(vec![operand], self.span_from(start)));
-        }
-        let start = self.start();
-        let base = self.await_primary()?;
+    fn factor(&mut self, lead: Lead<'t>) -> PResult<Expr<'t>> {
+        let (start, base) = match lead {
+            Some(lead) => lead,
+            None => {
+                if self.at_op(Op::Minus) || self.at_op(Op::Plus) || self.at_op(Op::Tilde) {
+                    let start = self.start();
+                    self.bump();
+                    let operand = self.nested(|p| p.factor(None))?;
+                    return Ok(Expr::Other(vec![operand], self.span_from(start)));
+                }
+                let start = self.start();
+                (start, self.await_primary()?)
+            }
+        };
         if !self.eat_op(Op::Pow) {
             return Ok(base);
         }
-        let exponent = self.nested(Self::factor)?;
+        let exponent = self.nested(|p| p.factor(None))?;
         Ok(Expr::Other(vec![base, exponent], self.span_from(start)))
     }
 
