@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::Step;
 use crate::frontend::SourceFile;
-use crate::knowledge::{BLOCKING_CATEGORIES, Knowledge, Match, NO_ENTRY, Table, fill_missing};
+use crate::knowledge::{BLOCKING_CATEGORIES, Ids, Knowledge, Match, NO_ENTRY, Table, fill_missing};
 use crate::model::{CallSite, Context, FileModel, Function, Language, Name, Usage};
 
 /// A function of the run: `(file index, function index)`.
@@ -31,9 +31,6 @@ pub struct Effect {
 
 /// The kind of an effect: a blocking category, or starting a runtime.
 pub const RUNTIME: &str = "runtime";
-
-/// How many files share one memo of resolved paths.
-const FILES_PER_MEMO: usize = 64;
 
 /// How far resolution follows re-exports (chains are short; this bounds cycles and fan-out).
 const MAX_ALIAS_HOPS: usize = 8;
@@ -156,19 +153,29 @@ impl<'a> Project<'a> {
             rust,
             python,
         };
-        // Calls to the same path resolve alike: neighbouring files share what they resolved.
+        // Calls to the same path resolve alike: each distinct path is resolved once.
+        let mut paths: FxHashSet<(Language, Name)> = FxHashSet::default();
+        for file in files {
+            for call in file.functions.iter().flat_map(|f| &f.calls) {
+                if let [path] = call.candidates() {
+                    paths.insert((file.language, *path));
+                }
+            }
+        }
+        let paths: Vec<(Language, Name)> = paths.into_iter().collect();
+        let resolved: FxHashMap<(Language, Name), CallFacts<'a>> = paths
+            .par_iter()
+            .map(|&(language, path)| {
+                let ids = project.knowledge(language).path_ids(&path).copied().unwrap_or([NO_ENTRY; Table::ALL.len()]);
+                ((language, path), project.path_facts(&[path], ids, language))
+            })
+            .collect();
         project.facts = files
-            .par_chunks(FILES_PER_MEMO)
-            .flat_map_iter(|chunk| {
-                let mut memo: FxHashMap<(Language, Name), CallFacts<'a>> = FxHashMap::default();
-                let project = &project;
-                chunk.iter().map(move |file| {
-                    FileFacts::new(file, |call| match call.candidates() {
-                        [path] => *memo
-                            .entry((file.language, *path))
-                            .or_insert_with(|| project.compute_facts(call, file.language)),
-                        _ => project.compute_facts(call, file.language),
-                    })
+            .par_iter()
+            .map(|file| {
+                FileFacts::new(file, |call| match call.candidates() {
+                    [path] => resolved[&(file.language, *path)],
+                    _ => project.compute_facts(call, file.language),
                 })
             })
             .collect();
@@ -204,19 +211,23 @@ impl<'a> Project<'a> {
     }
 
     fn compute_facts(&self, call: &CallSite, language: Language) -> CallFacts<'a> {
+        self.path_facts(call.candidates(), self.knowledge(language).call_ids(call), language)
+    }
+
+    /// The facts of a call to `candidates` whose own knowledge-base ids are `ids`.
+    fn path_facts(&self, candidates: &[Name], mut ids: Ids, language: Language) -> CallFacts<'a> {
         let kb = self.knowledge(language);
-        let mut ids = kb.call_ids(call);
         let mut callee = None;
         // Every path the call may stand for, in order: each candidate, then what it expands to.
         let mut expanded: Vec<Cow<'_, str>> = Vec::new();
-        for path in call.candidates() {
+        for path in candidates {
             expanded.push(Cow::Borrowed(path.as_str()));
             self.expand_into(path, language, &mut expanded);
         }
         for (at, path) in expanded.iter().enumerate() {
             callee = callee.or_else(|| self.functions.get(path.as_ref()).copied());
             // The candidates themselves were looked up with the call.
-            if at >= call.candidates().len()
+            if at >= candidates.len()
                 && ids.contains(&NO_ENTRY)
                 && let Some(found) = kb.path_ids(path)
             {
