@@ -39,7 +39,7 @@ struct FnState {
     calls: Vec<CallSite>,
     context: Option<Context>,
     /// Identifiers read in the body, with where: to tell whether a binding is used later.
-    reads: Vec<(String, (usize, usize))>,
+    reads: Vec<macros::Read>,
     /// The names of the parameters, in order (`self` excluded; empty for a pattern).
     params: Vec<String>,
     offloaded_params: Vec<usize>,
@@ -119,9 +119,7 @@ impl Lowerer<'_, '_, '_> {
     /// they certainly do not (a cheap check before work that only matters if they do).
     fn may_mention(&self, span: proc_macro2::Span, word: &str) -> bool {
         let (first, last) = (span.start().line, span.end().line);
-        let line_starts = self
-            .line_starts
-            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let line_starts = self.line_starts.get_or_init(|| line_starts(self.text));
         let from = first.checked_sub(1).and_then(|l| line_starts.get(l));
         let to = line_starts.get(last).copied().unwrap_or(self.text.len());
         match from.and_then(|&from| self.text.get(from..to)) {
@@ -502,7 +500,7 @@ impl Lowerer<'_, '_, '_> {
                 Pat::Wild(_) => Usage::DiscardedBinding,
                 Pat::Ident(pi) if pi.subpat.is_none() => {
                     let name = pi.ident.to_string();
-                    let read_later = self.state.reads.iter().any(|(n, at)| *n == name && *at > end);
+                    let read_later = self.state.reads.iter().any(|r| r.is(&name) && position(r.start()) > end);
                     if read_later { Usage::Used } else { Usage::UnusedBinding(name.into()) }
                 }
                 _ => Usage::Used,
@@ -915,6 +913,30 @@ fn collect_pattern_names(pat: &Pat, names: &mut Vec<String>) {
     Names(names).visit_pat(pat);
 }
 
+/// The byte offset where each line of `text` starts: 0, and one past each `\n`.
+fn line_starts(text: &str) -> Vec<usize> {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let bytes = text.as_bytes();
+    let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+    starts.push(0);
+    // Eight bytes at a time, much faster than a byte search per line since lines are short: a
+    // newline is a zero byte of `word`, and `mask` has exactly the high bit of each zero byte.
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of 8")) ^ NEWLINES;
+        let mut mask = !(((word & LOW) + LOW) | word | LOW);
+        while mask != 0 {
+            starts.push(base + mask.trailing_zeros() as usize / 8 + 1);
+            mask &= mask - 1;
+        }
+        base += 8;
+    }
+    starts.extend(chunks.remainder().iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| base + i + 1));
+    starts
+}
+
 /// Whether `word` occurs in `text` with no ASCII identifier character on either side (a
 /// non-ASCII neighbour counts as a boundary, so this errs towards yes).
 fn mentions_word(text: &str, word: &str) -> bool {
@@ -925,12 +947,12 @@ fn mentions_word(text: &str, word: &str) -> bool {
 }
 
 /// Every identifier an expression reads in `block`, with its position.
-fn collect_reads(block: &syn::Block, out: &mut Vec<(String, (usize, usize))>) {
-    struct Reads<'r>(&'r mut Vec<(String, (usize, usize))>);
+fn collect_reads(block: &syn::Block, out: &mut Vec<macros::Read>) {
+    struct Reads<'r>(&'r mut Vec<macros::Read>);
     impl<'ast> Visit<'ast> for Reads<'_> {
         fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
             if let Some(ident) = p.path.get_ident() {
-                self.0.push((ident.to_string(), position(ident.span().start())));
+                self.0.push(macros::Read::Ident(ident.clone()));
             }
             visit::visit_expr_path(self, p);
         }
@@ -974,6 +996,16 @@ fn mentions_future(ty: &Type) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_line_starts() {
+        let texts = ["", "a", "\n", "ab\ncd\n\ne", "\u{8a}\u{10a}\n\n\u{a0a}x\n\n\n\n\n\n\n\n"];
+        let long = [&"x\n".repeat(40), &format!("{}\n{}", "y".repeat(31), "z".repeat(70))];
+        for text in texts.iter().copied().chain(long.iter().map(|t| t.as_str())) {
+            let expected: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+            assert_eq!(line_starts(text), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn finds_whole_words_only() {
