@@ -8,16 +8,17 @@ use syn::visit::{self, Visit};
 use syn::{Expr, ImplItem, Item, Pat, Stmt, TraitItem, Type, UseTree};
 
 use super::macros;
-use super::scope::{Binding, Frame, Path, Resolved, Resolver};
+use super::scope::{Binding, Frame, Path, Resolved, Resolver, Segment, segment, split_path};
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
 use crate::model::{CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, Span, Usage};
 
 /// `text` is the source `ast` was parsed from.
 pub fn lower_file(ast: &syn::File, text: &str, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
-    let mut module = vec![file.unit.root.clone()];
-    module.extend(file.unit.module.iter().cloned());
-    let resolver = Resolver { kb, root: file.unit.root.clone(), frames: Vec::new(), self_type: None };
+    let root = Segment::from(file.unit.root.as_str());
+    let mut module = vec![root.clone()];
+    module.extend(file.unit.module.iter().map(|m| Segment::from(m.as_str())));
+    let resolver = Resolver { kb, root, frames: Vec::new(), self_type: None };
     let mut lowerer = Lowerer {
         resolver,
         model,
@@ -70,7 +71,7 @@ const TRANSPARENT_WRAPPERS: [&str; 3] = ["Box", "Arc", "Rc"];
 const PASS_THROUGH: [&str; 4] = ["unwrap", "expect", "unwrap_or_default", "unwrap_unchecked"];
 
 fn ident_path(path: &syn::Path) -> Path {
-    let mut segments: Path = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let mut segments: Path = path.segments.iter().map(|s| segment(&s.ident)).collect();
     if path.leading_colon.is_some() {
         segments.insert(0, "::".into());
     }
@@ -150,12 +151,12 @@ impl Lowerer<'_, '_, '_> {
             match item {
                 Item::Use(u) => {
                     let frame = self.resolver.frames.last_mut().expect("frame");
-                    let prefix = if u.leading_colon.is_some() { vec!["::".to_string()] } else { vec![] };
+                    let prefix = if u.leading_colon.is_some() { vec![Segment::from("::")] } else { vec![] };
                     declare_use(&u.tree, prefix, frame);
                 }
                 Item::ExternCrate(e) => {
-                    let name = e.rename.as_ref().map_or(&e.ident, |(_, r)| r).to_string();
-                    self.resolver.bind(name, Binding::Use(vec!["::".into(), e.ident.to_string()]));
+                    let name = segment(e.rename.as_ref().map_or(&e.ident, |(_, r)| r));
+                    self.resolver.bind(name, Binding::Use(vec!["::".into(), segment(&e.ident)]));
                 }
                 _ => {
                     if let Some(name) = item_name(item) {
@@ -183,7 +184,7 @@ impl Lowerer<'_, '_, '_> {
             }
             if let Item::Struct(s) = item {
                 let mut path = owner.clone();
-                path.push(s.ident.to_string());
+                path.push(segment(&s.ident));
                 let fields: FxHashMap<String, Path> = s
                     .fields
                     .iter()
@@ -199,7 +200,7 @@ impl Lowerer<'_, '_, '_> {
             && let Some(ty) = self.type_path(ty)
         {
             let mut path = owner.clone();
-            path.push(sig.ident.to_string());
+            path.push(segment(&sig.ident));
             self.fn_returns.insert(path, ty);
         }
     }
@@ -207,7 +208,7 @@ impl Lowerer<'_, '_, '_> {
     /// A module's imports are aliases other modules may reach it through (re-exports).
     fn record_aliases(&mut self, module: &Path) {
         let frame = self.resolver.frames.last().expect("frame");
-        let mut names: Vec<String> =
+        let mut names: Vec<Segment> =
             frame.names.iter().filter(|(_, b)| matches!(b, Binding::Use(_))).map(|(n, _)| n.clone()).collect();
         // In a fixed order, whatever the map's.
         names.sort_unstable();
@@ -234,7 +235,7 @@ impl Lowerer<'_, '_, '_> {
         match item {
             Item::Fn(f) => {
                 let mut path = owner.clone();
-                path.push(f.sig.ident.to_string());
+                path.push(segment(&f.sig.ident));
                 let display = self.display_name(&path);
                 self.function(&f.sig, &f.attrs, &f.block, path, display);
             }
@@ -253,8 +254,8 @@ impl Lowerer<'_, '_, '_> {
                 for impl_item in &imp.items {
                     if let ImplItem::Fn(f) = impl_item {
                         let mut path = self_type.clone();
-                        path.push(f.sig.ident.to_string());
-                        let display = format!("{}::{}", self_type.last().map_or("", String::as_str), f.sig.ident);
+                        path.push(segment(&f.sig.ident));
+                        let display = format!("{}::{}", self_type.last().map_or("", |s| &**s), f.sig.ident);
                         self.function(&f.sig, &f.attrs, &f.block, path, display);
                     }
                 }
@@ -263,14 +264,14 @@ impl Lowerer<'_, '_, '_> {
             }
             Item::Trait(t) => {
                 let mut trait_path = owner.clone();
-                trait_path.push(t.ident.to_string());
+                trait_path.push(segment(&t.ident));
                 let saved = self.resolver.self_type.replace(trait_path.clone());
                 for trait_item in &t.items {
                     if let TraitItem::Fn(f) = trait_item
                         && let Some(block) = &f.default
                     {
                         let mut path = trait_path.clone();
-                        path.push(f.sig.ident.to_string());
+                        path.push(segment(&f.sig.ident));
                         let display = format!("{}::{}", t.ident, f.sig.ident);
                         self.function(&f.sig, &f.attrs, block, path, display);
                     }
@@ -280,7 +281,7 @@ impl Lowerer<'_, '_, '_> {
             Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
                     let mut path = owner.clone();
-                    path.push(m.ident.to_string());
+                    path.push(segment(&m.ident));
                     self.module(items, path);
                 }
             }
@@ -395,12 +396,12 @@ impl Lowerer<'_, '_, '_> {
             return None;
         };
         let is_type = ty.chars().next().is_some_and(char::is_uppercase);
-        (is_type && (name == "new" || name == "default")).then(|| Returns::One(path[..path.len() - 1].join("::")))
+        (is_type && (&**name == "new" || &**name == "default")).then(|| Returns::One(path[..path.len() - 1].join("::")))
     }
 
     fn type_of(&self, expr: &Expr) -> Option<Path> {
         let one = |r: Returns| match r {
-            Returns::One(t) => Some(t.split("::").map(String::from).collect()),
+            Returns::One(t) => Some(split_path(&t)),
             Returns::Tuple(_) => None,
         };
         match expr {
@@ -420,12 +421,12 @@ impl Lowerer<'_, '_, '_> {
                 let method = m.method.to_string();
                 let receiver = self.type_of(&m.receiver);
                 if let Some(mut path) = receiver {
-                    path.push(method.clone());
+                    path.push(Segment::from(method.as_str()));
                     if let Some(returns) = self.returns(&path) {
                         return one(returns);
                     }
                 }
-                self.resolver.kb.method_returns(&method).map(|t| t.split("::").map(String::from).collect())
+                self.resolver.kb.method_returns(&method).map(split_path)
             }
             Expr::Try(t) => self.type_of(&t.expr),
             Expr::Paren(p) => self.type_of(&p.expr),
@@ -478,7 +479,7 @@ impl Lowerer<'_, '_, '_> {
             Stmt::Item(item) => {
                 if let Item::Fn(f) = item {
                     let mut path = self.state.path.clone();
-                    path.push(f.sig.ident.to_string());
+                    path.push(segment(&f.sig.ident));
                     let display = self.display_name(&path);
                     self.function(&f.sig, &f.attrs, &f.block, path, display);
                 } else {
@@ -519,7 +520,7 @@ impl Lowerer<'_, '_, '_> {
             match (pat, self.call_returns(&init.expr)) {
                 (Pat::Tuple(tuple), Some(Returns::Tuple(types))) => {
                     for (elem, ty) in tuple.elems.iter().zip(types) {
-                        self.bind_pattern(elem, Some(ty.split("::").map(String::from).collect()));
+                        self.bind_pattern(elem, Some(split_path(&ty)));
                     }
                 }
                 _ => {
@@ -545,7 +546,7 @@ impl Lowerer<'_, '_, '_> {
     fn bind_pattern(&mut self, pat: &Pat, ty: Option<Path>) {
         match pat {
             Pat::Ident(pi) => {
-                self.resolver.bind(pi.ident.to_string(), Binding::Local(ty));
+                self.resolver.bind(segment(&pi.ident), Binding::Local(ty));
                 if let Some((_, sub)) = &pi.subpat {
                     self.bind_pattern(sub, None);
                 }
@@ -632,7 +633,7 @@ impl Lowerer<'_, '_, '_> {
     fn closure_param_types(&self, callee: &Callee) -> Vec<Path> {
         let Callee::Path(paths) = callee else { return Vec::new() };
         let types = paths.iter().find_map(|p| self.resolver.kb.closure_params(p)).unwrap_or_default();
-        types.iter().map(|t| t.split("::").map(String::from).collect()).collect()
+        types.iter().map(|t| split_path(t)).collect()
     }
 
     /// Walks a call's arguments: closures run where the callee runs them, and a parameter handed
@@ -700,7 +701,7 @@ impl Lowerer<'_, '_, '_> {
         let receiver_type = self.type_of(&call.receiver);
         let (callee, written) = match receiver_type {
             Some(ty) => {
-                let written = format!("{}::{method}", ty.last().map_or("", String::as_str));
+                let written = format!("{}::{method}", ty.last().map_or("", |s| &**s));
                 let mut path = ty.join("::");
                 if !ty.is_empty() {
                     path.push_str("::");
@@ -729,7 +730,7 @@ impl Lowerer<'_, '_, '_> {
             && let Expr::Path(p) = &*call.receiver
             && let Some(name) = p.path.get_ident()
         {
-            self.resolver.bind(name.to_string(), Binding::Local(None));
+            self.resolver.bind(segment(name), Binding::Local(None));
         }
     }
 
@@ -857,7 +858,7 @@ fn splice_macro_items<'i>(items: &[&'i Item], expansions: &'i [Vec<Item>]) -> Ve
 fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
     let with = |name: &syn::Ident| {
         let mut p = prefix.clone();
-        p.push(name.to_string());
+        p.push(segment(name));
         p
     };
     match tree {
@@ -868,13 +869,13 @@ fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
             }
         }
         UseTree::Name(n) => {
-            frame.names.insert(n.ident.to_string(), Binding::Use(with(&n.ident)));
+            frame.names.insert(segment(&n.ident), Binding::Use(with(&n.ident)));
         }
         UseTree::Rename(r) if r.ident == "self" => {
-            frame.names.insert(r.rename.to_string(), Binding::Use(prefix));
+            frame.names.insert(segment(&r.rename), Binding::Use(prefix));
         }
         UseTree::Rename(r) => {
-            frame.names.insert(r.rename.to_string(), Binding::Use(with(&r.ident)));
+            frame.names.insert(segment(&r.rename), Binding::Use(with(&r.ident)));
         }
         UseTree::Glob(_) => frame.globs.push(prefix),
         UseTree::Group(g) => {
@@ -885,7 +886,7 @@ fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
     }
 }
 
-fn item_name(item: &Item) -> Option<String> {
+fn item_name(item: &Item) -> Option<Segment> {
     let ident = match item {
         Item::Fn(i) => &i.sig.ident,
         Item::Struct(i) => &i.ident,
@@ -899,14 +900,14 @@ fn item_name(item: &Item) -> Option<String> {
         Item::TraitAlias(i) => &i.ident,
         _ => return None,
     };
-    Some(ident.to_string())
+    Some(segment(ident))
 }
 
-fn collect_pattern_names(pat: &Pat, names: &mut Vec<String>) {
-    struct Names<'n>(&'n mut Vec<String>);
+fn collect_pattern_names(pat: &Pat, names: &mut Vec<Segment>) {
+    struct Names<'n>(&'n mut Vec<Segment>);
     impl<'ast> Visit<'ast> for Names<'_> {
         fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-            self.0.push(p.ident.to_string());
+            self.0.push(segment(&p.ident));
             visit::visit_pat_ident(self, p);
         }
     }
