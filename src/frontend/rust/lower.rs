@@ -1,6 +1,8 @@
 //! Lowers a parsed Rust file: items into functions, bodies into call sites with their resolved
 //! callee, execution context and usage.
 
+use std::fmt::Write;
+
 use proc_macro2::LineColumn;
 use rustc_hash::FxHashMap;
 use syn::spanned::Spanned;
@@ -8,7 +10,9 @@ use syn::visit::{self, Visit};
 use syn::{Expr, ImplItem, Item, Pat, Stmt, TraitItem, Type, UseTree};
 
 use super::macros;
-use super::scope::{Binding, Frame, Path, Resolved, Resolver, Segment, segment, split_path};
+use super::scope::{
+    Binding, Frame, Path, Resolved, Resolver, Segment, path_name, push_path, segment, split_path, with_text,
+};
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
 use crate::model::{CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, Span, Usage};
@@ -78,6 +82,36 @@ fn ident_path(path: &syn::Path) -> Path {
     segments
 }
 
+/// What a call returns, from [`Lowerer::returns`].
+enum Returned<'k> {
+    /// A type path of this file (a declared return type, or `T` for `T::new`).
+    Path(Path),
+    /// What the knowledge base says.
+    Known(&'k Returns),
+}
+
+/// `path` as it reads once written out and split again: the same, unless it is empty or one of
+/// its segments holds `::`.
+fn as_written(path: Path) -> Path {
+    if path.is_empty() || path.iter().any(|s| s.contains("::")) {
+        return split_path(&path.join("::"));
+    }
+    path
+}
+
+/// Whether two attribute paths are written alike.
+fn same_path(a: &syn::Path, b: &syn::Path) -> bool {
+    a.leading_colon.is_some() == b.leading_colon.is_some()
+        && a.segments.len() == b.segments.len()
+        && a.segments.iter().zip(&b.segments).all(|(a, b)| a.ident == b.ident)
+}
+
+/// The text after the last `::` of `path`, if it has one.
+fn last_segment(path: &str) -> Option<&str> {
+    let at = path.as_bytes().windows(2).rposition(|w| w == b"::")?;
+    Some(&path[at + 2..])
+}
+
 fn is_pass_through(method: &syn::Ident) -> bool {
     PASS_THROUGH.iter().any(|name| method == name)
 }
@@ -111,7 +145,7 @@ fn position(at: LineColumn) -> (usize, usize) {
     (at.line, at.column)
 }
 
-impl Lowerer<'_, '_, '_> {
+impl<'a> Lowerer<'a, '_, '_> {
     fn context(&self) -> Context {
         self.state.context.unwrap_or(Context::Sync)
     }
@@ -217,7 +251,7 @@ impl Lowerer<'_, '_, '_> {
                 let mut alias = module.clone();
                 alias.push(name);
                 if alias != target {
-                    self.model.aliases.push((alias.join("::").into(), target.join("::").into()));
+                    self.model.aliases.push((path_name(&alias), path_name(&target)));
                 }
             }
         }
@@ -225,7 +259,14 @@ impl Lowerer<'_, '_, '_> {
         for glob in frame.globs.clone() {
             for target in self.resolver.resolve_glob(&glob) {
                 if target != *module {
-                    self.model.aliases.push((format!("{}::*", module.join("::")).into(), target.join("::").into()));
+                    let glob = with_text(
+                        |text| {
+                            push_path(text, module);
+                            text.push_str("::*");
+                        },
+                        Name::from,
+                    );
+                    self.model.aliases.push((glob, path_name(&target)));
                 }
             }
         }
@@ -250,7 +291,8 @@ impl Lowerer<'_, '_, '_> {
                 let kb = self.resolver.kb;
                 let trait_path =
                     imp.trait_.as_ref().and_then(|(_, path, _)| self.resolver.resolve_path(&ident_path(path)));
-                self.executor_impl = trait_path.is_some_and(|t| kb.is_executor_trait(&t.join("::")));
+                self.executor_impl =
+                    trait_path.is_some_and(|t| with_text(|text| push_path(text, &t), |t| kb.is_executor_trait(t)));
                 for impl_item in &imp.items {
                     if let ImplItem::Fn(f) = impl_item {
                         let mut path = self_type.clone();
@@ -302,9 +344,18 @@ impl Lowerer<'_, '_, '_> {
         path: Path,
         display: String,
     ) {
+        // Each distinct attribute path once (a documented function has a `doc` attribute per line).
+        let mut checked: Vec<&syn::Path> = Vec::new();
         let starts_runtime = attrs.iter().any(|a| {
-            let written = ident_path(a.path());
-            self.resolver.resolve_path(&written).is_some_and(|p| self.resolver.kb.is_runtime_attribute(&p.join("::")))
+            let path = a.path();
+            if checked.iter().any(|c| same_path(c, path)) {
+                return false;
+            }
+            checked.push(path);
+            let kb = self.resolver.kb;
+            self.resolver
+                .resolve_path(&ident_path(path))
+                .is_some_and(|p| with_text(|text| push_path(text, &p), |p| kb.is_runtime_attribute(p)))
         });
         let is_async = sig.asyncness.is_some();
         let returns_future = (is_async && !starts_runtime) || returns_future_type(&sig.output);
@@ -351,7 +402,7 @@ impl Lowerer<'_, '_, '_> {
         self.resolver.frames.pop();
         let state = std::mem::replace(&mut self.state, saved);
         self.model.functions.push(Function {
-            qualname: path.join("::").into(),
+            qualname: path_name(&path),
             display: display.into(),
             span: super::span_of(sig.ident.span()),
             returns_future,
@@ -385,24 +436,27 @@ impl Lowerer<'_, '_, '_> {
 
     /// The type a call to `path` returns: declared in this file, from the knowledge base, or by
     /// convention (`T::new` returns `T`).
-    fn returns(&self, path: &Path) -> Option<Returns> {
+    fn returns(&self, path: &Path) -> Option<Returned<'a>> {
         if let Some(ty) = self.fn_returns.get(path) {
-            return Some(Returns::One(ty.join("::")));
+            return Some(Returned::Path(as_written(ty.clone())));
         }
-        if let Some(r) = self.resolver.kb.returns(&path.join("::")) {
-            return Some(r.clone());
+        let kb = self.resolver.kb;
+        if let Some(r) = with_text(|text| push_path(text, path), |path| kb.returns(path)) {
+            return Some(Returned::Known(r));
         }
         let [.., ty, name] = path.as_slice() else {
             return None;
         };
         let is_type = ty.chars().next().is_some_and(char::is_uppercase);
-        (is_type && (&**name == "new" || &**name == "default")).then(|| Returns::One(path[..path.len() - 1].join("::")))
+        (is_type && (&**name == "new" || &**name == "default"))
+            .then(|| Returned::Path(as_written(path[..path.len() - 1].to_vec())))
     }
 
     fn type_of(&self, expr: &Expr) -> Option<Path> {
-        let one = |r: Returns| match r {
-            Returns::One(t) => Some(split_path(&t)),
-            Returns::Tuple(_) => None,
+        let one = |r: Returned| match r {
+            Returned::Path(path) => Some(path),
+            Returned::Known(Returns::One(t)) => Some(split_path(t)),
+            Returned::Known(Returns::Tuple(_)) => None,
         };
         match expr {
             Expr::Path(p) if p.qself.is_none() => match self.resolver.resolve(&ident_path(&p.path)) {
@@ -518,9 +572,9 @@ impl Lowerer<'_, '_, '_> {
                 self.expr(diverge, Usage::Used);
             }
             match (pat, self.call_returns(&init.expr)) {
-                (Pat::Tuple(tuple), Some(Returns::Tuple(types))) => {
+                (Pat::Tuple(tuple), Some(Returned::Known(Returns::Tuple(types)))) => {
                     for (elem, ty) in tuple.elems.iter().zip(types) {
-                        self.bind_pattern(elem, Some(split_path(&ty)));
+                        self.bind_pattern(elem, Some(split_path(ty)));
                     }
                 }
                 _ => {
@@ -534,7 +588,7 @@ impl Lowerer<'_, '_, '_> {
     }
 
     /// What a call expression (through `?`, `unwrap` and the like) returns, tuples included.
-    fn call_returns(&self, expr: &Expr) -> Option<Returns> {
+    fn call_returns(&self, expr: &Expr) -> Option<Returned<'a>> {
         match expr {
             Expr::Call(c) => self.returns(&self.callee_path(&c.func)?),
             Expr::Try(t) => self.call_returns(&t.expr),
@@ -607,15 +661,15 @@ impl Lowerer<'_, '_, '_> {
                 let written = ident_path(&p.path);
                 let callee = match self.resolver.resolve(&written) {
                     Resolved::Paths(paths) => {
-                        Callee::Path(paths.iter().map(|p| Name::from(p.join("::").as_str())).collect())
+                        Callee::Path(paths.iter().map(|p| path_name(p)).collect())
                     }
                     Resolved::Local(_) => Callee::Unknown,
                 };
-                (callee, written.join("::"))
+                (callee, path_name(&written))
             }
             other => {
                 self.expr(other, Usage::Used);
-                (Callee::Unknown, "(expression)".to_string())
+                (Callee::Unknown, Name::from("(expression)"))
             }
         };
         let offload = self.is_offload(&callee);
@@ -701,20 +755,32 @@ impl Lowerer<'_, '_, '_> {
         let receiver_type = self.type_of(&call.receiver);
         let (callee, written) = match receiver_type {
             Some(ty) => {
-                let written = format!("{}::{method}", ty.last().map_or("", |s| &**s));
-                let mut path = ty.join("::");
-                if !ty.is_empty() {
-                    path.push_str("::");
-                }
-                path.push_str(&method);
-                (Callee::Path(Box::new([path.as_str().into()])), written)
+                let written = with_text(
+                    |text| {
+                        text.push_str(ty.last().map_or("", |s| &**s));
+                        text.push_str("::");
+                        text.push_str(&method);
+                    },
+                    Name::from,
+                );
+                let path = with_text(
+                    |text| {
+                        push_path(text, &ty);
+                        if !ty.is_empty() {
+                            text.push_str("::");
+                        }
+                        text.push_str(&method);
+                    },
+                    Name::from,
+                );
+                (Callee::Path(Box::new([path])), written)
             }
             None => {
                 let written = match &*call.receiver {
-                    Expr::Path(p) if p.path.get_ident().is_some() => {
-                        format!("{}.{method}", ident_path(&p.path).join("::"))
+                    Expr::Path(p) if let Some(receiver) = p.path.get_ident() => {
+                        with_text(|text| write!(text, "{receiver}.{method}").expect("a string takes any text"), Name::from)
                     }
-                    _ => method.clone(),
+                    _ => Name::from(method.as_str()),
                 };
                 (Callee::Method(method.into()), written)
             }
@@ -740,9 +806,7 @@ impl Lowerer<'_, '_, '_> {
             // A function named like a distinctive offload method (`spawn_blocking`) offloads too.
             Callee::Path(paths) => paths.iter().any(|p| {
                 kb.contains_path(Table::Offload, p)
-                    || p.rsplit("::")
-                        .next()
-                        .is_some_and(|name| p.contains("::") && kb.contains_method(Table::Offload, name))
+                    || last_segment(p).is_some_and(|name| kb.contains_method(Table::Offload, name))
             }),
             Callee::Method(name) => kb.contains_method(Table::Offload, name),
             Callee::Unknown => false,
@@ -750,12 +814,12 @@ impl Lowerer<'_, '_, '_> {
     }
 
     /// Records a call; returns its index among the function's calls.
-    fn record(&mut self, callee: Callee, written: String, span: Span, usage: Usage) -> Option<usize> {
+    fn record(&mut self, callee: Callee, written: Name, span: Span, usage: Usage) -> Option<usize> {
         let context = self.context();
         // Code outside any function (a const initializer) runs at compile time: nothing to record.
         self.state.context?;
         let in_closure_arg = self.state.closure_args.last().copied();
-        self.state.calls.push(CallSite { callee, written: written.into(), span, context, usage, in_closure_arg });
+        self.state.calls.push(CallSite { callee, written, span, context, usage, in_closure_arg });
         Some(self.state.calls.len() - 1)
     }
 

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::knowledge::Knowledge;
+use crate::model::Name;
 
 /// A path segment: shared text, so that copying a path copies no string.
 pub type Segment = Rc<str>;
@@ -30,6 +31,34 @@ pub fn segment(ident: &proc_macro2::Ident) -> Segment {
 /// `a::b::c` as a path.
 pub fn split_path(text: &str) -> Path {
     text.split("::").map(Segment::from).collect()
+}
+
+/// Calls `f` with the text `write` produces, written in one buffer per thread rather than in a new
+/// string (`f` must not call this again).
+pub fn with_text<R>(write: impl FnOnce(&mut String), f: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    TEXT.with_borrow_mut(|text| {
+        text.clear();
+        write(text);
+        f(text)
+    })
+}
+
+/// Appends a path's text: `a::b::c`.
+pub fn push_path(text: &mut String, path: &[Segment]) {
+    for (index, segment) in path.iter().enumerate() {
+        if index > 0 {
+            text.push_str("::");
+        }
+        text.push_str(segment);
+    }
+}
+
+/// A path's text, interned.
+pub fn path_name(path: &[Segment]) -> Name {
+    with_text(|text| push_path(text, path), Name::from)
 }
 
 #[derive(Debug, Clone)]
@@ -174,8 +203,13 @@ impl Resolver<'_> {
                     for base in self.resolve_use(glob, index + 1, depth + 1, false) {
                         let candidate = join(&base, segments);
                         let project = candidate.first() == Some(&self.root);
-                        let joined = candidate.join("::");
-                        if project || self.kb.knows_path(&joined) || self.kb.knows_module(&joined) {
+                        let known = || {
+                            with_text(
+                                |text| push_path(text, &candidate),
+                                |joined| self.kb.knows_path(joined) || self.kb.knows_module(joined),
+                            )
+                        };
+                        if project || known() {
                             candidates.push(candidate);
                         }
                     }
