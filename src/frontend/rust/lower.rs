@@ -17,8 +17,7 @@ use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
 use crate::model::{CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, Span, Usage};
 
-/// `text` is the source `ast` was parsed from.
-pub fn lower_file(ast: &syn::File, text: &str, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
+pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let root = Segment::from(file.unit.root.as_str());
     let mut module = vec![root.clone()];
     module.extend(file.unit.module.iter().map(|m| Segment::from(m.as_str())));
@@ -30,8 +29,6 @@ pub fn lower_file(ast: &syn::File, text: &str, file: &SourceFile, kb: &Knowledge
         fn_returns: FxHashMap::default(),
         executor_impl: false,
         state: FnState::default(),
-        text,
-        line_starts: std::cell::OnceCell::new(),
     };
     lowerer.module(&ast.items, module);
 }
@@ -54,7 +51,7 @@ struct FnState {
     closures: FxHashMap<String, std::ops::Range<usize>>,
 }
 
-struct Lowerer<'a, 'm, 't> {
+struct Lowerer<'a, 'm> {
     resolver: Resolver<'a>,
     model: &'m mut FileModel,
     /// Field types of the file's structs: struct path -> field -> type path.
@@ -64,9 +61,6 @@ struct Lowerer<'a, 'm, 't> {
     /// Lowering the methods of an impl of a trait whose `poll*` methods the executor calls.
     executor_impl: bool,
     state: FnState,
-    /// The source text, and the byte offset where each of its lines starts (computed when needed).
-    text: &'t str,
-    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 /// Wrappers whose methods are the wrapped type's (auto-deref).
@@ -145,22 +139,9 @@ fn position(at: LineColumn) -> (usize, usize) {
     (at.line, at.column)
 }
 
-impl<'a> Lowerer<'a, '_, '_> {
+impl<'a> Lowerer<'a, '_> {
     fn context(&self) -> Context {
         self.state.context.unwrap_or(Context::Sync)
-    }
-
-    /// Whether the source lines `span` covers may hold `word` as a whole word: false only when
-    /// they certainly do not (a cheap check before work that only matters if they do).
-    fn may_mention(&self, span: proc_macro2::Span, word: &str) -> bool {
-        let (first, last) = (span.start().line, span.end().line);
-        let line_starts = self.line_starts.get_or_init(|| line_starts(self.text));
-        let from = first.checked_sub(1).and_then(|l| line_starts.get(l));
-        let to = line_starts.get(last).copied().unwrap_or(self.text.len());
-        match from.and_then(|&from| self.text.get(from..to)) {
-            Some(lines) => mentions_word(lines, word),
-            None => true,
-        }
     }
 
     // ------------------------------------------------------------------ items
@@ -360,11 +341,10 @@ impl<'a> Lowerer<'a, '_, '_> {
         let is_async = sig.asyncness.is_some();
         let returns_future = (is_async && !starts_runtime) || returns_future_type(&sig.output);
         let polled = self.executor_impl && sig.ident.to_string().starts_with("poll");
+        // Reads only matter to a `let` of the body, but collecting them costs less than a look for
+        // one in the body's text.
         let mut reads = Vec::new();
-        // Reads only matter to a `let` of the body: none, no need to know them.
-        if self.may_mention(block.brace_token.span.join(), "let") {
-            collect_reads(block, &mut reads);
-        }
+        collect_reads(block, &mut reads);
         let params = sig
             .inputs
             .iter()
@@ -843,7 +823,7 @@ impl<'a> Lowerer<'a, '_, '_> {
     }
 }
 
-impl<'ast> Visit<'ast> for Lowerer<'_, '_, '_> {
+impl<'ast> Visit<'ast> for Lowerer<'_, '_> {
     fn visit_expr(&mut self, expr: &'ast Expr) {
         self.expr(expr, Usage::Used);
     }
@@ -978,39 +958,6 @@ fn collect_pattern_names(pat: &Pat, names: &mut Vec<Segment>) {
     Names(names).visit_pat(pat);
 }
 
-/// The byte offset where each line of `text` starts: 0, and one past each `\n`.
-fn line_starts(text: &str) -> Vec<usize> {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
-    let bytes = text.as_bytes();
-    let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
-    starts.push(0);
-    // Eight bytes at a time, much faster than a byte search per line since lines are short: a
-    // newline is a zero byte of `word`, and `mask` has exactly the high bit of each zero byte.
-    let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of 8")) ^ NEWLINES;
-        let mut mask = !(((word & LOW) + LOW) | word | LOW);
-        while mask != 0 {
-            starts.push(base + mask.trailing_zeros() as usize / 8 + 1);
-            mask &= mask - 1;
-        }
-        base += 8;
-    }
-    starts.extend(chunks.remainder().iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| base + i + 1));
-    starts
-}
-
-/// Whether `word` occurs in `text` with no ASCII identifier character on either side (a
-/// non-ASCII neighbour counts as a boundary, so this errs towards yes).
-fn mentions_word(text: &str, word: &str) -> bool {
-    let is_ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-    let bytes = text.as_bytes();
-    text.match_indices(word)
-        .any(|(at, _)| !is_ident(at.checked_sub(1).and_then(|i| bytes.get(i))) && !is_ident(bytes.get(at + word.len())))
-}
-
 /// Every identifier an expression reads in `block`, with its position.
 fn collect_reads(block: &syn::Block, out: &mut Vec<macros::Read>) {
     struct Reads<'r>(&'r mut Vec<macros::Read>);
@@ -1055,28 +1002,5 @@ fn mentions_future(ty: &Type) -> bool {
                         if args.args.iter().any(|a| matches!(a, syn::GenericArgument::Type(t) if mentions_future(t)))))
         }),
         _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_line_starts() {
-        let texts = ["", "a", "\n", "ab\ncd\n\ne", "\u{8a}\u{10a}\n\n\u{a0a}x\n\n\n\n\n\n\n\n"];
-        let long = [&"x\n".repeat(40), &format!("{}\n{}", "y".repeat(31), "z".repeat(70))];
-        for text in texts.iter().copied().chain(long.iter().map(|t| t.as_str())) {
-            let expected: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-            assert_eq!(line_starts(text), expected, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn finds_whole_words_only() {
-        assert!(mentions_word("    let x = 1;", "let"));
-        assert!(mentions_word("f(){let(a,b)=c;}", "let"));
-        assert!(!mentions_word("delete(letter, _let, let2)", "let"));
-        assert!(mentions_word("\u{2028}let", "let"), "a non-ASCII neighbour is a boundary");
     }
 }
