@@ -640,9 +640,7 @@ impl<'a> Lowerer<'a, '_> {
             Expr::Path(p) if p.qself.is_none() => {
                 let written = ident_path(&p.path);
                 let callee = match self.resolver.resolve(&written) {
-                    Resolved::Paths(paths) => {
-                        Callee::Path(paths.iter().map(|p| path_name(p)).collect())
-                    }
+                    Resolved::Paths(paths) => Callee::Path(paths.iter().map(|p| path_name(p)).collect()),
                     Resolved::Local(_) => Callee::Unknown,
                 };
                 (callee, path_name(&written))
@@ -757,9 +755,10 @@ impl<'a> Lowerer<'a, '_> {
             }
             None => {
                 let written = match &*call.receiver {
-                    Expr::Path(p) if let Some(receiver) = p.path.get_ident() => {
-                        with_text(|text| write!(text, "{receiver}.{method}").expect("a string takes any text"), Name::from)
-                    }
+                    Expr::Path(p) if let Some(receiver) = p.path.get_ident() => with_text(
+                        |text| write!(text, "{receiver}.{method}").expect("a string takes any text"),
+                        Name::from,
+                    ),
                     _ => Name::from(method.as_str()),
                 };
                 (Callee::Method(method.into()), written)
