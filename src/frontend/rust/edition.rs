@@ -8,6 +8,13 @@ use proc_macro2::{Delimiter, Group, Ident, Spacing, TokenStream, TokenTree};
 
 /// Blanks a `---` frontmatter block (after an optional shebang line), keeping line numbers.
 pub fn blank_frontmatter(text: &str) -> Cow<'_, str> {
+    // Most files have none: look at the first line or two before splitting the whole text.
+    let mut first_lines = text.split('\n');
+    let first = first_lines.next().unwrap_or_default();
+    let opening = if first.starts_with("#!") && !first.starts_with("#![") { first_lines.next() } else { Some(first) };
+    if !opening.is_some_and(|l| l.trim_end().starts_with("---")) {
+        return Cow::Borrowed(text);
+    }
     let mut lines: Vec<&str> = text.split('\n').collect();
     let start = usize::from(lines.first().is_some_and(|l| l.starts_with("#!") && !l.starts_with("#![")));
     let opens = lines.get(start).is_some_and(|l| l.trim_end().starts_with("---"));

@@ -1,6 +1,8 @@
 //! Lowers a parsed Rust file: items into functions, bodies into call sites with their resolved
 //! callee, execution context and usage.
 
+use std::fmt::Write;
+
 use proc_macro2::LineColumn;
 use rustc_hash::FxHashMap;
 use syn::spanned::Spanned;
@@ -8,16 +10,18 @@ use syn::visit::{self, Visit};
 use syn::{Expr, ImplItem, Item, Pat, Stmt, TraitItem, Type, UseTree};
 
 use super::macros;
-use super::scope::{Binding, Frame, Path, Resolved, Resolver};
+use super::scope::{
+    Binding, Frame, Path, Resolved, Resolver, Segment, path_name, push_path, segment, split_path, with_text,
+};
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
 use crate::model::{CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, Span, Usage};
 
-/// `text` is the source `ast` was parsed from.
-pub fn lower_file(ast: &syn::File, text: &str, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
-    let mut module = vec![file.unit.root.clone()];
-    module.extend(file.unit.module.iter().cloned());
-    let resolver = Resolver { kb, root: file.unit.root.clone(), frames: Vec::new(), self_type: None };
+pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
+    let root = Segment::from(file.unit.root.as_str());
+    let mut module = vec![root.clone()];
+    module.extend(file.unit.module.iter().map(|m| Segment::from(m.as_str())));
+    let resolver = Resolver { kb, root, frames: Vec::new(), self_type: None };
     let mut lowerer = Lowerer {
         resolver,
         model,
@@ -25,8 +29,6 @@ pub fn lower_file(ast: &syn::File, text: &str, file: &SourceFile, kb: &Knowledge
         fn_returns: FxHashMap::default(),
         executor_impl: false,
         state: FnState::default(),
-        text,
-        line_starts: std::cell::OnceCell::new(),
     };
     lowerer.module(&ast.items, module);
 }
@@ -39,7 +41,7 @@ struct FnState {
     calls: Vec<CallSite>,
     context: Option<Context>,
     /// Identifiers read in the body, with where: to tell whether a binding is used later.
-    reads: Vec<(String, (usize, usize))>,
+    reads: Vec<macros::Read>,
     /// The names of the parameters, in order (`self` excluded; empty for a pattern).
     params: Vec<String>,
     offloaded_params: Vec<usize>,
@@ -49,7 +51,7 @@ struct FnState {
     closures: FxHashMap<String, std::ops::Range<usize>>,
 }
 
-struct Lowerer<'a, 'm, 't> {
+struct Lowerer<'a, 'm> {
     resolver: Resolver<'a>,
     model: &'m mut FileModel,
     /// Field types of the file's structs: struct path -> field -> type path.
@@ -59,9 +61,6 @@ struct Lowerer<'a, 'm, 't> {
     /// Lowering the methods of an impl of a trait whose `poll*` methods the executor calls.
     executor_impl: bool,
     state: FnState,
-    /// The source text, and the byte offset where each of its lines starts (computed when needed).
-    text: &'t str,
-    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 /// Wrappers whose methods are the wrapped type's (auto-deref).
@@ -70,11 +69,41 @@ const TRANSPARENT_WRAPPERS: [&str; 3] = ["Box", "Arc", "Rc"];
 const PASS_THROUGH: [&str; 4] = ["unwrap", "expect", "unwrap_or_default", "unwrap_unchecked"];
 
 fn ident_path(path: &syn::Path) -> Path {
-    let mut segments: Path = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let mut segments: Path = path.segments.iter().map(|s| segment(&s.ident)).collect();
     if path.leading_colon.is_some() {
         segments.insert(0, "::".into());
     }
     segments
+}
+
+/// What a call returns, from [`Lowerer::returns`].
+enum Returned<'k> {
+    /// A type path of this file (a declared return type, or `T` for `T::new`).
+    Path(Path),
+    /// What the knowledge base says.
+    Known(&'k Returns),
+}
+
+/// `path` as it reads once written out and split again: the same, unless it is empty or one of
+/// its segments holds `::`.
+fn as_written(path: Path) -> Path {
+    if path.is_empty() || path.iter().any(|s| s.contains("::")) {
+        return split_path(&path.join("::"));
+    }
+    path
+}
+
+/// Whether two attribute paths are written alike.
+fn same_path(a: &syn::Path, b: &syn::Path) -> bool {
+    a.leading_colon.is_some() == b.leading_colon.is_some()
+        && a.segments.len() == b.segments.len()
+        && a.segments.iter().zip(&b.segments).all(|(a, b)| a.ident == b.ident)
+}
+
+/// The text after the last `::` of `path`, if it has one.
+fn last_segment(path: &str) -> Option<&str> {
+    let at = path.as_bytes().windows(2).rposition(|w| w == b"::")?;
+    Some(&path[at + 2..])
 }
 
 fn is_pass_through(method: &syn::Ident) -> bool {
@@ -110,24 +139,9 @@ fn position(at: LineColumn) -> (usize, usize) {
     (at.line, at.column)
 }
 
-impl Lowerer<'_, '_, '_> {
+impl<'a> Lowerer<'a, '_> {
     fn context(&self) -> Context {
         self.state.context.unwrap_or(Context::Sync)
-    }
-
-    /// Whether the source lines `span` covers may hold `word` as a whole word: false only when
-    /// they certainly do not (a cheap check before work that only matters if they do).
-    fn may_mention(&self, span: proc_macro2::Span, word: &str) -> bool {
-        let (first, last) = (span.start().line, span.end().line);
-        let line_starts = self
-            .line_starts
-            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
-        let from = first.checked_sub(1).and_then(|l| line_starts.get(l));
-        let to = line_starts.get(last).copied().unwrap_or(self.text.len());
-        match from.and_then(|&from| self.text.get(from..to)) {
-            Some(lines) => mentions_word(lines, word),
-            None => true,
-        }
     }
 
     // ------------------------------------------------------------------ items
@@ -152,12 +166,12 @@ impl Lowerer<'_, '_, '_> {
             match item {
                 Item::Use(u) => {
                     let frame = self.resolver.frames.last_mut().expect("frame");
-                    let prefix = if u.leading_colon.is_some() { vec!["::".to_string()] } else { vec![] };
+                    let prefix = if u.leading_colon.is_some() { vec![Segment::from("::")] } else { vec![] };
                     declare_use(&u.tree, prefix, frame);
                 }
                 Item::ExternCrate(e) => {
-                    let name = e.rename.as_ref().map_or(&e.ident, |(_, r)| r).to_string();
-                    self.resolver.bind(name, Binding::Use(vec!["::".into(), e.ident.to_string()]));
+                    let name = segment(e.rename.as_ref().map_or(&e.ident, |(_, r)| r));
+                    self.resolver.bind(name, Binding::Use(vec!["::".into(), segment(&e.ident)]));
                 }
                 _ => {
                     if let Some(name) = item_name(item) {
@@ -185,7 +199,7 @@ impl Lowerer<'_, '_, '_> {
             }
             if let Item::Struct(s) = item {
                 let mut path = owner.clone();
-                path.push(s.ident.to_string());
+                path.push(segment(&s.ident));
                 let fields: FxHashMap<String, Path> = s
                     .fields
                     .iter()
@@ -201,7 +215,7 @@ impl Lowerer<'_, '_, '_> {
             && let Some(ty) = self.type_path(ty)
         {
             let mut path = owner.clone();
-            path.push(sig.ident.to_string());
+            path.push(segment(&sig.ident));
             self.fn_returns.insert(path, ty);
         }
     }
@@ -209,7 +223,7 @@ impl Lowerer<'_, '_, '_> {
     /// A module's imports are aliases other modules may reach it through (re-exports).
     fn record_aliases(&mut self, module: &Path) {
         let frame = self.resolver.frames.last().expect("frame");
-        let mut names: Vec<String> =
+        let mut names: Vec<Segment> =
             frame.names.iter().filter(|(_, b)| matches!(b, Binding::Use(_))).map(|(n, _)| n.clone()).collect();
         // In a fixed order, whatever the map's.
         names.sort_unstable();
@@ -218,7 +232,7 @@ impl Lowerer<'_, '_, '_> {
                 let mut alias = module.clone();
                 alias.push(name);
                 if alias != target {
-                    self.model.aliases.push((alias.join("::").into(), target.join("::").into()));
+                    self.model.aliases.push((path_name(&alias), path_name(&target)));
                 }
             }
         }
@@ -226,7 +240,14 @@ impl Lowerer<'_, '_, '_> {
         for glob in frame.globs.clone() {
             for target in self.resolver.resolve_glob(&glob) {
                 if target != *module {
-                    self.model.aliases.push((format!("{}::*", module.join("::")).into(), target.join("::").into()));
+                    let glob = with_text(
+                        |text| {
+                            push_path(text, module);
+                            text.push_str("::*");
+                        },
+                        Name::new,
+                    );
+                    self.model.aliases.push((glob, path_name(&target)));
                 }
             }
         }
@@ -236,7 +257,7 @@ impl Lowerer<'_, '_, '_> {
         match item {
             Item::Fn(f) => {
                 let mut path = owner.clone();
-                path.push(f.sig.ident.to_string());
+                path.push(segment(&f.sig.ident));
                 let display = self.display_name(&path);
                 self.function(&f.sig, &f.attrs, &f.block, path, display);
             }
@@ -251,12 +272,13 @@ impl Lowerer<'_, '_, '_> {
                 let kb = self.resolver.kb;
                 let trait_path =
                     imp.trait_.as_ref().and_then(|(_, path, _)| self.resolver.resolve_path(&ident_path(path)));
-                self.executor_impl = trait_path.is_some_and(|t| kb.is_executor_trait(&t.join("::")));
+                self.executor_impl =
+                    trait_path.is_some_and(|t| with_text(|text| push_path(text, &t), |t| kb.is_executor_trait(t)));
                 for impl_item in &imp.items {
                     if let ImplItem::Fn(f) = impl_item {
                         let mut path = self_type.clone();
-                        path.push(f.sig.ident.to_string());
-                        let display = format!("{}::{}", self_type.last().map_or("", String::as_str), f.sig.ident);
+                        path.push(segment(&f.sig.ident));
+                        let display = format!("{}::{}", self_type.last().map_or("", |s| &**s), f.sig.ident);
                         self.function(&f.sig, &f.attrs, &f.block, path, display);
                     }
                 }
@@ -265,14 +287,14 @@ impl Lowerer<'_, '_, '_> {
             }
             Item::Trait(t) => {
                 let mut trait_path = owner.clone();
-                trait_path.push(t.ident.to_string());
+                trait_path.push(segment(&t.ident));
                 let saved = self.resolver.self_type.replace(trait_path.clone());
                 for trait_item in &t.items {
                     if let TraitItem::Fn(f) = trait_item
                         && let Some(block) = &f.default
                     {
                         let mut path = trait_path.clone();
-                        path.push(f.sig.ident.to_string());
+                        path.push(segment(&f.sig.ident));
                         let display = format!("{}::{}", t.ident, f.sig.ident);
                         self.function(&f.sig, &f.attrs, block, path, display);
                     }
@@ -282,7 +304,7 @@ impl Lowerer<'_, '_, '_> {
             Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
                     let mut path = owner.clone();
-                    path.push(m.ident.to_string());
+                    path.push(segment(&m.ident));
                     self.module(items, path);
                 }
             }
@@ -303,18 +325,26 @@ impl Lowerer<'_, '_, '_> {
         path: Path,
         display: String,
     ) {
+        // Each distinct attribute path once (a documented function has a `doc` attribute per line).
+        let mut checked: Vec<&syn::Path> = Vec::new();
         let starts_runtime = attrs.iter().any(|a| {
-            let written = ident_path(a.path());
-            self.resolver.resolve_path(&written).is_some_and(|p| self.resolver.kb.is_runtime_attribute(&p.join("::")))
+            let path = a.path();
+            if checked.iter().any(|c| same_path(c, path)) {
+                return false;
+            }
+            checked.push(path);
+            let kb = self.resolver.kb;
+            self.resolver
+                .resolve_path(&ident_path(path))
+                .is_some_and(|p| with_text(|text| push_path(text, &p), |p| kb.is_runtime_attribute(p)))
         });
         let is_async = sig.asyncness.is_some();
         let returns_future = (is_async && !starts_runtime) || returns_future_type(&sig.output);
         let polled = self.executor_impl && sig.ident.to_string().starts_with("poll");
+        // Reads only matter to a `let` of the body, but collecting them costs less than a look for
+        // one in the body's text.
         let mut reads = Vec::new();
-        // Reads only matter to a `let` of the body: none, no need to know them.
-        if self.may_mention(block.brace_token.span.join(), "let") {
-            collect_reads(block, &mut reads);
-        }
+        collect_reads(block, &mut reads);
         let params = sig
             .inputs
             .iter()
@@ -352,7 +382,7 @@ impl Lowerer<'_, '_, '_> {
         self.resolver.frames.pop();
         let state = std::mem::replace(&mut self.state, saved);
         self.model.functions.push(Function {
-            qualname: path.join("::").into(),
+            qualname: path_name(&path),
             display: display.into(),
             span: super::span_of(sig.ident.span()),
             returns_future,
@@ -386,24 +416,27 @@ impl Lowerer<'_, '_, '_> {
 
     /// The type a call to `path` returns: declared in this file, from the knowledge base, or by
     /// convention (`T::new` returns `T`).
-    fn returns(&self, path: &Path) -> Option<Returns> {
+    fn returns(&self, path: &Path) -> Option<Returned<'a>> {
         if let Some(ty) = self.fn_returns.get(path) {
-            return Some(Returns::One(ty.join("::")));
+            return Some(Returned::Path(as_written(ty.clone())));
         }
-        if let Some(r) = self.resolver.kb.returns(&path.join("::")) {
-            return Some(r.clone());
+        let kb = self.resolver.kb;
+        if let Some(r) = with_text(|text| push_path(text, path), |path| kb.returns(path)) {
+            return Some(Returned::Known(r));
         }
         let [.., ty, name] = path.as_slice() else {
             return None;
         };
         let is_type = ty.chars().next().is_some_and(char::is_uppercase);
-        (is_type && (name == "new" || name == "default")).then(|| Returns::One(path[..path.len() - 1].join("::")))
+        (is_type && (&**name == "new" || &**name == "default"))
+            .then(|| Returned::Path(as_written(path[..path.len() - 1].to_vec())))
     }
 
     fn type_of(&self, expr: &Expr) -> Option<Path> {
-        let one = |r: Returns| match r {
-            Returns::One(t) => Some(t.split("::").map(String::from).collect()),
-            Returns::Tuple(_) => None,
+        let one = |r: Returned| match r {
+            Returned::Path(path) => Some(path),
+            Returned::Known(Returns::One(t)) => Some(split_path(t)),
+            Returned::Known(Returns::Tuple(_)) => None,
         };
         match expr {
             Expr::Path(p) if p.qself.is_none() => match self.resolver.resolve(&ident_path(&p.path)) {
@@ -422,12 +455,12 @@ impl Lowerer<'_, '_, '_> {
                 let method = m.method.to_string();
                 let receiver = self.type_of(&m.receiver);
                 if let Some(mut path) = receiver {
-                    path.push(method.clone());
+                    path.push(Segment::from(method.as_str()));
                     if let Some(returns) = self.returns(&path) {
                         return one(returns);
                     }
                 }
-                self.resolver.kb.method_returns(&method).map(|t| t.split("::").map(String::from).collect())
+                self.resolver.kb.method_returns(&method).map(split_path)
             }
             Expr::Try(t) => self.type_of(&t.expr),
             Expr::Paren(p) => self.type_of(&p.expr),
@@ -480,7 +513,7 @@ impl Lowerer<'_, '_, '_> {
             Stmt::Item(item) => {
                 if let Item::Fn(f) = item {
                     let mut path = self.state.path.clone();
-                    path.push(f.sig.ident.to_string());
+                    path.push(segment(&f.sig.ident));
                     let display = self.display_name(&path);
                     self.function(&f.sig, &f.attrs, &f.block, path, display);
                 } else {
@@ -502,7 +535,7 @@ impl Lowerer<'_, '_, '_> {
                 Pat::Wild(_) => Usage::DiscardedBinding,
                 Pat::Ident(pi) if pi.subpat.is_none() => {
                     let name = pi.ident.to_string();
-                    let read_later = self.state.reads.iter().any(|(n, at)| *n == name && *at > end);
+                    let read_later = self.state.reads.iter().any(|r| r.is(&name) && position(r.start()) > end);
                     if read_later { Usage::Used } else { Usage::UnusedBinding(name.into()) }
                 }
                 _ => Usage::Used,
@@ -519,9 +552,9 @@ impl Lowerer<'_, '_, '_> {
                 self.expr(diverge, Usage::Used);
             }
             match (pat, self.call_returns(&init.expr)) {
-                (Pat::Tuple(tuple), Some(Returns::Tuple(types))) => {
+                (Pat::Tuple(tuple), Some(Returned::Known(Returns::Tuple(types)))) => {
                     for (elem, ty) in tuple.elems.iter().zip(types) {
-                        self.bind_pattern(elem, Some(ty.split("::").map(String::from).collect()));
+                        self.bind_pattern(elem, Some(split_path(ty)));
                     }
                 }
                 _ => {
@@ -535,7 +568,7 @@ impl Lowerer<'_, '_, '_> {
     }
 
     /// What a call expression (through `?`, `unwrap` and the like) returns, tuples included.
-    fn call_returns(&self, expr: &Expr) -> Option<Returns> {
+    fn call_returns(&self, expr: &Expr) -> Option<Returned<'a>> {
         match expr {
             Expr::Call(c) => self.returns(&self.callee_path(&c.func)?),
             Expr::Try(t) => self.call_returns(&t.expr),
@@ -547,7 +580,7 @@ impl Lowerer<'_, '_, '_> {
     fn bind_pattern(&mut self, pat: &Pat, ty: Option<Path>) {
         match pat {
             Pat::Ident(pi) => {
-                self.resolver.bind(pi.ident.to_string(), Binding::Local(ty));
+                self.resolver.bind(segment(&pi.ident), Binding::Local(ty));
                 if let Some((_, sub)) = &pi.subpat {
                     self.bind_pattern(sub, None);
                 }
@@ -607,16 +640,14 @@ impl Lowerer<'_, '_, '_> {
             Expr::Path(p) if p.qself.is_none() => {
                 let written = ident_path(&p.path);
                 let callee = match self.resolver.resolve(&written) {
-                    Resolved::Paths(paths) => {
-                        Callee::Path(paths.iter().map(|p| Name::from(p.join("::").as_str())).collect())
-                    }
+                    Resolved::Paths(paths) => Callee::Path(paths.iter().map(|p| path_name(p)).collect()),
                     Resolved::Local(_) => Callee::Unknown,
                 };
-                (callee, written.join("::"))
+                (callee, path_name(&written))
             }
             other => {
                 self.expr(other, Usage::Used);
-                (Callee::Unknown, "(expression)".to_string())
+                (Callee::Unknown, Name::from("(expression)"))
             }
         };
         let offload = self.is_offload(&callee);
@@ -634,7 +665,7 @@ impl Lowerer<'_, '_, '_> {
     fn closure_param_types(&self, callee: &Callee) -> Vec<Path> {
         let Callee::Path(paths) = callee else { return Vec::new() };
         let types = paths.iter().find_map(|p| self.resolver.kb.closure_params(p)).unwrap_or_default();
-        types.iter().map(|t| t.split("::").map(String::from).collect()).collect()
+        types.iter().map(|t| split_path(t)).collect()
     }
 
     /// Walks a call's arguments: closures run where the callee runs them, and a parameter handed
@@ -702,20 +733,33 @@ impl Lowerer<'_, '_, '_> {
         let receiver_type = self.type_of(&call.receiver);
         let (callee, written) = match receiver_type {
             Some(ty) => {
-                let written = format!("{}::{method}", ty.last().map_or("", String::as_str));
-                let mut path = ty.join("::");
-                if !ty.is_empty() {
-                    path.push_str("::");
-                }
-                path.push_str(&method);
-                (Callee::Path(Box::new([path.as_str().into()])), written)
+                let written = with_text(
+                    |text| {
+                        text.push_str(ty.last().map_or("", |s| &**s));
+                        text.push_str("::");
+                        text.push_str(&method);
+                    },
+                    Name::new,
+                );
+                let path = with_text(
+                    |text| {
+                        push_path(text, &ty);
+                        if !ty.is_empty() {
+                            text.push_str("::");
+                        }
+                        text.push_str(&method);
+                    },
+                    Name::new,
+                );
+                (Callee::Path(Box::new([path])), written)
             }
             None => {
                 let written = match &*call.receiver {
-                    Expr::Path(p) if p.path.get_ident().is_some() => {
-                        format!("{}.{method}", ident_path(&p.path).join("::"))
-                    }
-                    _ => method.clone(),
+                    Expr::Path(p) if let Some(receiver) = p.path.get_ident() => with_text(
+                        |text| write!(text, "{receiver}.{method}").expect("a string takes any text"),
+                        Name::new,
+                    ),
+                    _ => Name::from(method.as_str()),
                 };
                 (Callee::Method(method.into()), written)
             }
@@ -731,7 +775,7 @@ impl Lowerer<'_, '_, '_> {
             && let Expr::Path(p) = &*call.receiver
             && let Some(name) = p.path.get_ident()
         {
-            self.resolver.bind(name.to_string(), Binding::Local(None));
+            self.resolver.bind(segment(name), Binding::Local(None));
         }
     }
 
@@ -741,9 +785,7 @@ impl Lowerer<'_, '_, '_> {
             // A function named like a distinctive offload method (`spawn_blocking`) offloads too.
             Callee::Path(paths) => paths.iter().any(|p| {
                 kb.contains_path(Table::Offload, p)
-                    || p.rsplit("::")
-                        .next()
-                        .is_some_and(|name| p.contains("::") && kb.contains_method(Table::Offload, name))
+                    || last_segment(p).is_some_and(|name| kb.contains_method(Table::Offload, name))
             }),
             Callee::Method(name) => kb.contains_method(Table::Offload, name),
             Callee::Unknown => false,
@@ -751,12 +793,12 @@ impl Lowerer<'_, '_, '_> {
     }
 
     /// Records a call; returns its index among the function's calls.
-    fn record(&mut self, callee: Callee, written: String, span: Span, usage: Usage) -> Option<usize> {
+    fn record(&mut self, callee: Callee, written: Name, span: Span, usage: Usage) -> Option<usize> {
         let context = self.context();
         // Code outside any function (a const initializer) runs at compile time: nothing to record.
         self.state.context?;
         let in_closure_arg = self.state.closure_args.last().copied();
-        self.state.calls.push(CallSite { callee, written: written.into(), span, context, usage, in_closure_arg });
+        self.state.calls.push(CallSite { callee, written, span, context, usage, in_closure_arg });
         Some(self.state.calls.len() - 1)
     }
 
@@ -780,7 +822,7 @@ impl Lowerer<'_, '_, '_> {
     }
 }
 
-impl<'ast> Visit<'ast> for Lowerer<'_, '_, '_> {
+impl<'ast> Visit<'ast> for Lowerer<'_, '_> {
     fn visit_expr(&mut self, expr: &'ast Expr) {
         self.expr(expr, Usage::Used);
     }
@@ -859,7 +901,7 @@ fn splice_macro_items<'i>(items: &[&'i Item], expansions: &'i [Vec<Item>]) -> Ve
 fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
     let with = |name: &syn::Ident| {
         let mut p = prefix.clone();
-        p.push(name.to_string());
+        p.push(segment(name));
         p
     };
     match tree {
@@ -870,13 +912,13 @@ fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
             }
         }
         UseTree::Name(n) => {
-            frame.names.insert(n.ident.to_string(), Binding::Use(with(&n.ident)));
+            frame.names.insert(segment(&n.ident), Binding::Use(with(&n.ident)));
         }
         UseTree::Rename(r) if r.ident == "self" => {
-            frame.names.insert(r.rename.to_string(), Binding::Use(prefix));
+            frame.names.insert(segment(&r.rename), Binding::Use(prefix));
         }
         UseTree::Rename(r) => {
-            frame.names.insert(r.rename.to_string(), Binding::Use(with(&r.ident)));
+            frame.names.insert(segment(&r.rename), Binding::Use(with(&r.ident)));
         }
         UseTree::Glob(_) => frame.globs.push(prefix),
         UseTree::Group(g) => {
@@ -887,7 +929,7 @@ fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
     }
 }
 
-fn item_name(item: &Item) -> Option<String> {
+fn item_name(item: &Item) -> Option<Segment> {
     let ident = match item {
         Item::Fn(i) => &i.sig.ident,
         Item::Struct(i) => &i.ident,
@@ -901,36 +943,27 @@ fn item_name(item: &Item) -> Option<String> {
         Item::TraitAlias(i) => &i.ident,
         _ => return None,
     };
-    Some(ident.to_string())
+    Some(segment(ident))
 }
 
-fn collect_pattern_names(pat: &Pat, names: &mut Vec<String>) {
-    struct Names<'n>(&'n mut Vec<String>);
+fn collect_pattern_names(pat: &Pat, names: &mut Vec<Segment>) {
+    struct Names<'n>(&'n mut Vec<Segment>);
     impl<'ast> Visit<'ast> for Names<'_> {
         fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-            self.0.push(p.ident.to_string());
+            self.0.push(segment(&p.ident));
             visit::visit_pat_ident(self, p);
         }
     }
     Names(names).visit_pat(pat);
 }
 
-/// Whether `word` occurs in `text` with no ASCII identifier character on either side (a
-/// non-ASCII neighbour counts as a boundary, so this errs towards yes).
-fn mentions_word(text: &str, word: &str) -> bool {
-    let is_ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-    let bytes = text.as_bytes();
-    text.match_indices(word)
-        .any(|(at, _)| !is_ident(at.checked_sub(1).and_then(|i| bytes.get(i))) && !is_ident(bytes.get(at + word.len())))
-}
-
 /// Every identifier an expression reads in `block`, with its position.
-fn collect_reads(block: &syn::Block, out: &mut Vec<(String, (usize, usize))>) {
-    struct Reads<'r>(&'r mut Vec<(String, (usize, usize))>);
+fn collect_reads(block: &syn::Block, out: &mut Vec<macros::Read>) {
+    struct Reads<'r>(&'r mut Vec<macros::Read>);
     impl<'ast> Visit<'ast> for Reads<'_> {
         fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
             if let Some(ident) = p.path.get_ident() {
-                self.0.push((ident.to_string(), position(ident.span().start())));
+                self.0.push(macros::Read::Ident(ident.clone()));
             }
             visit::visit_expr_path(self, p);
         }
@@ -968,18 +1001,5 @@ fn mentions_future(ty: &Type) -> bool {
                         if args.args.iter().any(|a| matches!(a, syn::GenericArgument::Type(t) if mentions_future(t)))))
         }),
         _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_whole_words_only() {
-        assert!(mentions_word("    let x = 1;", "let"));
-        assert!(mentions_word("f(){let(a,b)=c;}", "let"));
-        assert!(!mentions_word("delete(letter, _let, let2)", "let"));
-        assert!(mentions_word("\u{2028}let", "let"), "a non-ASCII neighbour is a boundary");
     }
 }

@@ -91,22 +91,42 @@ fn select_branches(input: ParseStream) -> syn::Result<Vec<Expr>> {
     Ok(exprs)
 }
 
+/// A name read in a function's body: an identifier, or a `{name}` capture in a macro's format
+/// string. Its position is computed only when asked: few reads are ever compared.
+pub enum Read {
+    Ident(proc_macro2::Ident),
+    Capture(String, proc_macro2::Span),
+}
+
+impl Read {
+    pub fn is(&self, name: &str) -> bool {
+        match self {
+            Read::Ident(ident) => ident == name,
+            Read::Capture(capture, _) => capture == name,
+        }
+    }
+
+    pub fn start(&self) -> proc_macro2::LineColumn {
+        match self {
+            Read::Ident(ident) => ident.span().start(),
+            Read::Capture(_, span) => span.start(),
+        }
+    }
+}
+
 /// Every identifier in a macro's tokens, including `{name}` captures in format strings: a
 /// variable named there is used.
-pub fn identifiers(tokens: TokenStream, out: &mut Vec<(String, (usize, usize))>) {
+pub fn identifiers(tokens: TokenStream, out: &mut Vec<Read>) {
     for token in tokens {
         match token {
-            proc_macro2::TokenTree::Ident(ident) => {
-                let start = ident.span().start();
-                out.push((ident.to_string(), (start.line, start.column)));
-            }
+            proc_macro2::TokenTree::Ident(ident) => out.push(Read::Ident(ident)),
             proc_macro2::TokenTree::Group(group) => identifiers(group.stream(), out),
             proc_macro2::TokenTree::Literal(literal) => {
                 let text = literal.to_string();
                 if text.contains('"') {
-                    let start = literal.span().start();
+                    let span = literal.span();
                     for name in format_captures(&text) {
-                        out.push((name, (start.line, start.column)));
+                        out.push(Read::Capture(name, span));
                     }
                 }
             }

@@ -30,7 +30,7 @@ pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
     let parsed = syn::parse_file(&text)
         .or_else(|error| edition::with_dyn_fn_objects(&text).and_then(|tokens| syn::parse2(tokens).ok()).ok_or(error));
     match parsed {
-        Ok(ast) => lower::lower_file(&ast, &text, file, kb, &mut model),
+        Ok(ast) => lower::lower_file(&ast, file, kb, &mut model),
         Err(error) => {
             let start = error.span().start();
             model.errors.push(SyntaxError {
