@@ -54,9 +54,11 @@ static SHARDS: [Mutex<Shard>; 1 << SHARD_BITS] = [const { Mutex::new(Shard::EMPT
 /// Names are written into chunks of this size; longer ones get an allocation of their own.
 const CHUNK: usize = 16 << 10;
 
-/// An open-addressing set of names (linear probing on the stored hash) and the chunk being filled.
+/// An open-addressing set of names and the chunk being filled. Probes run over the hashes alone
+/// (linear probing; 0 marks a free slot), so only a matching hash leads to a name's bytes.
 struct Shard {
-    slots: Vec<Option<Name>>,
+    hashes: Vec<u32>,
+    names: Vec<Option<Name>>,
     len: usize,
     free: *mut u8,
     left: usize,
@@ -66,39 +68,48 @@ struct Shard {
 unsafe impl Send for Shard {}
 
 impl Shard {
-    const EMPTY: Shard = Shard { slots: Vec::new(), len: 0, free: std::ptr::null_mut(), left: 0 };
+    const EMPTY: Shard = Shard { hashes: Vec::new(), names: Vec::new(), len: 0, free: std::ptr::null_mut(), left: 0 };
 
     fn intern(&mut self, hash: u32, text: &str) -> Name {
+        let hash = hash.max(1);
         // At most three quarters full, so that probes stay short.
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
+        if (self.len + 1) * 4 > self.hashes.len() * 3 {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
+        let mask = self.hashes.len() - 1;
         let mut slot = hash as usize & mask;
         loop {
-            match self.slots[slot] {
-                Some(name) if name.stored_hash() == hash && name.as_str() == text => return name,
-                Some(_) => slot = (slot + 1) & mask,
-                None => {
+            match self.hashes[slot] {
+                0 => {
                     let name = self.store(hash, text);
-                    self.slots[slot] = Some(name);
+                    self.hashes[slot] = hash;
+                    self.names[slot] = Some(name);
                     self.len += 1;
                     return name;
                 }
+                seen if seen == hash
+                    && let Some(name) = self.names[slot]
+                    && name.as_str() == text =>
+                {
+                    return name;
+                }
+                _ => slot = (slot + 1) & mask,
             }
         }
     }
 
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(256);
-        let old = std::mem::replace(&mut self.slots, vec![None; size]);
+        let size = (self.hashes.len() * 2).max(256);
+        let hashes = std::mem::replace(&mut self.hashes, vec![0; size]);
+        let names = std::mem::replace(&mut self.names, vec![None; size]);
         let mask = size - 1;
-        for name in old.into_iter().flatten() {
-            let mut slot = name.stored_hash() as usize & mask;
-            while self.slots[slot].is_some() {
+        for (hash, name) in hashes.into_iter().zip(names).filter(|(hash, _)| *hash != 0) {
+            let mut slot = hash as usize & mask;
+            while self.hashes[slot] != 0 {
                 slot = (slot + 1) & mask;
             }
-            self.slots[slot] = Some(name);
+            self.hashes[slot] = hash;
+            self.names[slot] = name;
         }
     }
 
