@@ -75,8 +75,7 @@ impl<'a> CallFacts<'a> {
 struct Packed {
     /// The callee, or [`NO_FUNCTION`].
     callee: FnRef,
-    /// Per table, the match's id, or `NONE`.
-    apis: [u32; Table::ALL.len()],
+    apis: Ids,
 }
 
 /// The facts of one file's calls, stored only for the calls that have any (most resolve to
@@ -92,18 +91,17 @@ const NONE: u32 = u32::MAX;
 const NO_FUNCTION: FnRef = FnRef { file: NONE, function: NONE };
 
 impl FileFacts {
-    fn new<'a>(file: &FileModel, mut compute: impl FnMut(&CallSite) -> CallFacts<'a>) -> FileFacts {
+    fn new(file: &FileModel, mut compute: impl FnMut(&CallSite) -> Packed) -> FileFacts {
         let mut out = FileFacts::default();
         for function in &file.functions {
             out.starts.push(out.slots.len() as u32);
             for call in &function.calls {
                 let facts = compute(call);
-                if facts.callee.is_none() && facts.apis.iter().all(Option::is_none) {
+                if facts.callee == NO_FUNCTION && facts.apis.iter().all(|&id| id == NO_ENTRY) {
                     out.slots.push(NONE);
                 } else {
                     out.slots.push(out.facts.len() as u32);
-                    let apis = facts.apis.map(|m| m.map_or(NONE, |m| m.id));
-                    out.facts.push(Packed { callee: facts.callee.unwrap_or(NO_FUNCTION), apis });
+                    out.facts.push(facts);
                 }
             }
         }
@@ -163,7 +161,7 @@ impl<'a> Project<'a> {
             }
         }
         let paths: Vec<(Language, Name)> = paths.into_iter().collect();
-        let resolved: FxHashMap<(Language, Name), CallFacts<'a>> = paths
+        let resolved: FxHashMap<(Language, Name), Packed> = paths
             .par_iter()
             .map(|&(language, path)| {
                 let ids = project.knowledge(language).path_ids(&path).copied().unwrap_or([NO_ENTRY; Table::ALL.len()]);
@@ -210,12 +208,12 @@ impl<'a> Project<'a> {
         CallFacts { callee: Some(packed.callee).filter(|&c| c != NO_FUNCTION), apis }
     }
 
-    fn compute_facts(&self, call: &CallSite, language: Language) -> CallFacts<'a> {
+    fn compute_facts(&self, call: &CallSite, language: Language) -> Packed {
         self.path_facts(call.candidates(), self.knowledge(language).call_ids(call), language)
     }
 
     /// The facts of a call to `candidates` whose own knowledge-base ids are `ids`.
-    fn path_facts(&self, candidates: &[Name], mut ids: Ids, language: Language) -> CallFacts<'a> {
+    fn path_facts(&self, candidates: &[Name], mut ids: Ids, language: Language) -> Packed {
         let kb = self.knowledge(language);
         let mut callee = None;
         // Every path the call may stand for, in order: each candidate, then what it expands to.
@@ -234,12 +232,7 @@ impl<'a> Project<'a> {
                 fill_missing(&mut ids, found);
             }
         }
-        let mut apis = [None; Table::ALL.len()];
-        for table in Table::ALL {
-            let id = ids[table.index()];
-            apis[table.index()] = (id != NO_ENTRY).then(|| kb.entry(table, id));
-        }
-        CallFacts { callee, apis }
+        Packed { callee: callee.unwrap_or(NO_FUNCTION), apis: ids }
     }
 
     /// Appends every path `path` stands for through named and glob re-exports, nearest first
