@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, RwLock};
 
+use rustc_hash::FxHashSet;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::diagnostic::Diagnostic;
@@ -51,6 +52,20 @@ pub fn key(file: &SourceFile, text: &str) -> u64 {
 
 /// What the file system says of a file, with its place in the project: a run whose files all keep
 /// their stamps reuses the last run's findings without reading them. Any write changes the
+/// A hash of the run's project roots (none known: 0), to combine with [`key`]: what a frontend
+/// leaves out of a summary depends on them.
+pub fn roots_key(roots: Option<&FxHashSet<&str>>) -> u64 {
+    let Some(roots) = roots else { return 0 };
+    let mut sorted: Vec<&str> = roots.iter().copied().collect();
+    sorted.sort_unstable();
+    let mut hasher = Xxh3::new();
+    for root in sorted {
+        hasher.update(&(root.len() as u64).to_le_bytes());
+        hasher.update(root.as_bytes());
+    }
+    hasher.digest() | 1
+}
+
 /// change time (which no user can set) and the modification time, both to the nanosecond.
 pub fn stamp(file: &SourceFile) -> Option<u64> {
     let meta = std::fs::metadata(&file.path).ok()?;

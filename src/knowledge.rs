@@ -365,6 +365,11 @@ impl Knowledge {
         self.closure_params.get(path).map(Vec::as_slice)
     }
 
+    /// Whether the method name is listed in any table.
+    pub fn knows_method(&self, name: &str) -> bool {
+        self.methods.contains_key(name)
+    }
+
     /// Whether anything is known under `module` (so a glob import of it can be resolved).
     pub fn knows_module(&self, module: &str) -> bool {
         self.modules.contains(module)

@@ -6,6 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::cache::{self, Cache};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -30,8 +31,8 @@ impl Selection {
     }
 }
 
-/// Lowers one file (the frontends; a seam for tests).
-type Lower = fn(&SourceFile, &str, &Knowledge) -> FileModel;
+/// Lowers one file in a project with these roots (the frontends; a seam for tests).
+type Lower = fn(&SourceFile, &str, &Knowledge, Option<&FxHashSet<&str>>) -> FileModel;
 
 pub struct Linter {
     rust: Knowledge,
@@ -58,7 +59,7 @@ impl Default for Linter {
         Linter {
             rust: Knowledge::builtin(Language::Rust),
             python: Knowledge::builtin(Language::Python),
-            lower: frontend::lower,
+            lower: frontend::lower_in_project,
             pool,
             extra_knowledge: Vec::new(),
             cache: None,
@@ -146,10 +147,11 @@ impl Linter {
             return found;
         }
         let roots = crate::project::project_roots(files);
+        let roots_key = cache::roots_key(roots.as_ref());
         let loaded: Vec<(FileModel, Option<Diagnostic>)> = files
             .par_iter()
             .map(|f| {
-                let (mut model, internal) = self.load(f, overlay.get(&f.path).cloned());
+                let (mut model, internal) = self.load(f, overlay.get(&f.path).cloned(), roots.as_ref(), roots_key);
                 crate::project::prune_calls(&mut model, f, self.knowledge(f.language), roots.as_ref());
                 (model, internal)
             })
@@ -185,8 +187,15 @@ impl Linter {
         found
     }
 
-    /// Reads and lowers one file; a panic inside the frontend becomes an `internal-error` finding.
-    fn load(&self, file: &SourceFile, text: Option<String>) -> (FileModel, Option<Diagnostic>) {
+    /// Reads and lowers one file in a project with these roots (see [`cache::roots_key`]); a panic
+    /// inside the frontend becomes an `internal-error` finding.
+    fn load(
+        &self,
+        file: &SourceFile,
+        text: Option<String>,
+        roots: Option<&FxHashSet<&str>>,
+        roots_key: u64,
+    ) -> (FileModel, Option<Diagnostic>) {
         let text = match text.map_or_else(|| read_source(file), Ok) {
             Ok(text) => text,
             Err(error) => {
@@ -195,7 +204,8 @@ impl Linter {
                 return (model, None);
             }
         };
-        let key = self.cache.as_ref().map(|cache| (cache, cache::key(file, &text)));
+        // What a frontend leaves out depends on the roots, so they are part of the key.
+        let key = self.cache.as_ref().map(|cache| (cache, cache::key(file, &text) ^ roots_key));
         if let Some((cache, key)) = key
             && let Some(mut model) = cache.get(&file.path, key)
         {
@@ -203,7 +213,7 @@ impl Linter {
             return (model, None);
         }
         let kb = self.knowledge(file.language);
-        match catch_unwind(AssertUnwindSafe(|| (self.lower)(file, &text, kb))) {
+        match catch_unwind(AssertUnwindSafe(|| (self.lower)(file, &text, kb, roots))) {
             Ok(mut model) => {
                 // Only suppression directives are read from comments; the rest would only take memory.
                 model.comments.retain(|c| crate::suppress::is_directive(&c.text));
@@ -271,11 +281,11 @@ pub fn read_source(file: &SourceFile) -> Result<String, SyntaxError> {
 mod tests {
     use super::*;
 
-    fn panicking(file: &SourceFile, _text: &str, _kb: &Knowledge) -> FileModel {
+    fn panicking(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHashSet<&str>>) -> FileModel {
         if file.path.ends_with("bad.rs") {
             panic!("deliberate failure");
         }
-        frontend::lower(file, _text, _kb)
+        frontend::lower_in_project(file, text, kb, roots)
     }
 
     #[test]

@@ -573,18 +573,49 @@ mod tests {
         SourceFile { path: PathBuf::from(format!("{}.py", module.join("/"))), language: Language::Python, unit }
     }
 
-    fn kept(source: &SourceFile, text: &str, roots: &[&str]) -> Vec<String> {
-        let kb = Knowledge::builtin(Language::Python);
-        let mut model = frontend::lower(source, text, &kb);
-        let roots: FxHashSet<&str> = roots.iter().copied().collect();
-        prune_calls(&mut model, source, &kb, Some(&roots));
-        let mut kept: Vec<String> = model
+    fn calls(model: &FileModel) -> Vec<String> {
+        let mut calls: Vec<String> = model
             .functions
             .iter()
             .flat_map(|f| f.calls.iter().map(move |c| format!("{}: {}", f.display, c.written)))
             .collect();
-        kept.sort();
-        kept
+        calls.sort();
+        calls
+    }
+
+    /// The calls pruning keeps; the same whether or not the frontend already left calls out.
+    fn kept(source: &SourceFile, text: &str, roots: &[&str]) -> Vec<String> {
+        let kb = Knowledge::builtin(Language::Python);
+        let roots: FxHashSet<&str> = roots.iter().copied().collect();
+        let mut model = frontend::lower(source, text, &kb);
+        prune_calls(&mut model, source, &kb, Some(&roots));
+        let mut prefiltered = frontend::lower_in_project(source, text, &kb, Some(&roots));
+        prune_calls(&mut prefiltered, source, &kb, Some(&roots));
+        assert_eq!(calls(&model), calls(&prefiltered));
+        calls(&model)
+    }
+
+    #[test]
+    fn the_python_frontend_leaves_out_calls_that_lead_nowhere_when_it_knows_the_roots() {
+        let text = "\
+import json, other
+def f(items):
+    json.dumps(len(items))
+    other.work(undefined_name())
+    sorted(items, key=lambda i: str(i))
+    g()
+    return self_made.thing()
+def g():
+    pass
+";
+        let source = python(&["pkg", "mod"], false);
+        let kb = Knowledge::builtin(Language::Python);
+        let roots: FxHashSet<&str> = ["pkg", "other"].into_iter().collect();
+        let model = frontend::lower_in_project(&source, text, &kb, Some(&roots));
+        // Kept: a project module, a call that passes a closure, a function of this module. Left
+        // out: builtins, `json`, an undefined name, and a path outside the project.
+        assert_eq!(calls(&model), ["f: g", "f: other.work", "f: sorted"]);
+        assert_eq!(calls(&frontend::lower(&source, text, &kb)).len(), 8);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod rust;
 
 use crate::knowledge::Knowledge;
 use crate::model::{FileModel, Language};
+use rustc_hash::FxHashSet;
 use std::path::PathBuf;
 
 /// Where a file sits in its project, as discovery determined it.
@@ -31,8 +32,14 @@ pub struct SourceFile {
 /// Lowers one file. Never panics on bad input: what cannot be understood becomes a
 /// [`crate::model::SyntaxError`] in the result.
 pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
+    lower_in_project(file, text, kb, None)
+}
+
+/// Like [`lower`], in a run that knows its project roots ([`crate::project::project_roots`]): a
+/// frontend may leave out calls that match nothing in the knowledge base and lead outside them.
+pub fn lower_in_project(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHashSet<&str>>) -> FileModel {
     match file.language {
         Language::Rust => rust::lower(file, text, kb),
-        Language::Python => python::lower(file, text, kb),
+        Language::Python => python::lower(file, text, kb, roots),
     }
 }

@@ -310,6 +310,10 @@ pub struct Lowerer<'k, 'a> {
     loop_start: Vec<Option<(u32, u32)>>,
     /// The callee of the call being lowered as written (one buffer for all calls).
     written: String,
+    /// The run's project roots, when known: see [`Lowerer::may_matter`].
+    roots: Option<&'k FxHashSet<&'k str>>,
+    /// The module's path and a dot, or empty.
+    module_prefix: String,
 }
 
 fn pos(span: Span) -> (u32, u32) {
@@ -336,7 +340,13 @@ fn last_segment(path: &str) -> &str {
 }
 
 impl<'k, 'a> Lowerer<'k, 'a> {
-    pub fn new(kb: &'k Knowledge, unit: &Unit, fallback_name: &str) -> Lowerer<'k, 'a> {
+    pub fn new(
+        kb: &'k Knowledge,
+        unit: &Unit,
+        fallback_name: &str,
+        roots: Option<&'k FxHashSet<&'k str>>,
+    ) -> Lowerer<'k, 'a> {
+        let module_prefix = if unit.module.is_empty() { String::new() } else { unit.module.join(".") + "." };
         let module = if unit.module.is_empty() { fallback_name.to_string() } else { unit.module.join(".") };
         Lowerer {
             kb,
@@ -352,6 +362,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             annotated_returns: FxHashMap::default(),
             loop_start: Vec::new(),
             written: String::new(),
+            roots,
+            module_prefix,
         }
     }
 
@@ -509,7 +521,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 },
                 _ => Value::Unknown,
             },
-            Expr::Call(call) => match self.callee(&call.func) {
+            Expr::Call(call) => match self.callee(&call.func, true).unwrap_or(Callee::Unknown) {
                 Callee::Path(paths) => match paths.first() {
                     Some(p) => match self.annotated_returns.get(p.as_str()) {
                         Some((false, value)) => return Cow::Borrowed(value),
@@ -525,7 +537,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             },
             // What awaiting a coroutine of this module gives, as its annotation says.
             Expr::Await(inner, _) => match inner.as_ref() {
-                Expr::Call(call) => match self.callee(&call.func) {
+                Expr::Call(call) => match self.callee(&call.func, true).unwrap_or(Callee::Unknown) {
                     Callee::Path(paths) => match paths.first().and_then(|p| self.annotated_returns.get(p.as_str())) {
                         Some((true, value)) => return Cow::Borrowed(value),
                         _ => Value::Unknown,
@@ -546,7 +558,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Expr::Tuple(items, _) | Expr::List(items, _) => {
                 items.get(index).map_or(Value::Unknown, |item| self.value(item).into_owned())
             }
-            Expr::Call(call) => match self.callee(&call.func) {
+            Expr::Call(call) => match self.callee(&call.func, true).unwrap_or(Callee::Unknown) {
                 Callee::Path(paths) => match paths.first().and_then(|p| self.kb.returns(p)) {
                     Some(Returns::Tuple(types)) => {
                         types.get(index).map_or(Value::Unknown, |t| Value::Instance(t.clone()))
@@ -598,30 +610,61 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         }
     }
 
-    fn callee(&self, func: &Expr<'_>) -> Callee {
-        match func {
+    /// The call's callee; `None` when the call may not matter (see [`Lowerer::may_matter`]) and
+    /// `keep` is false.
+    fn callee(&self, func: &Expr<'_>, keep: bool) -> Option<Callee> {
+        // Without the project's roots, every call may matter.
+        let keep = keep || self.roots.is_none();
+        let callee = match func {
             Expr::Name(name, _) => {
                 let name: &str = name;
                 match &*self.lookup(name) {
                     Value::Path(path) | Value::Global(path) => {
                         if self.star_modules.len() > 1 && !self.is_bound(name) {
-                            let mut paths = vec![Name::from(path.as_str())];
-                            paths.extend(self.star_modules.iter().skip(1).map(|m| Name::from(join(m, name).as_str())));
-                            paths.push(Name::from(name));
-                            Callee::Path(paths.into_boxed_slice())
+                            let mut paths = vec![path.to_string()];
+                            paths.extend(self.star_modules.iter().skip(1).map(|m| join(m, name)));
+                            paths.push(name.to_string());
+                            if !keep && !paths.iter().any(|p| self.may_matter(p)) {
+                                return None;
+                            }
+                            Callee::Path(paths.iter().map(|p| Name::new(p)).collect())
                         } else {
-                            Callee::Path(Box::new([Name::from(path.as_str())]))
+                            if !keep && !self.may_matter(path) {
+                                return None;
+                            }
+                            Callee::Path(Box::new([Name::new(path)]))
                         }
                     }
+                    _ if !keep => return None,
                     _ => Callee::Unknown,
                 }
             }
             Expr::Attr(base, attr, _) => match &*self.value(base) {
-                Value::Path(path) | Value::Instance(path) => Callee::Path(Box::new([join(path, attr).into()])),
-                _ => Callee::Method((*attr).into()),
+                Value::Path(path) | Value::Instance(path) => {
+                    let path = join(path, attr);
+                    if !keep && !self.may_matter(&path) {
+                        return None;
+                    }
+                    Callee::Path(Box::new([Name::new(&path)]))
+                }
+                _ if !keep && !self.kb.knows_method(attr) => return None,
+                _ => Callee::Method(Name::new(attr)),
             },
+            _ if !keep => return None,
             _ => Callee::Unknown,
-        }
+        };
+        Some(callee)
+    }
+
+    /// Whether a call to `path` may matter to a rule or to the linker: it is in the knowledge base,
+    /// or it may lead to a project function. Calls that may not are dropped before their names are
+    /// interned; the linker's pruning ([`crate::project::prune_calls`]) would drop them anyway.
+    fn may_matter(&self, path: &str) -> bool {
+        let Some(roots) = self.roots else { return true };
+        self.kb.path_ids(path).is_some()
+            || self.kb.contains_method(Table::Offload, last_segment(path))
+            || (!self.module_prefix.is_empty() && path.starts_with(&self.module_prefix))
+            || roots.contains(path.split('.').next().unwrap_or(path))
     }
 
     fn is_bound(&self, name: &str) -> bool {
@@ -957,7 +1000,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     }
 
     fn is_partial(&self, call: &Call<'_>) -> bool {
-        matches!(self.callee(&call.func), Callee::Path(p) if p.iter().any(|p| p == "functools.partial"))
+        matches!(self.callee(&call.func, true), Some(Callee::Path(p)) if p.iter().any(|p| p == "functools.partial"))
     }
 
     fn lambda(&mut self, lambda: &'a Lambda<'a>, body_ctx: Context, ctx: Context) {
@@ -971,7 +1014,18 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     }
 
     fn call(&mut self, call: &'a Call<'a>, usage: Usage, ctx: Context, offload_args: bool) {
-        let callee = self.callee(&call.func);
+        // A call that passes a closure is kept: the closure's calls point to it.
+        let passes_closure = call.args.iter().any(|a| matches!(a, Expr::Lambda(_)));
+        let Some(callee) = self.callee(&call.func, passes_closure) else {
+            // Only its arguments' calls remain to be seen.
+            match &call.func {
+                Expr::Name(..) => {}
+                Expr::Attr(base, _, _) => self.expr(base, Usage::Used, ctx),
+                other => self.expr(other, Usage::Used, ctx),
+            }
+            self.args(&call.args, None, offload_args, ctx);
+            return;
+        };
         let offload = offload_args || self.is_offload(&callee);
         let mut index = None;
         if let Some(open) = self.open.last_mut() {

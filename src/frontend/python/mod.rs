@@ -9,6 +9,7 @@ mod parser;
 use super::SourceFile;
 use crate::knowledge::Knowledge;
 use crate::model::{FileModel, Span, SyntaxError};
+use rustc_hash::FxHashSet;
 
 /// Lowering recurses as deep as the input nests (up to [`parser::MAX_DEPTH`] levels), so it needs
 /// this much stack: it runs on the caller's stack when that has enough left (the linter's workers
@@ -37,8 +38,8 @@ pub fn decode_declared(bytes: &[u8]) -> Option<String> {
     declares.then(|| bytes.iter().map(|b| char::from(*b)).collect())
 }
 
-pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
-    let run = || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_here(file, text, kb)));
+pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHashSet<&str>>) -> FileModel {
+    let run = || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_here(file, text, kb, roots)));
     let lowered = match stacker::remaining_stack() {
         Some(left) if left >= STACK_SIZE => run(),
         _ => stacker::grow(STACK_SIZE, run),
@@ -53,14 +54,14 @@ pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
     })
 }
 
-fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
+fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHashSet<&str>>) -> FileModel {
     let lexer::Lexed { tokens, fields, normalised, comments, errors } = lexer::lex(text);
     let spellings = lexer::Spellings { source: text, normalised: &normalised };
     let (body, parse_errors) = parser::parse(&tokens, &fields, spellings);
     // The tree borrows the source and the normalised names, not the tokens.
     drop((tokens, fields));
     let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut lowerer = lower::Lowerer::new(kb, &file.unit, &stem);
+    let mut lowerer = lower::Lowerer::new(kb, &file.unit, &stem, roots);
     lowerer.module(&body);
     let mut model = FileModel::new(file.path.clone(), file.language);
     model.functions = lowerer.done;
@@ -96,7 +97,7 @@ mod tests {
             language: Language::Python,
             unit: Unit { root: String::new(), module: module.iter().map(|s| s.to_string()).collect(), is_package },
         };
-        lower(&file, text, &Knowledge::builtin(Language::Python))
+        lower(&file, text, &Knowledge::builtin(Language::Python), None)
     }
 
     fn model(text: &str) -> FileModel {
