@@ -109,6 +109,7 @@ impl Function {
     pub fn retain_calls(&mut self, keep: impl Fn(&CallSite) -> bool) {
         let mut kept: Vec<bool> = self.calls.iter().map(keep).collect();
         if kept.iter().all(|k| *k) {
+            self.calls.shrink_to_fit();
             return;
         }
         for i in 0..kept.len() {
