@@ -336,7 +336,7 @@ impl<'a> Project<'a> {
             let file = &self.files[current.file as usize];
             match *self.effects.get(&(current, kind))? {
                 Hop::Itself => {
-                    let api = self.function(current).display.to_string();
+                    let api = self.function(current).display().to_string();
                     return Some(Effect { api, help: Some(START_RUNTIME_HELP.into()), via });
                 }
                 Hop::Api { line, table, id } => {
@@ -348,7 +348,7 @@ impl<'a> Project<'a> {
                 // Each hop leads to a function found earlier by the breadth-first search, so the
                 // chain ends.
                 Hop::Call { line, callee } => {
-                    let function = self.function(callee).display.to_string();
+                    let function = self.function(callee).display().to_string();
                     via.push(Step { function, path: file.path.clone(), line });
                     current = callee;
                 }
@@ -577,7 +577,7 @@ mod tests {
         let mut calls: Vec<String> = model
             .functions
             .iter()
-            .flat_map(|f| f.calls.iter().map(move |c| format!("{}: {}", f.display, c.written)))
+            .flat_map(|f| f.calls.iter().map(move |c| format!("{}: {}", f.display(), c.written)))
             .collect();
         calls.sort();
         calls

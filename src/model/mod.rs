@@ -90,8 +90,9 @@ pub struct SyntaxError {
 pub struct Function {
     /// The project-wide key: crate or package id, module path, impl type or class, name.
     pub qualname: Name,
-    /// The name users read in messages and chains (`util::pause`, `Client.fetch`).
-    pub display: Name,
+    /// The name users read in messages and chains (`util::pause`, `Client.fetch`); see
+    /// [`Function::display`].
+    pub display: Display,
     pub span: Span,
     /// Calling it yields a future or coroutine (`async fn`, `async def`, `-> impl Future`).
     pub returns_future: bool,
@@ -103,7 +104,34 @@ pub struct Function {
     pub calls: Vec<CallSite>,
 }
 
+/// How a function's display name is stored: mostly the end of its qualified name, which then
+/// costs no string of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Display {
+    /// The qualified name from this byte on.
+    Suffix(u32),
+    Name(Name),
+}
+
+impl Display {
+    pub fn new(qualname: &str, display: &str) -> Display {
+        // A suffix of valid UTF-8 that is itself valid UTF-8 starts on a character boundary.
+        match qualname.strip_suffix(display) {
+            Some(rest) => Display::Suffix(rest.len() as u32),
+            None => Display::Name(Name::new(display)),
+        }
+    }
+}
+
 impl Function {
+    /// The name users read in messages and chains.
+    pub fn display(&self) -> &str {
+        match self.display {
+            Display::Suffix(from) => self.qualname.get(from as usize..).unwrap_or(self.qualname.as_str()),
+            Display::Name(name) => name.as_str(),
+        }
+    }
+
     /// Keeps the calls `keep` selects, and every call whose closure argument holds a kept call
     /// (its callee decides where the closure runs); the closure links are renumbered.
     pub fn retain_calls(&mut self, keep: impl Fn(&CallSite) -> bool) {
@@ -233,10 +261,31 @@ mod tests {
     }
 
     #[test]
+    fn a_display_name_is_the_end_of_the_qualified_name_or_a_name_of_its_own() {
+        let function = |qualname: &str, display: &str| Function {
+            qualname: qualname.into(),
+            display: Display::new(qualname, display),
+            span: Span::point(1, 1),
+            returns_future: false,
+            starts_runtime: false,
+            offloaded_params: Vec::new(),
+            calls: Vec::new(),
+        };
+        let method = function("pkg.mod.Client.fetch", "Client.fetch");
+        assert_eq!(method.display, Display::Suffix(8));
+        assert_eq!(method.display(), "Client.fetch");
+        assert_eq!(function("pkg.mod", "pkg.mod").display(), "pkg.mod");
+        let trait_method = function("crate::io::File::read", "Read::read");
+        assert_eq!(trait_method.display, Display::Name("Read::read".into()));
+        assert_eq!(trait_method.display(), "Read::read");
+        assert_eq!(function("m.héllo", "héllo").display(), "héllo");
+    }
+
+    #[test]
     fn retained_calls_keep_the_calls_their_closures_are_passed_to() {
         let mut function = Function {
             qualname: "m.f".into(),
-            display: "f".into(),
+            display: Display::new("m.f", "f"),
             span: Span::point(1, 1),
             returns_future: false,
             starts_runtime: false,

@@ -29,7 +29,7 @@ pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
     let effect = cx.project.effect(callee, category)?;
     let function = cx.project.function(callee);
     let mut via = vec![crate::diagnostic::Step {
-        function: function.display.to_string(),
+        function: function.display().to_string(),
         path: cx.file.path.clone(),
         line: cx.call.span.line,
     }];

@@ -155,7 +155,7 @@ pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(&st
                         help: finding.help,
                         via: finding.via,
                         fix: finding.fix,
-                        function: function.display.to_string(),
+                        function: function.display().to_string(),
                     });
                 }
             }

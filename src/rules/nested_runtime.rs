@@ -46,7 +46,7 @@ impl Rule for NestedRuntime {
                 return Some(Finding { message, help: effect.help.clone(), via: Vec::new(), fix: None });
             }
             let mut via = vec![Step {
-                function: function.display.to_string(),
+                function: function.display().to_string(),
                 path: cx.file.path.clone(),
                 line: cx.call.span.line,
             }];

@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::ast::{self, Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{CallSite, Callee, ClosureArg, Context, Function, Name, Span, Usage};
+use crate::model::{CallSite, Callee, ClosureArg, Context, Display, Function, Name, Span, Usage};
 
 /// Names Python provides without an import (`dir(builtins)` of CPython 3.11, and 3.13's additions).
 const BUILTINS: [&str; 149] = [
@@ -382,7 +382,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         }
         let function = Function {
             qualname: self.module.as_str().into(),
-            display: self.module.as_str().into(),
+            display: Display::Suffix(0),
             span: Span::point(1, 1),
             returns_future: false,
             starts_runtime: false,
@@ -877,8 +877,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             .unwrap_or(&qualname)
             .to_string();
         let function = Function {
+            display: Display::new(&qualname, &display),
             qualname: qualname.into(),
-            display: display.into(),
             span: def.span,
             returns_future,
             starts_runtime: false,

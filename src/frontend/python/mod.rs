@@ -128,7 +128,7 @@ mod tests {
             "def f(): pass\nasync def g(): pass\nasync def agen():\n    yield 1\nclass C:\n    async def m(self):\n        def inner(): pass\n",
         );
         let got: Vec<(&str, &str, bool)> =
-            m.functions.iter().map(|f| (f.qualname.as_str(), f.display.as_str(), f.returns_future)).collect();
+            m.functions.iter().map(|f| (f.qualname.as_str(), f.display(), f.returns_future)).collect();
         assert_eq!(
             got,
             [
@@ -236,7 +236,7 @@ mod tests {
             "import asyncio, time\ndef asyncify(fn, *a):\n    return asyncio.to_thread(fn, *a)\nclass W:\n    def run(self, job):\n        return asyncio.to_thread(job)\nasync def f():\n    await asyncify(lambda: time.sleep(1))\n",
         );
         let offloaded: Vec<(&str, &[u32])> =
-            m.functions.iter().map(|f| (f.display.as_str(), f.offloaded_params.as_slice())).collect();
+            m.functions.iter().map(|f| (f.display(), f.offloaded_params.as_slice())).collect();
         assert!(offloaded.contains(&("asyncify", &[0][..])));
         assert!(offloaded.contains(&("W.run", &[0][..])));
         let sleep = call(&m, "time.sleep");

@@ -15,7 +15,7 @@ use super::scope::{
 };
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, Span, Usage};
+use crate::model::{CallSite, Callee, ClosureArg, Context, Display, FileModel, Function, Name, Span, Usage};
 
 pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let root = Segment::from(file.unit.root.as_str());
@@ -381,9 +381,10 @@ impl<'a> Lowerer<'a, '_> {
         self.block(block);
         self.resolver.frames.pop();
         let state = std::mem::replace(&mut self.state, saved);
+        let qualname = path_name(&path);
         self.model.functions.push(Function {
-            qualname: path_name(&path),
-            display: display.into(),
+            qualname,
+            display: Display::new(&qualname, &display),
             span: super::span_of(sig.ident.span()),
             returns_future,
             starts_runtime,
