@@ -335,6 +335,13 @@ fn join(prefix: &str, name: &str) -> String {
     path
 }
 
+/// See [`Lowerer::callee_text`].
+enum CalleeText<'s> {
+    Path(Cow<'s, str>),
+    Method(&'s str),
+    Unknown,
+}
+
 fn last_segment(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
 }
@@ -521,24 +528,21 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 },
                 _ => Value::Unknown,
             },
-            Expr::Call(call) => match self.callee(&call.func, true).unwrap_or(Callee::Unknown) {
-                Callee::Path(paths) => match paths.first() {
-                    Some(p) => match self.annotated_returns.get(p.as_str()) {
-                        Some((false, value)) => return Cow::Borrowed(value),
-                        Some((true, _)) => Value::Unknown,
-                        None => self.returned(p),
-                    },
-                    None => Value::Unknown,
+            Expr::Call(call) => match self.callee_text(&call.func) {
+                CalleeText::Path(p) => match self.annotated_returns.get(&*p) {
+                    Some((false, value)) => return Cow::Borrowed(value),
+                    Some((true, _)) => Value::Unknown,
+                    None => self.returned(&p),
                 },
-                Callee::Method(name) => {
-                    self.kb.method_returns(&name).map_or(Value::Unknown, |t| Value::Instance(t.to_string()))
+                CalleeText::Method(name) => {
+                    self.kb.method_returns(name).map_or(Value::Unknown, |t| Value::Instance(t.to_string()))
                 }
-                Callee::Unknown => Value::Unknown,
+                CalleeText::Unknown => Value::Unknown,
             },
             // What awaiting a coroutine of this module gives, as its annotation says.
             Expr::Await(inner, _) => match inner.as_ref() {
-                Expr::Call(call) => match self.callee(&call.func, true).unwrap_or(Callee::Unknown) {
-                    Callee::Path(paths) => match paths.first().and_then(|p| self.annotated_returns.get(p.as_str())) {
+                Expr::Call(call) => match self.callee_text(&call.func) {
+                    CalleeText::Path(p) => match self.annotated_returns.get(&*p) {
                         Some((true, value)) => return Cow::Borrowed(value),
                         _ => Value::Unknown,
                     },
@@ -607,6 +611,22 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 items.iter().map(|item| self.annotation(item)).find(|v| *v != Value::Unknown).unwrap_or(Value::Unknown)
             }
             _ => Value::Unknown,
+        }
+    }
+
+    /// What [`Lowerer::callee`] gives, without interning: its first candidate path, or the method.
+    fn callee_text<'s>(&'s self, func: &'s Expr<'_>) -> CalleeText<'s> {
+        match func {
+            Expr::Name(name, _) => match self.lookup(name) {
+                Cow::Borrowed(Value::Path(path) | Value::Global(path)) => CalleeText::Path(Cow::Borrowed(path)),
+                Cow::Owned(Value::Path(path) | Value::Global(path)) => CalleeText::Path(Cow::Owned(path)),
+                _ => CalleeText::Unknown,
+            },
+            Expr::Attr(base, attr, _) => match &*self.value(base) {
+                Value::Path(path) | Value::Instance(path) => CalleeText::Path(Cow::Owned(join(path, attr))),
+                _ => CalleeText::Method(attr),
+            },
+            _ => CalleeText::Unknown,
         }
     }
 
