@@ -168,12 +168,12 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     }
     let mut configs = Configs::default();
     let mut excluded = |path: &Path| {
-        Ok(configs.for_path(path).map_err(|e| e.to_string())?.is_some_and(|c| c.excludes(&absolute(path))))
+        Ok(configs.for_file(path).map_err(|e| e.to_string())?.is_some_and(|c| c.excludes(&absolute(path))))
     };
     let mut warn = |warning: String| eprintln!("warning: {warning}");
     let files = discover_excluding(&args.paths, &mut excluded, &mut warn).map_err(|e| e.to_string())?;
     for file in &files {
-        configs.for_path(&file.path).map_err(|e| e.to_string())?;
+        configs.for_file(&file.path).map_err(|e| e.to_string())?;
     }
     let mut linter = Linter::with_knowledge(configs.loaded.iter().map(|c| &c.options.knowledge))?;
     if !args.no_cache {
@@ -187,7 +187,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let cli_selects = args.select.is_some();
     let selection = Selection { select: args.select, ignore: args.ignore };
     let mut configured = |d: &mut crate::diagnostic::Diagnostic| {
-        let Ok(Some(config)) = configs.for_path(&d.path) else { return true };
+        let Ok(Some(config)) = configs.for_file(&d.path) else { return true };
         if let Some(severity) = config.severity(d.rule) {
             d.severity = severity;
         }

@@ -233,6 +233,13 @@ impl Configs {
         Ok(index.map(|i| &self.loaded[i]))
     }
 
+    /// Like [`Configs::for_path`], for a path known to be a file (no need to ask the disk).
+    pub fn for_file(&mut self, path: &Path) -> Result<Option<&Config>, ConfigError> {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let index = self.nearest(absolute.parent())?;
+        Ok(index.map(|i| &self.loaded[i]))
+    }
+
     fn nearest(&mut self, dir: Option<&Path>) -> Result<Option<usize>, ConfigError> {
         let Some(dir) = dir else { return Ok(None) };
         if let Some(found) = self.by_dir.get(dir) {

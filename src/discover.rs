@@ -77,13 +77,14 @@ pub fn discover_excluding(
         }
     }
     let mut layout = Layout::default();
+    let mut packages = Packages::default();
     let mut files: Vec<SourceFile> = found
         .into_iter()
         .filter_map(|path| {
             let language = language_of(&path)?;
             let unit = match language {
                 Language::Rust => layout.rust_unit(&path),
-                Language::Python => python_unit(&path),
+                Language::Python => python_unit(&path, &mut packages),
             };
             Some(SourceFile { path, language, unit })
         })
@@ -123,7 +124,7 @@ pub fn source_file(path: &Path) -> Option<SourceFile> {
     let language = language_of(path)?;
     let unit = match language {
         Language::Rust => Layout::default().rust_unit(path),
-        Language::Python => python_unit(path),
+        Language::Python => python_unit(path, &mut Packages::default()),
     };
     Some(SourceFile { path: path.to_path_buf(), language, unit })
 }
@@ -260,21 +261,36 @@ fn loose_unit(path: &Path, path_abs: &Path) -> Unit {
 }
 
 /// The dotted module of a Python file: its package chain (directories with `__init__.py`) and stem.
-fn python_unit(path: &Path) -> Unit {
+fn python_unit(path: &Path, packages: &mut Packages) -> Unit {
     let abs = absolute(path);
     let is_package = abs.file_name().is_some_and(|n| n == "__init__.py" || n == "__init__.pyi");
-    let mut module = if is_package { Vec::new() } else { vec![stem(&abs)] };
-    let mut dir = abs.parent();
-    while let Some(d) = dir {
-        if !(d.join("__init__.py").is_file() || d.join("__init__.pyi").is_file()) {
-            break;
-        }
-        if let Some(name) = d.file_name() {
-            module.insert(0, name.to_string_lossy().into_owned());
-        }
-        dir = d.parent();
+    let mut module = abs.parent().map(|dir| packages.chain(dir)).unwrap_or_default();
+    if !is_package {
+        module.push(stem(&abs));
     }
     Unit { root: String::new(), module, is_package }
+}
+
+/// The package chain of every directory asked about, so that each directory is looked at once.
+#[derive(Default)]
+struct Packages(HashMap<PathBuf, Vec<String>>);
+
+impl Packages {
+    /// The names of the packages from the outermost down to `dir` (empty when `dir` is no package).
+    fn chain(&mut self, dir: &Path) -> Vec<String> {
+        if let Some(chain) = self.0.get(dir) {
+            return chain.clone();
+        }
+        let mut chain = Vec::new();
+        if dir.join("__init__.py").is_file() || dir.join("__init__.pyi").is_file() {
+            chain = dir.parent().map(|parent| self.chain(parent)).unwrap_or_default();
+            if let Some(name) = dir.file_name() {
+                chain.push(name.to_string_lossy().into_owned());
+            }
+        }
+        self.0.insert(dir.to_path_buf(), chain.clone());
+        chain
+    }
 }
 
 #[cfg(test)]
