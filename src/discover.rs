@@ -311,6 +311,30 @@ mod tests {
     }
 
     #[test]
+    fn python_modules_follow_the_package_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in
+            ["pkg/__init__.py", "pkg/sub/__init__.pyi", "pkg/sub/a.py", "pkg/sub/b.py", "pkg/plain/c.py", "d.py"]
+        {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let files = discover(&[dir.path().to_path_buf()]).unwrap();
+        let module = |name: &str| {
+            let file = files.iter().find(|f| f.path.ends_with(name)).unwrap();
+            (file.unit.module.join("."), file.unit.is_package)
+        };
+        assert_eq!(module("pkg/__init__.py"), ("pkg".to_string(), true));
+        assert_eq!(module("pkg/sub/__init__.pyi"), ("pkg.sub".to_string(), true));
+        assert_eq!(module("pkg/sub/a.py"), ("pkg.sub.a".to_string(), false));
+        assert_eq!(module("pkg/sub/b.py"), ("pkg.sub.b".to_string(), false));
+        // A directory without `__init__` ends the chain, even inside a package.
+        assert_eq!(module("pkg/plain/c.py"), ("c".to_string(), false));
+        assert_eq!(module("d.py"), ("d".to_string(), false));
+    }
+
+    #[test]
     fn cargo_layout_gives_module_paths() {
         let pkg = Path::new("/p");
         let unit = |p: &str| package_unit("app", Path::new(p), pkg).unwrap();
