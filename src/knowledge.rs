@@ -302,7 +302,7 @@ impl Knowledge {
         let mut ids = [NO_ENTRY; Table::ALL.len()];
         match &call.callee {
             Callee::Path(paths) => {
-                for path in paths {
+                for path in paths.iter() {
                     if let Some(found) = self.path_ids(path) {
                         fill_missing(&mut ids, found);
                     }

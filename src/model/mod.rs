@@ -202,11 +202,44 @@ pub enum Usage {
 pub enum Callee {
     /// Fully qualified candidate paths, most likely first (more than one only where a glob import
     /// leaves the origin open). Method calls on a receiver of known type are `Type::method`.
-    Path(Box<[Name]>),
+    Path(Paths),
     /// A method call whose receiver's type is unknown.
     Method(Name),
     /// A closure, a local variable, an expression: nothing to resolve.
     Unknown,
+}
+
+/// A callee's candidate paths, in one word when there is one (nearly always).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Paths {
+    One(Name),
+    Many(Box<Box<[Name]>>),
+}
+
+impl std::ops::Deref for Paths {
+    type Target = [Name];
+    fn deref(&self) -> &[Name] {
+        match self {
+            Paths::One(path) => std::slice::from_ref(path),
+            Paths::Many(paths) => paths,
+        }
+    }
+}
+
+impl From<Name> for Paths {
+    fn from(path: Name) -> Paths {
+        Paths::One(path)
+    }
+}
+
+impl FromIterator<Name> for Paths {
+    fn from_iter<I: IntoIterator<Item = Name>>(paths: I) -> Paths {
+        let mut paths: Vec<Name> = paths.into_iter().collect();
+        match paths.len() {
+            1 => Paths::One(paths.remove(0)),
+            _ => Paths::Many(Box::new(paths.into_boxed_slice())),
+        }
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -258,6 +291,13 @@ mod tests {
             usage: Usage::Used,
             in_closure_arg,
         }
+    }
+
+    #[test]
+    fn call_sites_stay_small() {
+        // It is the bulk of a summary: keep it small.
+        assert_eq!(size_of::<Callee>(), 16);
+        assert!(size_of::<CallSite>() <= 72, "{}", size_of::<CallSite>());
     }
 
     #[test]

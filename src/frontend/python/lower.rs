@@ -652,7 +652,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                             if !keep && !self.may_matter(path) {
                                 return None;
                             }
-                            Callee::Path(Box::new([Name::new(path)]))
+                            Callee::Path(Name::new(path).into())
                         }
                     }
                     _ if !keep => return None,
@@ -665,7 +665,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                     if !keep && !self.may_matter(&path) {
                         return None;
                     }
-                    Callee::Path(Box::new([Name::new(&path)]))
+                    Callee::Path(Name::new(&path).into())
                 }
                 _ if !keep && !self.kb.knows_method(attr) => return None,
                 _ => Callee::Method(Name::new(attr)),

@@ -88,7 +88,7 @@ mod tests {
 
     use super::*;
     use crate::frontend::Unit;
-    use crate::model::{CallSite, Callee, Context, Language, Usage};
+    use crate::model::{CallSite, Callee, Context, Language, Name, Usage};
     use std::path::PathBuf;
 
     fn lower_in(module: &[&str], is_package: bool, text: &str) -> FileModel {
@@ -174,7 +174,7 @@ mod tests {
         let calls: Vec<&Callee> = m.functions.iter().flat_map(|f| &f.calls).map(|c| &c.callee).collect();
         assert!(calls.contains(&&Callee::Method("sleep".into())));
         assert!(calls.contains(&&Callee::Unknown));
-        assert!(calls.contains(&&Callee::Path(Box::new(["time.sleep".into()]))));
+        assert!(calls.contains(&&Callee::Path(Name::new("time.sleep").into())));
     }
 
     #[test]

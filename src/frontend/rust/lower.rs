@@ -752,7 +752,7 @@ impl<'a> Lowerer<'a, '_> {
                     },
                     Name::new,
                 );
-                (Callee::Path(Box::new([path])), written)
+                (Callee::Path(path.into()), written)
             }
             None => {
                 let written = match &*call.receiver {
