@@ -50,8 +50,6 @@ pub fn key(file: &SourceFile, text: &str) -> u64 {
     hasher.digest()
 }
 
-/// What the file system says of a file, with its place in the project: a run whose files all keep
-/// their stamps reuses the last run's findings without reading them. Any write changes the
 /// A hash of the run's project roots (none known: 0), to combine with [`key`]: what a frontend
 /// leaves out of a summary depends on them.
 pub fn roots_key(roots: Option<&FxHashSet<&str>>) -> u64 {
@@ -66,6 +64,8 @@ pub fn roots_key(roots: Option<&FxHashSet<&str>>) -> u64 {
     hasher.digest() | 1
 }
 
+/// What the file system says of a file, with its place in the project: a run whose files all keep
+/// their stamps reuses the last run's findings without reading them. Any write changes the
 /// change time (which no user can set) and the modification time, both to the nanosecond.
 pub fn stamp(file: &SourceFile) -> Option<u64> {
     let meta = std::fs::metadata(&file.path).ok()?;

@@ -624,6 +624,24 @@ fn knowledge_changes_and_corrupt_caches_invalidate_the_cache() {
 }
 
 #[test]
+fn a_new_top_level_module_invalidates_the_cached_python_summaries() {
+    let dir = tempfile::tempdir().unwrap();
+    // `helpers` is not part of the project yet: the frontend leaves the call to it out.
+    write(dir.path(), "app.py", "import helpers\n\n\nasync def main():\n    helpers.work()\n");
+    let args = ["check", "-v", "--format", "concise", "."];
+    let first = run_in(dir.path(), &args);
+    assert_eq!(first.status.code(), Some(0), "{}{}", stdout(&first), stderr(&first));
+    write(dir.path(), "helpers.py", "import time\n\n\ndef work():\n    time.sleep(1)\n");
+    let second = run_in(dir.path(), &args);
+    // The unchanged `app.py` is lowered again: its summary depended on the project's roots.
+    assert!(stderr(&second).contains("0 files from the cache, 2 parsed"), "{}", stderr(&second));
+    assert!(stdout(&second).contains("app.py:5:5: blocking-sleep"), "{}", stdout(&second));
+    let third = run_in(dir.path(), &["check", "-v", "--format", "concise", "--select", "blocking-sleep", "."]);
+    assert!(stderr(&third).contains("2 files from the cache, 0 parsed"), "{}", stderr(&third));
+    assert_eq!(stdout(&third), stdout(&second));
+}
+
+#[test]
 fn python_fixes_await_and_import_asyncio() {
     let dir = tempfile::tempdir().unwrap();
     let source = "\"\"\"Docs.\"\"\"\nfrom time import sleep\n\n\nasync def save():\n    pass\n\n\nasync def main():\n    sleep(1)\n    save()\n    x = save()\n    return x\n";
