@@ -151,9 +151,16 @@ impl<'a> Project<'a> {
             rust,
             python,
         };
-        // Calls to the same path resolve alike: each distinct path is resolved once.
+        project.facts = project.file_facts();
+        project.compute_effects();
+        project
+    }
+
+    /// Every call's facts, per file. Calls to the same path resolve alike, so each distinct path is
+    /// resolved once; what that takes is freed before the effects are computed.
+    fn file_facts(&self) -> Vec<FileFacts> {
         let mut paths: FxHashSet<(Language, Name)> = FxHashSet::default();
-        for file in files {
+        for file in self.files {
             for call in file.functions.iter().flat_map(|f| &f.calls) {
                 if let [path] = call.candidates() {
                     paths.insert((file.language, *path));
@@ -164,21 +171,19 @@ impl<'a> Project<'a> {
         let resolved: FxHashMap<(Language, Name), Packed> = paths
             .par_iter()
             .map(|&(language, path)| {
-                let ids = project.knowledge(language).path_ids(&path).copied().unwrap_or([NO_ENTRY; Table::ALL.len()]);
-                ((language, path), project.path_facts(&[path], ids, language))
+                let ids = self.knowledge(language).path_ids(&path).copied().unwrap_or([NO_ENTRY; Table::ALL.len()]);
+                ((language, path), self.path_facts(&[path], ids, language))
             })
             .collect();
-        project.facts = files
+        self.files
             .par_iter()
             .map(|file| {
                 FileFacts::new(file, |call| match call.candidates() {
                     [path] => resolved[&(file.language, *path)],
-                    _ => project.compute_facts(call, file.language),
+                    _ => self.compute_facts(call, file.language),
                 })
             })
-            .collect();
-        project.compute_effects();
-        project
+            .collect()
     }
 
     pub fn knowledge(&self, language: Language) -> &'a Knowledge {
