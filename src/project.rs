@@ -364,9 +364,59 @@ impl<'a> Project<'a> {
     /// Breadth-first over the reverse call graph from the functions that block directly, so each
     /// function gets its shortest chain and recursion terminates.
     fn compute_effects(&mut self) {
-        // Call edges to project functions: (callee, caller, line).
-        let mut edges: Vec<(FnRef, FnRef, u32)> = Vec::new();
+        // The reverse call graph in compressed rows: the callers of function number `n` (see
+        // `numbers`) are `callers[starts[n]..starts[n + 1]]`, in the order found. One pass counts
+        // them and a second places them, so no edge list is kept twice.
+        let mut numbers = Vec::with_capacity(self.files.len());
+        let mut total = 0usize;
+        for file in self.files {
+            numbers.push(total as u32);
+            total += file.functions.len();
+        }
+        let number = |f: FnRef| (numbers[f.file as usize] + f.function) as usize;
+        let mut starts = vec![0u32; total + 1];
+        let mut direct = Vec::new();
+        self.sync_calls(|caller, _, step| match step {
+            SyncStep::Calls(callee) => starts[number(callee) + 1] += 1,
+            SyncStep::Has(kind, hop) => direct.push((caller, kind, hop)),
+        });
+        for n in 0..total {
+            starts[n + 1] += starts[n];
+        }
+        let mut placed = starts.clone();
+        let mut callers = vec![(NO_FUNCTION, 0u32); starts[total] as usize];
+        self.sync_calls(|caller, line, step| {
+            if let SyncStep::Calls(callee) = step {
+                let slot = &mut placed[number(callee)];
+                callers[*slot as usize] = (caller, line);
+                *slot += 1;
+            }
+        });
+        drop(placed);
         let mut queue: VecDeque<(FnRef, u8)> = VecDeque::new();
+        for (at, kind, hop) in direct {
+            if let std::collections::hash_map::Entry::Vacant(slot) = self.effects.entry((at, kind)) {
+                slot.insert(hop);
+                queue.push_back((at, kind));
+            }
+        }
+        while let Some((callee, kind)) = queue.pop_front() {
+            let n = number(callee);
+            for &(caller, line) in &callers[starts[n] as usize..starts[n + 1] as usize] {
+                if self.effects.contains_key(&(caller, kind)) || self.function(caller).returns_future {
+                    continue;
+                }
+                self.effects.insert((caller, kind), Hop::Call { line, callee });
+                queue.push_back((caller, kind));
+            }
+        }
+    }
+
+    /// Visits, in order, what each sync function's sync calls give it: a function that starts a
+    /// runtime has that effect itself; a call of a known API has the API's effects (the knowledge
+    /// base describes it even where the project defines it); any other call of a project function
+    /// is an edge of the call graph.
+    fn sync_calls(&self, mut visit: impl FnMut(FnRef, u32, SyncStep)) {
         for (file_index, file) in self.files.iter().enumerate() {
             for (function_index, function) in file.functions.iter().enumerate() {
                 let at = FnRef { file: file_index as u32, function: function_index as u32 };
@@ -374,8 +424,7 @@ impl<'a> Project<'a> {
                     continue;
                 }
                 if function.starts_runtime {
-                    self.effects.insert((at, RUNTIME_KIND), Hop::Itself);
-                    queue.push_back((at, RUNTIME_KIND));
+                    visit(at, function.span.line, SyncStep::Has(RUNTIME_KIND, Hop::Itself));
                 }
                 for (call_index, call) in function.calls.iter().enumerate() {
                     if call.usage == Usage::Awaited
@@ -385,34 +434,12 @@ impl<'a> Project<'a> {
                     }
                     let facts = self.facts(file_index, function_index, call_index);
                     let line = call.span.line;
-                    // A known API is described by the knowledge base even where the project defines it.
                     let direct = direct_effects(&facts, line);
-                    if direct.is_empty()
-                        && let Some(callee) = facts.callee
-                    {
-                        edges.push((callee, at, line));
-                        continue;
-                    }
-                    for (kind, hop) in direct {
-                        if let std::collections::hash_map::Entry::Vacant(slot) = self.effects.entry((at, kind)) {
-                            slot.insert(hop);
-                            queue.push_back((at, kind));
-                        }
+                    match facts.callee {
+                        Some(callee) if direct.is_empty() => visit(at, line, SyncStep::Calls(callee)),
+                        _ => direct.into_iter().for_each(|(kind, hop)| visit(at, line, SyncStep::Has(kind, hop))),
                     }
                 }
-            }
-        }
-        // Grouped by callee; the sort is stable, so callers stay in the order found.
-        edges.sort_by_key(|&(callee, ..)| callee);
-        while let Some((callee, kind)) = queue.pop_front() {
-            let start = edges.partition_point(|&(c, ..)| c < callee);
-            let end = start + edges[start..].partition_point(|&(c, ..)| c == callee);
-            for &(_, caller, line) in &edges[start..end] {
-                if self.effects.contains_key(&(caller, kind)) || self.function(caller).returns_future {
-                    continue;
-                }
-                self.effects.insert((caller, kind), Hop::Call { line, callee });
-                queue.push_back((caller, kind));
             }
         }
     }
@@ -508,6 +535,14 @@ enum Hop {
     Api { line: u32, table: Table, id: u32 },
     /// It calls, at `line`, a project function that has the effect.
     Call { line: u32, callee: FnRef },
+}
+
+/// What one sync call (or the function itself) gives a sync function; see [`Project::sync_calls`].
+enum SyncStep {
+    /// An effect of this kind, by this hop.
+    Has(u8, Hop),
+    /// A call of a project function, whose effects it may pass on.
+    Calls(FnRef),
 }
 
 fn direct_effects(facts: &CallFacts<'_>, line: u32) -> Vec<(u8, Hop)> {
