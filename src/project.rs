@@ -208,7 +208,7 @@ impl<'a> Project<'a> {
         let mut apis = [None; Table::ALL.len()];
         for table in Table::ALL {
             let id = packed.apis[table.index()];
-            apis[table.index()] = (id != NONE).then(|| kb.entry(table, id));
+            apis[table.index()] = (id != NO_ENTRY).then(|| kb.entry(table, id));
         }
         CallFacts { callee: Some(packed.callee).filter(|&c| c != NO_FUNCTION), apis }
     }
