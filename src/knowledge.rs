@@ -299,8 +299,13 @@ impl Knowledge {
     /// [`Knowledge::lookup`] in every table at once: per table, the id of the first candidate path
     /// listed there (or of the method name), or [`NO_ENTRY`].
     pub fn call_ids(&self, call: &CallSite) -> Ids {
+        self.callee_ids(&call.callee)
+    }
+
+    /// The ids of the entries a call of `callee` matches, per table.
+    pub fn callee_ids(&self, callee: &Callee) -> Ids {
         let mut ids = [NO_ENTRY; Table::ALL.len()];
-        match &call.callee {
+        match callee {
             Callee::Path(paths) => {
                 for path in paths.iter() {
                     if let Some(found) = self.path_ids(path) {

@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::diagnostic::Step;
 use crate::frontend::SourceFile;
 use crate::knowledge::{BLOCKING_CATEGORIES, Ids, Knowledge, Match, NO_ENTRY, Table, fill_missing};
-use crate::model::{CallSite, Context, FileModel, Function, Language, Name, Usage};
+use crate::model::{CallSite, Callee, Context, FileModel, Function, Language, Name, Usage};
 
 /// A function of the run: `(file index, function index)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -46,8 +46,10 @@ pub struct Project<'a> {
     globs: FxHashMap<&'a str, Vec<&'a str>>,
     /// [`prefix_hash`] of every alias and glob module: a prefix whose hash is not here is neither.
     alias_hashes: FxHashSet<u64>,
-    /// What every call resolves to, computed once, per file.
+    /// Where each call's facts are, per file.
     facts: Vec<FileFacts>,
+    /// The distinct facts of the project's calls: calls of the same callee share them.
+    distinct: Vec<Packed>,
     /// Keyed by function and effect kind (an index into [`EFFECT_KINDS`]).
     effects: FxHashMap<(FnRef, u8), Hop>,
     rust: &'a Knowledge,
@@ -78,36 +80,15 @@ struct Packed {
     apis: Ids,
 }
 
-/// The facts of one file's calls, stored only for the calls that have any (most resolve to
-/// nothing): `slots[starts[function] + call]` indexes `facts`, or is `NONE`.
-#[derive(Default)]
+/// Which facts each call of one file has: `slots[starts[function] + call]` indexes the project's
+/// distinct facts, or is `NONE` (most calls resolve to nothing).
 struct FileFacts {
     starts: Vec<u32>,
     slots: Vec<u32>,
-    facts: Vec<Packed>,
 }
 
 const NONE: u32 = u32::MAX;
 const NO_FUNCTION: FnRef = FnRef { file: NONE, function: NONE };
-
-impl FileFacts {
-    fn new(file: &FileModel, mut compute: impl FnMut(&CallSite) -> Packed) -> FileFacts {
-        let mut out = FileFacts::default();
-        for function in &file.functions {
-            out.starts.push(out.slots.len() as u32);
-            for call in &function.calls {
-                let facts = compute(call);
-                if facts.callee == NO_FUNCTION && facts.apis.iter().all(|&id| id == NO_ENTRY) {
-                    out.slots.push(NONE);
-                } else {
-                    out.slots.push(out.facts.len() as u32);
-                    out.facts.push(facts);
-                }
-            }
-        }
-        out
-    }
-}
 
 impl<'a> Project<'a> {
     pub fn new(files: &'a [FileModel], kb_for: &dyn Fn(Language) -> &'a Knowledge) -> Project<'a> {
@@ -147,43 +128,64 @@ impl<'a> Project<'a> {
             globs,
             alias_hashes,
             facts: Vec::new(),
+            distinct: Vec::new(),
             effects: FxHashMap::default(),
             rust,
             python,
         };
-        project.facts = project.file_facts();
+        (project.facts, project.distinct) = project.file_facts();
         project.compute_effects();
         project
     }
 
-    /// Every call's facts, per file. Calls to the same path resolve alike, so each distinct path is
-    /// resolved once; what that takes is freed before the effects are computed.
-    fn file_facts(&self) -> Vec<FileFacts> {
-        let mut paths: FxHashSet<(Language, Name)> = FxHashSet::default();
+    /// Every call's facts, per file. Calls of the same callee resolve alike, so each distinct
+    /// callee is resolved once; what that takes is freed before the effects are computed.
+    fn file_facts(&self) -> (Vec<FileFacts>, Vec<Packed>) {
+        let mut callees: FxHashSet<(Language, &Callee)> = FxHashSet::default();
         for file in self.files {
             for call in file.functions.iter().flat_map(|f| &f.calls) {
-                if let [path] = call.candidates() {
-                    paths.insert((file.language, *path));
+                if call.callee != Callee::Unknown {
+                    callees.insert((file.language, &call.callee));
                 }
             }
         }
-        let paths: Vec<(Language, Name)> = paths.into_iter().collect();
-        let resolved: FxHashMap<(Language, Name), Packed> = paths
+        let callees: Vec<(Language, &Callee)> = callees.into_iter().collect();
+        let resolved: Vec<Packed> = callees
             .par_iter()
-            .map(|&(language, path)| {
-                let ids = self.knowledge(language).path_ids(&path).copied().unwrap_or([NO_ENTRY; Table::ALL.len()]);
-                ((language, path), self.path_facts(&[path], ids, language))
+            .map(|&(language, callee)| {
+                let ids = self.knowledge(language).callee_ids(callee);
+                let candidates = match callee {
+                    Callee::Path(paths) => paths,
+                    _ => &[][..],
+                };
+                self.path_facts(candidates, ids, language)
             })
             .collect();
-        self.files
+        // Only facts that say something are kept.
+        let mut distinct = Vec::new();
+        let slots: FxHashMap<(Language, &Callee), u32> = callees
+            .into_iter()
+            .zip(resolved)
+            .filter(|(_, packed)| packed.callee != NO_FUNCTION || packed.apis.iter().any(|&id| id != NO_ENTRY))
+            .map(|(key, packed)| {
+                distinct.push(packed);
+                (key, distinct.len() as u32 - 1)
+            })
+            .collect();
+        let facts = self
+            .files
             .par_iter()
             .map(|file| {
-                FileFacts::new(file, |call| match call.candidates() {
-                    [path] => resolved[&(file.language, *path)],
-                    _ => self.compute_facts(call, file.language),
-                })
+                let mut out = FileFacts { starts: Vec::with_capacity(file.functions.len()), slots: Vec::new() };
+                for function in &file.functions {
+                    out.starts.push(out.slots.len() as u32);
+                    let slot = |call: &CallSite| slots.get(&(file.language, &call.callee)).copied().unwrap_or(NONE);
+                    out.slots.extend(function.calls.iter().map(slot));
+                }
+                out
             })
-            .collect()
+            .collect();
+        (facts, distinct)
     }
 
     pub fn knowledge(&self, language: Language) -> &'a Knowledge {
@@ -202,7 +204,7 @@ impl<'a> Project<'a> {
         let facts = &self.facts[file];
         let packed = match facts.slots[facts.starts[function] as usize + call] {
             NONE => return CallFacts::default(),
-            slot => facts.facts[slot as usize],
+            slot => self.distinct[slot as usize],
         };
         let kb = self.knowledge(self.files[file].language);
         let mut apis = [None; Table::ALL.len()];
@@ -211,10 +213,6 @@ impl<'a> Project<'a> {
             apis[table.index()] = (id != NO_ENTRY).then(|| kb.entry(table, id));
         }
         CallFacts { callee: Some(packed.callee).filter(|&c| c != NO_FUNCTION), apis }
-    }
-
-    fn compute_facts(&self, call: &CallSite, language: Language) -> Packed {
-        self.path_facts(call.candidates(), self.knowledge(language).call_ids(call), language)
     }
 
     /// The facts of a call to `candidates` whose own knowledge-base ids are `ids`.

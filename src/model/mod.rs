@@ -198,7 +198,7 @@ pub enum Usage {
 }
 
 /// A call's callee, resolved as far as the frontend could.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Callee {
     /// Fully qualified candidate paths, most likely first (more than one only where a glob import
     /// leaves the origin open). Method calls on a receiver of known type are `Type::method`.
@@ -210,7 +210,7 @@ pub enum Callee {
 }
 
 /// A callee's candidate paths, in one word when there is one (nearly always).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Paths {
     One(Name),
     Many(Box<Box<[Name]>>),
