@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::diagnostic::Step;
 use crate::frontend::SourceFile;
 use crate::knowledge::{BLOCKING_CATEGORIES, Ids, Knowledge, Match, NO_ENTRY, Table, fill_missing};
-use crate::model::{CallSite, Callee, Context, FileModel, Function, Language, Name, Usage};
+use crate::model::{CallSite, Callee, Context, FileModel, Function, Language, Name, Usage, name_hash};
 
 /// A function of the run: `(file index, function index)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,7 +38,37 @@ const MAX_EXPANSIONS: usize = 32;
 
 pub struct Project<'a> {
     pub files: &'a [FileModel],
-    functions: FxHashMap<&'a str, FnRef>,
+    /// Where each call's facts are, per file.
+    facts: Vec<FileFacts>,
+    /// The distinct facts of the project's calls: calls of the same callee share them.
+    distinct: Vec<Packed>,
+    /// Keyed by function and effect kind (an index into [`EFFECT_KINDS`]).
+    effects: FxHashMap<(FnRef, u8), Hop>,
+    knowledge: Kbs<'a>,
+}
+
+/// The knowledge of each language.
+#[derive(Clone, Copy)]
+struct Kbs<'a> {
+    rust: &'a Knowledge,
+    python: &'a Knowledge,
+}
+
+impl<'a> Kbs<'a> {
+    fn get(self, language: Language) -> &'a Knowledge {
+        match language {
+            Language::Rust => self.rust,
+            Language::Python => self.python,
+        }
+    }
+}
+
+/// What resolving a call needs: the project's names. Only needed until every call is resolved.
+struct Index<'a> {
+    files: &'a [FileModel],
+    /// The [`name_hash`] of every function and leaf (see [`FileModel::leaves`]) with where it is,
+    /// sorted: calls resolve to the first of those with the name they call.
+    functions: Vec<(NameKey, FnRef)>,
     /// Alias -> its targets, a range of `alias_targets`.
     aliases: FxHashMap<&'a str, (u32, u32)>,
     alias_targets: Vec<&'a str>,
@@ -46,14 +76,7 @@ pub struct Project<'a> {
     globs: FxHashMap<&'a str, Vec<&'a str>>,
     /// [`prefix_hash`] of every alias and glob module: a prefix whose hash is not here is neither.
     alias_hashes: FxHashSet<u64>,
-    /// Where each call's facts are, per file.
-    facts: Vec<FileFacts>,
-    /// The distinct facts of the project's calls: calls of the same callee share them.
-    distinct: Vec<Packed>,
-    /// Keyed by function and effect kind (an index into [`EFFECT_KINDS`]).
-    effects: FxHashMap<(FnRef, u8), Hop>,
-    rust: &'a Knowledge,
-    python: &'a Knowledge,
+    knowledge: Kbs<'a>,
 }
 
 /// What the linker knows about one call: the project function it reaches and the entry of each
@@ -90,112 +113,45 @@ struct FileFacts {
 const NONE: u32 = u32::MAX;
 const NO_FUNCTION: FnRef = FnRef { file: NONE, function: NONE };
 
+/// A [`name_hash`] in two halves: 8-byte aligned, so that an index entry takes 24 bytes.
+type NameKey = [u64; 2];
+
+fn name_key(hash: u128) -> NameKey {
+    [(hash >> 64) as u64, hash as u64]
+}
+
+/// The `function` of a [`FnRef`] to a leaf of its file (see [`FileModel::leaves`]).
+const LEAF: u32 = NONE - 1;
+
+/// All there is to know of a leaf: a sync function that calls nothing that matters.
+static LEAF_FUNCTION: std::sync::LazyLock<Function> = std::sync::LazyLock::new(|| Function {
+    qualname: "".into(),
+    display: crate::model::Display::Suffix(0),
+    span: crate::model::Span::default(),
+    returns_future: false,
+    starts_runtime: false,
+    offloaded_params: Vec::new(),
+    calls: Vec::new(),
+});
+
 impl<'a> Project<'a> {
     pub fn new(files: &'a [FileModel], kb_for: &dyn Fn(Language) -> &'a Knowledge) -> Project<'a> {
-        let mut functions = FxHashMap::default();
-        let mut alias_pairs: Vec<(&str, &str)> = Vec::new();
-        let mut globs: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
-        for (file_index, file) in files.iter().enumerate() {
-            for (function_index, function) in file.functions.iter().enumerate() {
-                let at = FnRef { file: file_index as u32, function: function_index as u32 };
-                functions.entry(function.qualname.as_str()).or_insert(at);
-            }
-            let glob_suffix = match file.language {
-                Language::Rust => "::*",
-                Language::Python => ".*",
-            };
-            for (alias, target) in &file.aliases {
-                alias_pairs.push((alias.as_str(), target.as_str()));
-                if let Some(module) = alias.strip_suffix(glob_suffix) {
-                    globs.entry(module).or_default().push(target.as_str());
-                }
-            }
-        }
-        let (rust, python) = (kb_for(Language::Rust), kb_for(Language::Python));
-        // Grouped by alias; the sort is stable, so each alias keeps its targets in the order found.
-        alias_pairs.sort_by_key(|&(alias, _)| alias);
-        let mut aliases = FxHashMap::default();
-        for (at, &(alias, _)) in alias_pairs.iter().enumerate() {
-            aliases.entry(alias).or_insert((at as u32, 0)).1 += 1;
-        }
-        let alias_targets = alias_pairs.into_iter().map(|(_, target)| target).collect();
-        let alias_hashes = aliases.keys().chain(globs.keys()).map(|k| prefix_hash(k.as_bytes())).collect();
-        let mut project = Project {
-            files,
-            functions,
-            aliases,
-            alias_targets,
-            globs,
-            alias_hashes,
-            facts: Vec::new(),
-            distinct: Vec::new(),
-            effects: FxHashMap::default(),
-            rust,
-            python,
-        };
-        (project.facts, project.distinct) = project.file_facts();
+        let knowledge = Kbs { rust: kb_for(Language::Rust), python: kb_for(Language::Python) };
+        // The index is freed before the effects are computed, where memory peaks.
+        let (facts, distinct) = Index::new(files, knowledge).file_facts();
+        let mut project = Project { files, facts, distinct, effects: FxHashMap::default(), knowledge };
         project.compute_effects();
         project
     }
 
-    /// Every call's facts, per file. Calls of the same callee resolve alike, so each distinct
-    /// callee is resolved once; what that takes is freed before the effects are computed.
-    fn file_facts(&self) -> (Vec<FileFacts>, Vec<Packed>) {
-        let mut callees: FxHashSet<(Language, &Callee)> = FxHashSet::default();
-        for file in self.files {
-            for call in file.functions.iter().flat_map(|f| &f.calls) {
-                if call.callee != Callee::Unknown {
-                    callees.insert((file.language, &call.callee));
-                }
-            }
-        }
-        let callees: Vec<(Language, &Callee)> = callees.into_iter().collect();
-        let resolved: Vec<Packed> = callees
-            .par_iter()
-            .map(|&(language, callee)| {
-                let ids = self.knowledge(language).callee_ids(callee);
-                let candidates = match callee {
-                    Callee::Path(paths) => paths,
-                    _ => &[][..],
-                };
-                self.path_facts(candidates, ids, language)
-            })
-            .collect();
-        // Only facts that say something are kept.
-        let mut distinct = Vec::new();
-        let slots: FxHashMap<(Language, &Callee), u32> = callees
-            .into_iter()
-            .zip(resolved)
-            .filter(|(_, packed)| packed.callee != NO_FUNCTION || packed.apis.iter().any(|&id| id != NO_ENTRY))
-            .map(|(key, packed)| {
-                distinct.push(packed);
-                (key, distinct.len() as u32 - 1)
-            })
-            .collect();
-        let facts = self
-            .files
-            .par_iter()
-            .map(|file| {
-                let mut out = FileFacts { starts: Vec::with_capacity(file.functions.len()), slots: Vec::new() };
-                for function in &file.functions {
-                    out.starts.push(out.slots.len() as u32);
-                    let slot = |call: &CallSite| slots.get(&(file.language, &call.callee)).copied().unwrap_or(NONE);
-                    out.slots.extend(function.calls.iter().map(slot));
-                }
-                out
-            })
-            .collect();
-        (facts, distinct)
-    }
-
     pub fn knowledge(&self, language: Language) -> &'a Knowledge {
-        match language {
-            Language::Rust => self.rust,
-            Language::Python => self.python,
-        }
+        self.knowledge.get(language)
     }
 
     pub fn function(&self, at: FnRef) -> &'a Function {
+        if at.function == LEAF {
+            return &LEAF_FUNCTION;
+        }
         &self.files[at.file as usize].functions[at.function as usize]
     }
 
@@ -213,101 +169,6 @@ impl<'a> Project<'a> {
             apis[table.index()] = (id != NO_ENTRY).then(|| kb.entry(table, id));
         }
         CallFacts { callee: Some(packed.callee).filter(|&c| c != NO_FUNCTION), apis }
-    }
-
-    /// The facts of a call to `candidates` whose own knowledge-base ids are `ids`.
-    fn path_facts(&self, candidates: &[Name], mut ids: Ids, language: Language) -> Packed {
-        let kb = self.knowledge(language);
-        let mut callee = None;
-        // Every path the call may stand for, in order: each candidate, then what it expands to.
-        let mut expanded: Vec<Cow<'_, str>> = Vec::new();
-        for path in candidates {
-            expanded.push(Cow::Borrowed(path.as_str()));
-            self.expand_into(path, language, &mut expanded);
-        }
-        for (at, path) in expanded.iter().enumerate() {
-            callee = callee.or_else(|| self.functions.get(path.as_ref()).copied());
-            // The candidates themselves were looked up with the call.
-            if at >= candidates.len()
-                && ids.contains(&NO_ENTRY)
-                && let Some(found) = kb.path_ids(path)
-            {
-                fill_missing(&mut ids, found);
-            }
-        }
-        Packed { callee: callee.unwrap_or(NO_FUNCTION), apis: ids }
-    }
-
-    /// Appends every path `path` stands for through named and glob re-exports, nearest first
-    /// (not `path` itself), to `out`.
-    fn expand_into<'p>(&self, path: &'p str, language: Language, out: &mut Vec<Cow<'p, str>>) {
-        let sep = language.separator();
-        // Most paths go through no re-export: find that out without allocating.
-        let mut rewrites = Vec::new();
-        self.rewrites(path, sep, &mut rewrites);
-        if rewrites.is_empty() {
-            return;
-        }
-        let mut found: Vec<Cow<'p, str>> = vec![Cow::Borrowed(path)];
-        let mut next = 0;
-        let mut hops = 0;
-        while next < found.len() && found.len() < MAX_EXPANSIONS && hops < MAX_ALIAS_HOPS * MAX_EXPANSIONS {
-            if next > 0 {
-                let current = found[next].clone();
-                self.rewrites(&current, sep, &mut rewrites);
-            }
-            next += 1;
-            hops += 1;
-            for rewrite in rewrites.drain(..) {
-                if !found.iter().any(|f| *f == rewrite) && found.len() < MAX_EXPANSIONS {
-                    found.push(Cow::Owned(rewrite));
-                }
-            }
-        }
-        out.extend(found.into_iter().skip(1));
-    }
-
-    /// One step of expansion: what `current` is rewritten to by the aliases and glob re-exports of
-    /// each of its prefixes, longest prefix first (`a::b::c`, `a::b`, `a`).
-    fn rewrites(&self, current: &str, sep: &str, out: &mut Vec<String>) {
-        // One pass over the path hashes every prefix; only those that may be an alias or a glob
-        // module are looked up (most paths have none).
-        let bytes = current.as_bytes();
-        let first = sep.as_bytes()[0];
-        let mut hash = PREFIX_HASH_SEED;
-        let mut maybe = false;
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == first && current[i..].starts_with(sep) && self.alias_hashes.contains(&hash) {
-                maybe = true;
-                break;
-            }
-            hash = prefix_hash_step(hash, b);
-        }
-        if !maybe && !self.alias_hashes.contains(&prefix_hash(bytes)) {
-            return;
-        }
-        self.rewrites_slow(current, sep, out);
-    }
-
-    fn rewrites_slow(&self, current: &str, sep: &str, out: &mut Vec<String>) {
-        let mut cut = current.len();
-        loop {
-            let (prefix, rest) = current.split_at(cut);
-            let targets = self
-                .aliases
-                .get(prefix)
-                .map_or(&[][..], |&(start, len)| &self.alias_targets[start as usize..(start + len) as usize]);
-            for target in targets {
-                out.push(format!("{target}{rest}"));
-            }
-            let Some(boundary) = rfind_separator(prefix, sep) else { break };
-            // `module::*` re-exports everything of its targets: `module::name..` -> `target::name..`.
-            let module = &prefix[..boundary];
-            for target in self.globs.get(module).into_iter().flatten() {
-                out.push(format!("{target}{}", &current[boundary..]));
-            }
-            cut = boundary;
-        }
     }
 
     /// Where the call `call` of function `function` of file `file` runs: as lowered, unless it sits
@@ -434,11 +295,202 @@ impl<'a> Project<'a> {
                     let line = call.span.line;
                     let direct = direct_effects(&facts, line);
                     match facts.callee {
-                        Some(callee) if direct.is_empty() => visit(at, line, SyncStep::Calls(callee)),
+                        // A leaf has no effects to pass on.
+                        Some(callee) if direct.is_empty() && callee.function != LEAF => {
+                            visit(at, line, SyncStep::Calls(callee))
+                        }
                         _ => direct.into_iter().for_each(|(kind, hop)| visit(at, line, SyncStep::Has(kind, hop))),
                     }
                 }
             }
+        }
+    }
+}
+
+impl<'a> Index<'a> {
+    fn new(files: &'a [FileModel], knowledge: Kbs<'a>) -> Index<'a> {
+        let mut functions = Vec::with_capacity(files.iter().map(|f| f.functions.len() + f.leaves.len()).sum());
+        let mut alias_pairs: Vec<(&str, &str)> = Vec::with_capacity(files.iter().map(|f| f.aliases.len()).sum());
+        let mut globs: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        for (file_index, file) in files.iter().enumerate() {
+            for (function_index, function) in file.functions.iter().enumerate() {
+                let at = FnRef { file: file_index as u32, function: function_index as u32 };
+                functions.push((name_key(name_hash(&function.qualname)), at));
+            }
+            let leaf = FnRef { file: file_index as u32, function: LEAF };
+            functions.extend(file.leaves.iter().map(|&hash| (name_key(hash), leaf)));
+            let glob_suffix = match file.language {
+                Language::Rust => "::*",
+                Language::Python => ".*",
+            };
+            for (alias, target) in &file.aliases {
+                alias_pairs.push((alias.as_str(), target.as_str()));
+                if let Some(module) = alias.strip_suffix(glob_suffix) {
+                    globs.entry(module).or_default().push(target.as_str());
+                }
+            }
+        }
+        // Grouped by alias; the sort is stable, so each alias keeps its targets in the order found.
+        alias_pairs.sort_by_key(|&(alias, _)| alias);
+        let mut aliases = FxHashMap::default();
+        for (at, &(alias, _)) in alias_pairs.iter().enumerate() {
+            aliases.entry(alias).or_insert((at as u32, 0)).1 += 1;
+        }
+        let alias_targets = alias_pairs.into_iter().map(|(_, target)| target).collect();
+        let alias_hashes = aliases.keys().chain(globs.keys()).map(|k| prefix_hash(k.as_bytes())).collect();
+        functions.par_sort_unstable();
+        Index { files, functions, aliases, alias_targets, globs, alias_hashes, knowledge }
+    }
+
+    /// Every call's facts, per file. Calls of the same callee resolve alike, so each distinct
+    /// callee is resolved once; what that takes is freed before the effects are computed.
+    fn file_facts(&self) -> (Vec<FileFacts>, Vec<Packed>) {
+        let mut callees: FxHashSet<(Language, &Callee)> = FxHashSet::default();
+        for file in self.files {
+            for call in file.functions.iter().flat_map(|f| &f.calls) {
+                if call.callee != Callee::Unknown {
+                    callees.insert((file.language, &call.callee));
+                }
+            }
+        }
+        let callees: Vec<(Language, &Callee)> = callees.into_iter().collect();
+        let resolved: Vec<Packed> = callees
+            .par_iter()
+            .map(|&(language, callee)| {
+                let ids = self.knowledge.get(language).callee_ids(callee);
+                let candidates = match callee {
+                    Callee::Path(paths) => paths,
+                    _ => &[][..],
+                };
+                self.path_facts(candidates, ids, language)
+            })
+            .collect();
+        // Only facts that say something are kept.
+        let mut distinct = Vec::new();
+        let slots: FxHashMap<(Language, &Callee), u32> = callees
+            .into_iter()
+            .zip(resolved)
+            .filter(|(_, packed)| packed.callee != NO_FUNCTION || packed.apis.iter().any(|&id| id != NO_ENTRY))
+            .map(|(key, packed)| {
+                distinct.push(packed);
+                (key, distinct.len() as u32 - 1)
+            })
+            .collect();
+        let facts = self
+            .files
+            .par_iter()
+            .map(|file| {
+                let mut out = FileFacts { starts: Vec::with_capacity(file.functions.len()), slots: Vec::new() };
+                for function in &file.functions {
+                    out.starts.push(out.slots.len() as u32);
+                    let slot = |call: &CallSite| slots.get(&(file.language, &call.callee)).copied().unwrap_or(NONE);
+                    out.slots.extend(function.calls.iter().map(slot));
+                }
+                out
+            })
+            .collect();
+        (facts, distinct)
+    }
+
+    /// The function that `path` names: the first defined under that name, in file order.
+    fn lookup(&self, path: &str) -> Option<FnRef> {
+        let key = name_key(name_hash(path));
+        let first = self.functions.partition_point(|(k, _)| *k < key);
+        self.functions.get(first).filter(|(k, _)| *k == key).map(|&(_, at)| at)
+    }
+
+    /// The facts of a call to `candidates` whose own knowledge-base ids are `ids`.
+    fn path_facts(&self, candidates: &[Name], mut ids: Ids, language: Language) -> Packed {
+        let kb = self.knowledge.get(language);
+        let mut callee = None;
+        // Every path the call may stand for, in order: each candidate, then what it expands to.
+        let mut expanded: Vec<Cow<'_, str>> = Vec::new();
+        for path in candidates {
+            expanded.push(Cow::Borrowed(path.as_str()));
+            self.expand_into(path, language, &mut expanded);
+        }
+        for (at, path) in expanded.iter().enumerate() {
+            callee = callee.or_else(|| self.lookup(path));
+            // The candidates themselves were looked up with the call.
+            if at >= candidates.len()
+                && ids.contains(&NO_ENTRY)
+                && let Some(found) = kb.path_ids(path)
+            {
+                fill_missing(&mut ids, found);
+            }
+        }
+        Packed { callee: callee.unwrap_or(NO_FUNCTION), apis: ids }
+    }
+
+    /// Appends every path `path` stands for through named and glob re-exports, nearest first
+    /// (not `path` itself), to `out`.
+    fn expand_into<'p>(&self, path: &'p str, language: Language, out: &mut Vec<Cow<'p, str>>) {
+        let sep = language.separator();
+        // Most paths go through no re-export: find that out without allocating.
+        let mut rewrites = Vec::new();
+        self.rewrites(path, sep, &mut rewrites);
+        if rewrites.is_empty() {
+            return;
+        }
+        let mut found: Vec<Cow<'p, str>> = vec![Cow::Borrowed(path)];
+        let mut next = 0;
+        let mut hops = 0;
+        while next < found.len() && found.len() < MAX_EXPANSIONS && hops < MAX_ALIAS_HOPS * MAX_EXPANSIONS {
+            if next > 0 {
+                let current = found[next].clone();
+                self.rewrites(&current, sep, &mut rewrites);
+            }
+            next += 1;
+            hops += 1;
+            for rewrite in rewrites.drain(..) {
+                if !found.iter().any(|f| *f == rewrite) && found.len() < MAX_EXPANSIONS {
+                    found.push(Cow::Owned(rewrite));
+                }
+            }
+        }
+        out.extend(found.into_iter().skip(1));
+    }
+
+    /// One step of expansion: what `current` is rewritten to by the aliases and glob re-exports of
+    /// each of its prefixes, longest prefix first (`a::b::c`, `a::b`, `a`).
+    fn rewrites(&self, current: &str, sep: &str, out: &mut Vec<String>) {
+        // One pass over the path hashes every prefix; only those that may be an alias or a glob
+        // module are looked up (most paths have none).
+        let bytes = current.as_bytes();
+        let first = sep.as_bytes()[0];
+        let mut hash = PREFIX_HASH_SEED;
+        let mut maybe = false;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == first && current[i..].starts_with(sep) && self.alias_hashes.contains(&hash) {
+                maybe = true;
+                break;
+            }
+            hash = prefix_hash_step(hash, b);
+        }
+        if !maybe && !self.alias_hashes.contains(&prefix_hash(bytes)) {
+            return;
+        }
+        self.rewrites_slow(current, sep, out);
+    }
+
+    fn rewrites_slow(&self, current: &str, sep: &str, out: &mut Vec<String>) {
+        let mut cut = current.len();
+        loop {
+            let (prefix, rest) = current.split_at(cut);
+            let targets = self
+                .aliases
+                .get(prefix)
+                .map_or(&[][..], |&(start, len)| &self.alias_targets[start as usize..(start + len) as usize]);
+            for target in targets {
+                out.push(format!("{target}{rest}"));
+            }
+            let Some(boundary) = rfind_separator(prefix, sep) else { break };
+            // `module::*` re-exports everything of its targets: `module::name..` -> `target::name..`.
+            let module = &prefix[..boundary];
+            for target in self.globs.get(module).into_iter().flatten() {
+                out.push(format!("{target}{}", &current[boundary..]));
+            }
+            cut = boundary;
         }
     }
 }
@@ -474,6 +526,25 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
             tables.iter().any(|t| ids[t.index()] != NO_ENTRY) || call.candidates().iter().any(|p| reach.may_reach(p))
         });
     }
+    // A sync function left with no call that matters is known by its name alone, unless another
+    // function of the file has that name (the first of them is the one calls resolve to).
+    let is_leaf =
+        |f: &Function| !f.returns_future && !f.starts_runtime && f.offloaded_params.is_empty() && f.calls.is_empty();
+    let kept: FxHashSet<&str> = file.functions.iter().filter(|f| !is_leaf(f)).map(|f| &*f.qualname).collect();
+    let leaves: Vec<usize> = (0..file.functions.len())
+        .filter(|&i| is_leaf(&file.functions[i]) && !kept.contains(&*file.functions[i].qualname))
+        .collect();
+    drop(kept);
+    if !leaves.is_empty() {
+        file.leaves = leaves.iter().map(|&i| name_hash(&file.functions[i].qualname)).collect();
+        let mut next = leaves.iter().peekable();
+        let mut index = 0;
+        file.functions.retain(|_| {
+            let leaf = next.next_if_eq(&&index).is_some();
+            index += 1;
+            !leaf
+        });
+    }
     // The model now waits in memory for the others: no spare capacity.
     file.functions.shrink_to_fit();
     file.aliases.shrink_to_fit();
@@ -486,7 +557,8 @@ struct Reach<'f> {
     /// A Python module that is not a package has no submodules: a path inside it names one of its
     /// functions or goes through one of its imports, and nothing else of the project.
     closed_module: Option<String>,
-    defined: FxHashSet<&'static str>,
+    /// [`name_hash`]es of the file's functions.
+    defined: FxHashSet<u128>,
     aliases: FxHashSet<&'static str>,
 }
 
@@ -503,7 +575,7 @@ impl<'f> Reach<'f> {
             roots,
             sep,
             closed_module: closed.then(|| format!("{module}{sep}")),
-            defined: file.functions.iter().map(|f| f.qualname.as_str()).collect(),
+            defined: file.functions.iter().map(|f| name_hash(&f.qualname)).collect(),
             aliases: file.aliases.iter().map(|(alias, _)| alias.as_str()).collect(),
         }
     }
@@ -513,7 +585,7 @@ impl<'f> Reach<'f> {
             && path.starts_with(module.as_str())
         {
             let prefixes = path.match_indices(self.sep).map(|(at, _)| &path[..at]).chain([path]);
-            return self.defined.contains(path) || prefixes.into_iter().any(|p| self.aliases.contains(p));
+            return self.defined.contains(&name_hash(path)) || prefixes.into_iter().any(|p| self.aliases.contains(p));
         }
         match self.roots {
             None => true,

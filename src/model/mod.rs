@@ -55,6 +55,11 @@ pub struct FileModel {
     pub comments: Vec<Comment>,
     /// Syntax the frontend could not understand; each becomes a `parse-error` finding.
     pub errors: Vec<SyntaxError>,
+    /// The sync functions that call nothing that matters, left out of `functions` by the linker's
+    /// pruning: only their qualified names are kept, as [`name_hash`]es, since calls still
+    /// resolve to them.
+    #[serde(default)]
+    pub leaves: Vec<u128>,
 }
 
 impl FileModel {
@@ -66,6 +71,7 @@ impl FileModel {
             aliases: Vec::new(),
             comments: Vec::new(),
             errors: Vec::new(),
+            leaves: Vec::new(),
         }
     }
 }
@@ -88,8 +94,9 @@ pub struct SyntaxError {
 /// A function, method, or the module's top-level code (a pseudo-function named after the module).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Function {
-    /// The project-wide key: crate or package id, module path, impl type or class, name.
-    pub qualname: Name,
+    /// The project-wide key: crate or package id, module path, impl type or class, name. Not
+    /// interned: each is distinct, and most are dropped when their function is pruned.
+    pub qualname: Box<str>,
     /// The name users read in messages and chains (`util::pause`, `Client.fetch`); see
     /// [`Function::display`].
     pub display: Display,
@@ -127,7 +134,7 @@ impl Function {
     /// The name users read in messages and chains.
     pub fn display(&self) -> &str {
         match self.display {
-            Display::Suffix(from) => self.qualname.get(from as usize..).unwrap_or(self.qualname.as_str()),
+            Display::Suffix(from) => self.qualname.get(from as usize..).unwrap_or(&self.qualname),
             Display::Name(name) => name.as_str(),
         }
     }
@@ -167,6 +174,11 @@ impl Function {
             }
         }
     }
+}
+
+/// A qualified name's hash, wide enough that two distinct names never share one in practice.
+pub fn name_hash(name: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(name.as_bytes())
 }
 
 /// Where a call executes.

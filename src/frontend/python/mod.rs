@@ -128,7 +128,7 @@ mod tests {
             "def f(): pass\nasync def g(): pass\nasync def agen():\n    yield 1\nclass C:\n    async def m(self):\n        def inner(): pass\n",
         );
         let got: Vec<(&str, &str, bool)> =
-            m.functions.iter().map(|f| (f.qualname.as_str(), f.display(), f.returns_future)).collect();
+            m.functions.iter().map(|f| (&*f.qualname, f.display(), f.returns_future)).collect();
         assert_eq!(
             got,
             [

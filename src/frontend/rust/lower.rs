@@ -381,10 +381,11 @@ impl<'a> Lowerer<'a, '_> {
         self.block(block);
         self.resolver.frames.pop();
         let state = std::mem::replace(&mut self.state, saved);
-        let qualname = path_name(&path);
+        let mut qualname = String::new();
+        push_path(&mut qualname, &path);
         self.model.functions.push(Function {
-            qualname,
             display: Display::new(&qualname, &display),
+            qualname: qualname.into(),
             span: super::span_of(sig.ident.span()),
             returns_future,
             starts_runtime,
