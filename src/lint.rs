@@ -148,22 +148,24 @@ impl Linter {
         }
         let roots = crate::project::project_roots(files);
         let roots_key = cache::roots_key(roots.as_ref());
-        let loaded: Vec<(FileModel, Option<Diagnostic>)> = files
-            .par_iter()
-            .map(|f| {
+        let mut loaded: Vec<(usize, (FileModel, Option<Diagnostic>))> = largest_first(files)
+            .into_par_iter()
+            .map(|index| {
+                let f = &files[index];
                 let (mut model, internal) = self.load(f, overlay.get(&f.path).cloned(), roots.as_ref(), roots_key);
                 crate::project::prune_calls(&mut model, f, self.knowledge(f.language), roots.as_ref());
                 // The summary was built among the frontend's scratch allocations, now freed: a copy
                 // packs it into few pages instead of pinning many half-empty ones (on the Python
                 // corpus, 5 MB less peak memory).
-                (model.clone(), internal)
+                (index, (model.clone(), internal))
             })
             .collect();
+        loaded.sort_unstable_by_key(|&(index, _)| index);
         // Findings are stored only when no file changed while the run read them.
         let unchanged = reuse
             .as_ref()
             .is_some_and(|(_, _, stamps)| files.par_iter().map(cache::stamp).collect::<Vec<_>>() == *stamps);
-        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) = loaded.into_iter().unzip();
+        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) = loaded.into_iter().map(|(_, l)| l).unzip();
         let kb_for = |language| self.knowledge(language);
         let project = Project::new(&models, &kb_for);
         let mut found: Vec<Diagnostic> = models
@@ -232,6 +234,17 @@ impl Linter {
             }
         }
     }
+}
+
+/// The indexes of `files`, largest file first. A large file takes much scratch memory to lower:
+/// early in the run, that memory is then reused for the summaries that follow, where at the end it
+/// would add to the peak (on the Python corpus, 60 -> 51 MB); the workers also finish together.
+fn largest_first(files: &[SourceFile]) -> Vec<usize> {
+    let mut sized: Vec<(u64, usize)> =
+        files.par_iter().enumerate().map(|(i, f)| (std::fs::metadata(&f.path).map_or(0, |m| m.len()), i)).collect();
+    // Ties in file order, so that a run is repeatable.
+    sized.sort_unstable_by_key(|&(size, index)| (std::cmp::Reverse(size), index));
+    sized.into_iter().map(|(_, index)| index).collect()
 }
 
 /// A panic while analysing one file, reported as a finding of that file.
