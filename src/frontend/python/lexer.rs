@@ -139,19 +139,19 @@ pub enum Kind {
 pub enum Text {
     /// A byte range of the source.
     Source(u32, u32),
-    /// An identifier NFKC normalisation changes: its index in [`Lexed::normalised`].
+    /// An identifier NFKC normalisation changes: its index among [`normalised_names`].
     Normalised(u32),
+    /// A string's replacement fields: the range of [`Lexer::fields`] holding the tokens of each
+    /// field's expression, each ending with `End`. Spelt empty.
+    Fields(u32, u32),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     pub kind: Kind,
     pub start: Pos,
     pub end: Pos,
-    /// For strings: the range of [`Lexed::fields`] holding the tokens of each replacement field's
-    /// expression, each ending with `End`.
-    pub fields: (u32, u32),
-    /// The spelling of names and numbers; empty otherwise.
+    /// The spelling of names and numbers, the fields of f-strings; empty otherwise.
     pub text: Text,
 }
 
@@ -167,6 +167,7 @@ impl<'a> Spellings<'a> {
         match token.text {
             Text::Source(from, to) => self.source.get(from as usize..to as usize).unwrap_or_default(),
             Text::Normalised(index) => self.normalised.get(index as usize).map_or("", String::as_str),
+            Text::Fields(..) => "",
         }
     }
 }
@@ -190,19 +191,13 @@ impl Token {
     }
 }
 
-pub struct Lexed {
-    pub tokens: Vec<Token>,
-    /// The tokens of all f-string fields (see [`Token::fields`]).
-    pub fields: Vec<Token>,
-    /// The identifiers that NFKC normalisation changes, normalised (see [`Text::Normalised`]).
-    pub normalised: Vec<String>,
-    pub comments: Vec<Comment>,
-    pub errors: Vec<SyntaxError>,
-}
-
 /// The replacement fields of a string token: each field's tokens, ending with `End`.
 pub fn fields_of<'t>(token: &Token, fields: &'t [Token]) -> impl Iterator<Item = &'t [Token]> {
-    let all = fields.get(token.fields.0 as usize..token.fields.1 as usize).unwrap_or_default();
+    let (from, to) = match token.text {
+        Text::Fields(from, to) => (from, to),
+        _ => (0, 0),
+    };
+    let all = fields.get(from as usize..to as usize).unwrap_or_default();
     all.split_inclusive(|t| t.kind == Kind::End)
 }
 
@@ -227,28 +222,25 @@ const STATEMENT_KEYWORDS: [&[u8]; 17] = [
     b"finally",
 ];
 
-pub fn lex(text: &str) -> Lexed {
-    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-    let mut lexer = Lexer {
-        text,
-        bytes: text.as_bytes(),
-        i: start,
-        line: 1,
-        line_start: start,
-        continuations: 0,
-        code_on_line: false,
-        fstring_nesting: 0,
-        fields: Vec::new(),
-        normalised: Vec::new(),
-        scratch: Vec::new(),
-        comments: Vec::new(),
-        errors: Vec::new(),
-    };
-    let tokens = lexer.file();
-    Lexed { tokens, fields: lexer.fields, normalised: lexer.normalised, comments: lexer.comments, errors: lexer.errors }
+/// The identifiers of `text` that NFKC normalisation changes, normalised, in the order the lexer
+/// meets them (see [`Text::Normalised`]). The syntax tree borrows them while the lexer still runs,
+/// so they are collected first, by a whole pass over the rare files that may hold one.
+pub fn normalised_names(text: &str) -> Vec<String> {
+    // Only characters of U+F000..U+FFFF, where the fullwidth forms are, start with this byte.
+    if !text.as_bytes().contains(&0xEF) || !text.chars().any(|c| normalise(c) != c) {
+        return Vec::new();
+    }
+    let mut lexer = Lexer::new(text);
+    let mut tokens = Vec::new();
+    while !lexer.done {
+        tokens.clear();
+        lexer.fill(&mut tokens);
+    }
+    lexer.normalised
 }
 
-struct Lexer<'a> {
+/// Reads the tokens of a file on demand ([`Lexer::fill`]), so that they need not all be held.
+pub struct Lexer<'a> {
     text: &'a str,
     bytes: &'a [u8],
     /// The byte offset of the point.
@@ -260,8 +252,20 @@ struct Lexer<'a> {
     continuations: usize,
     /// Whether a token precedes the current point on its physical line (for trailing comments).
     code_on_line: bool,
+    /// Whether the point is at the start of a physical line.
+    at_line_start: bool,
+    /// The widths of the open indentation levels, outermost (0) first.
+    indents: Vec<u32>,
+    /// Where the open brackets are.
+    open: Vec<Pos>,
+    /// The kind of the last token given out.
+    last: Option<Kind>,
+    /// Whether `End` was given out.
+    done: bool,
     fstring_nesting: u32,
-    fields: Vec<Token>,
+    /// The tokens of all f-string fields (see [`Text::Fields`]).
+    pub fields: Vec<Token>,
+    /// The identifiers that NFKC normalisation changes, normalised (see [`normalised_names`]).
     normalised: Vec<String>,
     /// The field tokens of the strings being read (innermost last), moved to `fields` when a
     /// string ends so that each string's fields are contiguous.
@@ -323,7 +327,7 @@ fn normalised(name: &str) -> Cow<'_, str> {
 const NO_TEXT: Text = Text::Source(0, 0);
 
 fn mark(kind: Kind, at: Pos) -> Token {
-    Token { kind, start: at, end: at, fields: (0, 0), text: NO_TEXT }
+    Token { kind, start: at, end: at, text: NO_TEXT }
 }
 
 impl<'a> Lexer<'a> {
@@ -377,96 +381,139 @@ impl<'a> Lexer<'a> {
     }
 
     fn token(&self, kind: Kind, text: Text, start: Pos) -> Token {
-        Token { kind, start, end: self.pos(), fields: (0, 0), text }
+        Token { kind, start, end: self.pos(), text }
     }
 
-    /// The whole file: logical lines with NEWLINE, INDENT and DEDENT.
-    fn file(&mut self) -> Vec<Token> {
-        // About one token per 6 bytes of Python: one allocation for most files.
-        let mut out: Vec<Token> = Vec::with_capacity(self.bytes.len() / 5 + 16);
-        let mut indents: Vec<u32> = vec![0];
-        let mut open: Vec<Pos> = Vec::new();
-        let mut line_start = true;
-        loop {
-            let at_line_start = std::mem::take(&mut line_start);
-            if at_line_start && !open.is_empty() && self.starts_statement() {
-                // A statement keyword cannot continue a bracketed expression: the bracket was
-                // never closed. Resume here so the rest of the file is still read.
-                if let Some(&at) = open.first() {
-                    self.error(at, "this bracket is never closed");
-                }
-                open.clear();
-                out.push(mark(Kind::Newline, self.pos()));
-            }
-            if at_line_start && open.is_empty() {
-                let width = self.indentation();
-                match self.peek() {
-                    None => break,
-                    Some(c) if c == b'#' || is_newline(c) => {}
-                    Some(b'\\') if self.peek_at(1).is_some_and(is_newline) => {}
-                    Some(_) => self.indent_tokens(width, &mut indents, &mut out),
-                }
-            }
-            while matches!(self.peek(), Some(b' ' | b'\t' | b'\x0c')) {
-                self.i += 1;
-            }
-            let Some(c) = self.peek() else { break };
-            if is_newline(c) {
-                let start = self.pos();
-                self.bump();
-                if self.peek() == Some(b'\n') && c == b'\r' {
-                    self.bump();
-                }
-                let logical =
-                    out.last().is_some_and(|t| !matches!(t.kind, Kind::Newline | Kind::Indent | Kind::Dedent));
-                line_start = true;
-                if open.is_empty() && logical {
-                    out.push(mark(Kind::Newline, start));
-                }
-                continue;
-            }
-            if c == b'\\' {
-                let start = self.pos();
-                self.bump();
-                match self.peek() {
-                    Some(n) if is_newline(n) => {
-                        self.bump();
-                        if n == b'\r' && self.peek() == Some(b'\n') {
-                            self.bump();
-                        }
-                    }
-                    None => self.error(start, "unexpected end of file after line continuation"),
-                    Some(_) => self.error(start, "unexpected character after line continuation"),
-                }
-                continue;
-            }
-            if c == b'#' {
-                self.comment();
-                continue;
-            }
-            if let Some(token) = self.scan_token() {
-                match token.kind {
-                    Kind::Op(Op::LParen | Op::LBracket | Op::LBrace) => open.push(token.start),
-                    Kind::Op(Op::RParen | Op::RBracket | Op::RBrace) => {
-                        open.pop();
-                    }
-                    _ => {}
-                }
-                out.push(token);
+    pub fn new(text: &'a str) -> Lexer<'a> {
+        let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+        Lexer {
+            text,
+            bytes: text.as_bytes(),
+            i: start,
+            line: 1,
+            line_start: start,
+            continuations: 0,
+            code_on_line: false,
+            at_line_start: true,
+            indents: vec![0],
+            open: Vec::new(),
+            last: None,
+            done: false,
+            fstring_nesting: 0,
+            fields: Vec::new(),
+            normalised: Vec::new(),
+            scratch: Vec::new(),
+            comments: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// What was read besides the tokens: the comments and the errors.
+    pub fn into_comments_and_errors(self) -> (Vec<Comment>, Vec<SyntaxError>) {
+        (self.comments, self.errors)
+    }
+
+    fn emit(&mut self, out: &mut Vec<Token>, token: Token) {
+        self.last = Some(token.kind);
+        out.push(token);
+    }
+
+    /// Appends the next tokens of the file to `out`: logical lines with NEWLINE, INDENT and DEDENT,
+    /// about a hundred tokens at a time, ending with `End` (after which it adds nothing).
+    pub fn fill(&mut self, out: &mut Vec<Token>) {
+        let enough = out.len() + 128;
+        while out.len() < enough && !self.done {
+            if !self.step(out) {
+                self.finish(out);
+                return;
             }
         }
-        if let Some(&at) = open.first() {
+    }
+
+    /// Reads up to the next token, if any; false at the end of the text.
+    fn step(&mut self, out: &mut Vec<Token>) -> bool {
+        let at_line_start = std::mem::take(&mut self.at_line_start);
+        if at_line_start && !self.open.is_empty() && self.starts_statement() {
+            // A statement keyword cannot continue a bracketed expression: the bracket was
+            // never closed. Resume here so the rest of the file is still read.
+            if let Some(&at) = self.open.first() {
+                self.error(at, "this bracket is never closed");
+            }
+            self.open.clear();
+            self.emit(out, mark(Kind::Newline, self.pos()));
+        }
+        if at_line_start && self.open.is_empty() {
+            let width = self.indentation();
+            match self.peek() {
+                None => return false,
+                Some(c) if c == b'#' || is_newline(c) => {}
+                Some(b'\\') if self.peek_at(1).is_some_and(is_newline) => {}
+                Some(_) => self.indent_tokens(width, out),
+            }
+        }
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\x0c')) {
+            self.i += 1;
+        }
+        let Some(c) = self.peek() else { return false };
+        if is_newline(c) {
+            let start = self.pos();
+            self.bump();
+            if self.peek() == Some(b'\n') && c == b'\r' {
+                self.bump();
+            }
+            let logical = self.last.is_some_and(|k| !matches!(k, Kind::Newline | Kind::Indent | Kind::Dedent));
+            self.at_line_start = true;
+            if self.open.is_empty() && logical {
+                self.emit(out, mark(Kind::Newline, start));
+            }
+            return true;
+        }
+        if c == b'\\' {
+            let start = self.pos();
+            self.bump();
+            match self.peek() {
+                Some(n) if is_newline(n) => {
+                    self.bump();
+                    if n == b'\r' && self.peek() == Some(b'\n') {
+                        self.bump();
+                    }
+                }
+                None => self.error(start, "unexpected end of file after line continuation"),
+                Some(_) => self.error(start, "unexpected character after line continuation"),
+            }
+            return true;
+        }
+        if c == b'#' {
+            self.comment();
+            return true;
+        }
+        if let Some(token) = self.scan_token() {
+            match token.kind {
+                Kind::Op(Op::LParen | Op::LBracket | Op::LBrace) => self.open.push(token.start),
+                Kind::Op(Op::RParen | Op::RBracket | Op::RBrace) => {
+                    self.open.pop();
+                }
+                _ => {}
+            }
+            self.emit(out, token);
+        }
+        true
+    }
+
+    /// The tokens that close the file.
+    fn finish(&mut self, out: &mut Vec<Token>) {
+        if let Some(&at) = self.open.first() {
             self.error(at, "this bracket is never closed");
         }
         let end = self.pos();
-        if out.last().is_some_and(|t| !matches!(t.kind, Kind::Newline | Kind::Dedent)) {
-            out.push(mark(Kind::Newline, end));
+        if self.last.is_some_and(|k| !matches!(k, Kind::Newline | Kind::Dedent)) {
+            self.emit(out, mark(Kind::Newline, end));
         }
-        for _ in 1..indents.len() {
-            out.push(mark(Kind::Dedent, end));
+        for _ in 1..self.indents.len() {
+            self.emit(out, mark(Kind::Dedent, end));
         }
-        out.push(mark(Kind::End, end));
-        out
+        self.emit(out, mark(Kind::End, end));
+        self.done = true;
     }
 
     /// Whether the physical line ahead begins with a keyword that only begins statements.
@@ -500,21 +547,21 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn indent_tokens(&mut self, width: u32, indents: &mut Vec<u32>, out: &mut Vec<Token>) {
+    fn indent_tokens(&mut self, width: u32, out: &mut Vec<Token>) {
         let here = self.pos();
-        let top = indents.last().copied().unwrap_or(0);
+        let top = self.indents.last().copied().unwrap_or(0);
         if width > top {
-            indents.push(width);
-            out.push(mark(Kind::Indent, here));
+            self.indents.push(width);
+            self.emit(out, mark(Kind::Indent, here));
             return;
         }
-        while indents.len() > 1 && indents.last().is_some_and(|&w| w > width) {
-            indents.pop();
-            out.push(mark(Kind::Dedent, here));
+        while self.indents.len() > 1 && self.indents.last().is_some_and(|&w| w > width) {
+            self.indents.pop();
+            self.emit(out, mark(Kind::Dedent, here));
         }
-        if indents.last().is_some_and(|&w| w != width) {
+        if self.indents.last().is_some_and(|&w| w != width) {
             self.error(here, "unindent does not match any outer indentation level");
-            indents.push(width);
+            self.indents.push(width);
         }
     }
 
@@ -684,7 +731,7 @@ impl<'a> Lexer<'a> {
         if self.scratch.len() > from {
             let first = self.fields.len() as u32;
             self.fields.extend(self.scratch.drain(from..));
-            token.fields = (first, self.fields.len() as u32);
+            token.text = Text::Fields(first, self.fields.len() as u32);
         }
         token
     }
@@ -886,6 +933,26 @@ fn is_string_prefix(text: &str) -> bool {
         ),
         _ => false,
     }
+}
+
+/// A whole file's tokens at once, for tests.
+#[cfg(test)]
+pub struct Lexed {
+    pub tokens: Vec<Token>,
+    pub fields: Vec<Token>,
+    pub normalised: Vec<String>,
+    pub comments: Vec<Comment>,
+    pub errors: Vec<SyntaxError>,
+}
+
+#[cfg(test)]
+pub fn lex(text: &str) -> Lexed {
+    let mut lexer = Lexer::new(text);
+    let mut tokens = Vec::new();
+    while !lexer.done {
+        lexer.fill(&mut tokens);
+    }
+    Lexed { tokens, fields: lexer.fields, normalised: lexer.normalised, comments: lexer.comments, errors: lexer.errors }
 }
 
 #[cfg(test)]

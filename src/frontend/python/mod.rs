@@ -55,11 +55,12 @@ pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHas
 }
 
 fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHashSet<&str>>) -> FileModel {
-    let lexer::Lexed { tokens, fields, normalised, comments, errors } = lexer::lex(text);
+    let normalised = lexer::normalised_names(text);
     let spellings = lexer::Spellings { source: text, normalised: &normalised };
-    let (body, parse_errors) = parser::parse(&tokens, &fields, spellings);
-    // The tree borrows the source and the normalised names, not the tokens.
-    drop((tokens, fields));
+    let mut lexer = lexer::Lexer::new(text);
+    let (body, parse_errors) = parser::parse(&mut lexer, spellings);
+    // The tree borrows the source and the normalised names, not the lexer's tokens.
+    let (comments, errors) = lexer.into_comments_and_errors();
     let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut lowerer = lower::Lowerer::new(kb, &file.unit, &stem, roots);
     lowerer.module(&body);
@@ -157,6 +158,12 @@ mod tests {
         assert_eq!(path(&m, "undefined.thing"), "undefined.thing");
         assert!(m.aliases.contains(&("pkg.mod.snooze".into(), "time.sleep".into())));
         assert!(m.aliases.contains(&("pkg.mod.util".into(), "pkg.util".into())));
+    }
+
+    #[test]
+    fn fullwidth_names_are_normalised() {
+        let m = model("import time\nｔｉｍｅ.ｓｌｅｅｐ(1)\n");
+        assert_eq!(path(&m, "time.sleep"), "time.sleep");
     }
 
     #[test]

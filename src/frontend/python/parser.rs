@@ -4,7 +4,7 @@
 
 use super::ast::{AnnAssign, AugAssign, For, Lambda, Param, Stmt, Try, While};
 use super::ast::{Call, Case, Class, Comprehension, Def, Expr, Generator, Handler};
-use super::lexer::{Kind, Kw, Op, Pos, Spellings, Text, Token, fields_of};
+use super::lexer::{Kind, Kw, Lexer, Op, Pos, Spellings, Text, Token, fields_of};
 use crate::model::{Span, SyntaxError};
 
 /// Nested blocks and bracketed or prefixed expressions allowed before giving up (CPython's
@@ -45,10 +45,10 @@ type PResult<T> = Result<T, SyntaxError>;
 /// where it starts (see [`Parser::disjunction`]).
 type Lead<'t> = Option<(Pos, Expr<'t>)>;
 
-/// Parses a file's tokens (which end with `End`); `fields` holds the f-strings' field tokens. The
-/// tree borrows only the spellings, not the tokens.
-pub fn parse<'t>(tokens: &[Token], fields: &[Token], spellings: Spellings<'t>) -> (Vec<Stmt<'t>>, Vec<SyntaxError>) {
-    let mut parser = Parser::new(tokens, fields, spellings, 0);
+/// Parses a file's tokens, read from `lexer` as needed. The tree borrows only the spellings, not
+/// the tokens.
+pub fn parse<'t>(lexer: &mut Lexer<'t>, spellings: Spellings<'t>) -> (Vec<Stmt<'t>>, Vec<SyntaxError>) {
+    let mut parser = Parser::new(Vec::new(), Some(lexer), &[], spellings, 0);
     let mut body = Vec::new();
     while !parser.at_kind(Kind::End) {
         if parser.at_kind(Kind::Dedent) {
@@ -60,20 +60,27 @@ pub fn parse<'t>(tokens: &[Token], fields: &[Token], spellings: Spellings<'t>) -
     (body, parser.errors)
 }
 
-/// What an empty token list is read as.
-static END: [Token; 1] = [Token {
-    kind: Kind::End,
-    start: Pos { line: 1, col: 1 },
-    end: Pos { line: 1, col: 1 },
-    fields: (0, 0),
-    text: Text::Source(0, 0),
-}];
+/// Tokens kept read ahead of the point, for [`Parser::peek`].
+const LOOKAHEAD: usize = 3;
+
+/// Read tokens are forgotten once this many are no longer needed (see [`Parser::read_more`]).
+const FORGET_AFTER: usize = 256;
 
 struct Parser<'s, 't> {
-    toks: &'s [Token],
+    /// The tokens read and not yet forgotten: the point and at least [`LOOKAHEAD`] - 1 after it,
+    /// unless `End` comes sooner.
+    toks: Vec<Token>,
+    /// Where more tokens come from: none for an f-string field, whose tokens are all in `toks`.
+    lexer: Option<&'s mut Lexer<'t>>,
+    /// The f-strings' field tokens, when there is no lexer holding them.
     fields: &'s [Token],
     spellings: Spellings<'t>,
+    /// The point, as an index in `toks`.
     pos: usize,
+    /// How many tokens were forgotten before `toks[0]`.
+    forgotten: usize,
+    /// The points a [`Parser::seek`] may go back to (see [`Parser::hold`]), outermost first.
+    held: Vec<usize>,
     /// The kind of the token at `pos` (asked far more often than anything else).
     kind: Kind,
     depth: u32,
@@ -81,34 +88,95 @@ struct Parser<'s, 't> {
 }
 
 impl<'s, 't> Parser<'s, 't> {
-    fn new(toks: &'s [Token], fields: &'s [Token], spellings: Spellings<'t>, depth: u32) -> Self {
-        let toks = if toks.is_empty() { &END[..] } else { toks };
+    fn new(
+        mut toks: Vec<Token>,
+        mut lexer: Option<&'s mut Lexer<'t>>,
+        fields: &'s [Token],
+        spellings: Spellings<'t>,
+        depth: u32,
+    ) -> Self {
+        if let Some(lexer) = lexer.as_deref_mut() {
+            lexer.fill(&mut toks);
+        }
+        if toks.is_empty() {
+            let start = Pos { line: 1, col: 1 };
+            toks.push(Token { kind: Kind::End, start, end: start, text: Text::Source(0, 0) });
+        }
         let kind = toks[0].kind;
-        Parser { toks, fields, spellings, pos: 0, kind, depth, errors: Vec::new() }
+        Parser {
+            toks,
+            lexer,
+            fields,
+            spellings,
+            pos: 0,
+            forgotten: 0,
+            held: Vec::new(),
+            kind,
+            depth,
+            errors: Vec::new(),
+        }
     }
 
     // ------------------------------------------------------------------ token helpers
 
-    fn tok(&self) -> &'s Token {
+    fn tok(&self) -> Token {
         // `pos` never passes the last token (`End`), and there is one.
-        &self.toks[self.pos]
+        self.toks[self.pos]
     }
 
-    /// Moves back to the token at `pos` (already seen).
-    fn seek(&mut self, pos: usize) {
-        self.pos = pos;
+    /// How many tokens precede the point.
+    fn at(&self) -> usize {
+        self.forgotten + self.pos
+    }
+
+    /// The point, kept with the tokens after it until [`Parser::release`], for a
+    /// [`Parser::seek`] back to it.
+    fn hold(&mut self) -> usize {
+        self.held.push(self.at());
+        self.at()
+    }
+
+    fn release(&mut self) {
+        self.held.pop();
+    }
+
+    /// Moves back to a point [`Parser::hold`] gave.
+    fn seek(&mut self, at: usize) {
+        self.pos = at - self.forgotten;
         self.kind = self.tok().kind;
     }
 
-    fn peek(&self, ahead: usize) -> &'s Token {
-        let toks: &'s [Token] = self.toks;
-        &toks[(self.pos + ahead).min(toks.len() - 1)]
+    /// Reads more tokens, first forgetting those no longer needed: all before the last one read
+    /// (which [`Parser::span_from`] asks for) and the first held point.
+    #[cold]
+    fn read_more(&mut self) {
+        if self.lexer.is_none() {
+            return;
+        }
+        let needed = self.held.first().map_or(self.pos, |&at| (at - self.forgotten).min(self.pos));
+        let unneeded = needed.saturating_sub(1);
+        if unneeded >= FORGET_AFTER {
+            self.toks.drain(..unneeded);
+            self.forgotten += unneeded;
+            self.pos -= unneeded;
+        }
+        if let Some(lexer) = self.lexer.as_deref_mut() {
+            lexer.fill(&mut self.toks);
+        }
     }
 
-    fn bump(&mut self) -> &'s Token {
+    fn peek(&self, ahead: usize) -> Token {
+        self.toks[(self.pos + ahead).min(self.toks.len() - 1)]
+    }
+
+    #[inline]
+    fn bump(&mut self) -> Token {
         let token = self.tok();
         if token.kind != Kind::End {
             self.pos += 1;
+            if self.toks.len() - self.pos < LOOKAHEAD {
+                self.read_more();
+            }
             self.kind = self.tok().kind;
         }
         token
@@ -145,7 +213,7 @@ impl<'s, 't> Parser<'s, 't> {
     fn error_here(&self, message: &str) -> SyntaxError {
         let token = self.tok();
         let found = match &token.kind {
-            Kind::Name(_) | Kind::Number => format!("`{}`", self.spellings.of(token)),
+            Kind::Name(_) | Kind::Number => format!("`{}`", self.spellings.of(&token)),
             Kind::Str => "a string".to_string(),
             Kind::Op(op) => format!("`{}`", op.as_str()),
             Kind::Newline => "end of line".to_string(),
@@ -169,7 +237,7 @@ impl<'s, 't> Parser<'s, 't> {
         let token = self.tok();
         if token.is_identifier() {
             self.bump();
-            Ok(self.spellings.of(token))
+            Ok(self.spellings.of(&token))
         } else {
             Err(self.error_here("expected a name"))
         }
@@ -205,7 +273,7 @@ impl<'s, 't> Parser<'s, 't> {
 
     /// One statement (or a line of simple statements), recovering from errors.
     fn statement_into(&mut self, out: &mut Vec<Stmt<'t>>) {
-        let before = self.pos;
+        let before = self.at();
         if self.at_kind(Kind::Indent) {
             self.errors.push(self.error_here("unexpected indent"));
             self.bump();
@@ -228,7 +296,7 @@ impl<'s, 't> Parser<'s, 't> {
                 self.indented_rest(out);
             }
         }
-        if self.pos == before {
+        if self.at() == before {
             self.bump();
         }
     }
@@ -357,7 +425,7 @@ impl<'s, 't> Parser<'s, 't> {
             }
             Kind::Name(Kw::Try) if decorators.is_empty() && !is_async => self.try_statement(),
             _ => {
-                self.seek(self.pos - 1);
+                self.seek(self.at() - 1);
                 Err(self.error_here("expected `def` or `class` after decorators"))
             }
         }
@@ -450,13 +518,15 @@ impl<'s, 't> Parser<'s, 't> {
 
     fn with_items(&mut self) -> PResult<Vec<(Expr<'t>, Option<Expr<'t>>)>> {
         if self.at_op(Op::LParen) {
-            let (pos, errors) = (self.pos, self.errors.len());
+            let (at, errors) = (self.hold(), self.errors.len());
             self.bump();
             let items = self.with_item_list(Op::RParen);
-            if items.is_ok() && self.eat_op(Op::RParen) && self.at_op(Op::Colon) {
+            let parenthesised = items.is_ok() && self.eat_op(Op::RParen) && self.at_op(Op::Colon);
+            self.release();
+            if parenthesised {
                 return items;
             }
-            self.seek(pos);
+            self.seek(at);
             self.errors.truncate(errors);
         }
         self.with_item_list(Op::Colon)
@@ -510,12 +580,15 @@ impl<'s, 't> Parser<'s, 't> {
 
     /// `match` is a soft keyword: a match statement only if `match subject:` and a newline follow.
     fn try_match(&mut self) -> PResult<Option<Stmt<'t>>> {
-        let (pos, errors) = (self.pos, self.errors.len());
+        let (at, errors) = (self.hold(), self.errors.len());
         self.bump();
-        let subject = match self.star_expressions() {
-            Ok(subject) if self.at_op(Op::Colon) && self.peek(1).kind == Kind::Newline => subject,
+        let subject = self.star_expressions();
+        let is_match = self.at_op(Op::Colon) && self.peek(1).kind == Kind::Newline;
+        self.release();
+        let subject = match subject {
+            Ok(subject) if is_match => subject,
             _ => {
-                self.seek(pos);
+                self.seek(at);
                 self.errors.truncate(errors);
                 return Ok(None);
             }
@@ -1331,8 +1404,11 @@ impl<'s, 't> Parser<'s, 't> {
         let mut fields = Vec::new();
         while self.at_kind(Kind::Str) {
             let token = self.bump();
-            for field in fields_of(token, self.fields) {
-                let mut sub = Parser::new(field, self.fields, self.spellings, self.depth);
+            // The sub-parsers read the fields while the lexer is set aside.
+            let lexer = self.lexer.take();
+            let all_fields = lexer.as_deref().map_or(self.fields, |lexer| &lexer.fields);
+            for field in fields_of(&token, all_fields) {
+                let mut sub = Parser::new(field.to_vec(), None, all_fields, self.spellings, self.depth);
                 let parsed = if sub.at_kind(Kind::End) {
                     Err(sub.error_here("f-string: expected an expression"))
                 } else {
@@ -1345,6 +1421,7 @@ impl<'s, 't> Parser<'s, 't> {
                 }
                 self.errors.append(&mut sub.errors);
             }
+            self.lexer = lexer;
         }
         Ok(Expr::Str(fields, self.span_from(start)))
     }
@@ -1352,14 +1429,14 @@ impl<'s, 't> Parser<'s, 't> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lexer::lex;
+    use super::super::lexer::normalised_names;
     use super::*;
 
     /// Runs `check` on the statements and errors of `text`.
     fn parse_text(text: &str, check: impl FnOnce(&[Stmt], &[SyntaxError])) {
-        let lexed = lex(text);
-        let spellings = Spellings { source: text, normalised: &lexed.normalised };
-        let (body, errors) = parse(&lexed.tokens, &lexed.fields, spellings);
+        let normalised = normalised_names(text);
+        let spellings = Spellings { source: text, normalised: &normalised };
+        let (body, errors) = parse(&mut Lexer::new(text), spellings);
         check(&body, &errors);
     }
 
@@ -1443,6 +1520,12 @@ def g[T: int](x: T) -> T: ...
             assert_eq!(cases[0].captures, ["rest", "v", "kw"]);
             assert_eq!(cases[1].captures, ["p"]);
         });
+    }
+
+    #[test]
+    fn backtracks_over_statements_longer_than_the_token_window() {
+        let items = "a, ".repeat(300);
+        assert_eq!(ok(&format!("match({items})\nwith ({items})[0]:\n    pass\nmatch {items}:\n    case _: pass\n")), 3);
     }
 
     #[test]
