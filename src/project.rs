@@ -69,9 +69,8 @@ struct Index<'a> {
     /// The [`name_hash`] of every function and leaf (see [`FileModel::leaves`]) with where it is,
     /// sorted: calls resolve to the first of those with the name they call.
     functions: Vec<(NameKey, FnRef)>,
-    /// Alias -> its targets, a range of `alias_targets`.
-    aliases: FxHashMap<&'a str, (u32, u32)>,
-    alias_targets: Vec<&'a str>,
+    /// `(alias, target)`, sorted by alias; an alias's targets keep the order they were found in.
+    aliases: Vec<(&'a str, &'a str)>,
     /// Glob re-exports: module -> the modules whose every name it re-exports (`module::*`).
     globs: FxHashMap<&'a str, Vec<&'a str>>,
     /// [`prefix_hash`] of every alias and glob module: a prefix whose hash is not here is neither.
@@ -110,6 +109,9 @@ struct FileFacts {
     slots: Vec<u32>,
 }
 
+/// Each distinct callee of the run, with its slot among the distinct facts (or `NONE`).
+type Slots<'a> = FxHashMap<(Language, &'a Callee), u32>;
+
 const NONE: u32 = u32::MAX;
 const NO_FUNCTION: FnRef = FnRef { file: NONE, function: NONE };
 
@@ -137,8 +139,10 @@ static LEAF_FUNCTION: std::sync::LazyLock<Function> = std::sync::LazyLock::new(|
 impl<'a> Project<'a> {
     pub fn new(files: &'a [FileModel], kb_for: &dyn Fn(Language) -> &'a Knowledge) -> Project<'a> {
         let knowledge = Kbs { rust: kb_for(Language::Rust), python: kb_for(Language::Python) };
-        // The index is freed before the effects are computed, where memory peaks.
-        let (facts, distinct) = Index::new(files, knowledge).file_facts();
+        // The index is freed once every callee is resolved, before each call's facts are laid out.
+        let (slots, distinct) = Index::new(files, knowledge).resolve();
+        let facts = file_facts(files, &slots);
+        drop(slots);
         let mut project = Project { files, facts, distinct, effects: FxHashMap::default(), knowledge };
         project.compute_effects();
         project
@@ -332,28 +336,28 @@ impl<'a> Index<'a> {
         }
         // Grouped by alias; the sort is stable, so each alias keeps its targets in the order found.
         alias_pairs.sort_by_key(|&(alias, _)| alias);
-        let mut aliases = FxHashMap::default();
-        for (at, &(alias, _)) in alias_pairs.iter().enumerate() {
-            aliases.entry(alias).or_insert((at as u32, 0)).1 += 1;
-        }
-        let alias_targets = alias_pairs.into_iter().map(|(_, target)| target).collect();
-        let alias_hashes = aliases.keys().chain(globs.keys()).map(|k| prefix_hash(k.as_bytes())).collect();
+        let alias_hashes =
+            alias_pairs.iter().map(|(k, _)| k).chain(globs.keys()).map(|k| prefix_hash(k.as_bytes())).collect();
         functions.par_sort_unstable();
-        Index { files, functions, aliases, alias_targets, globs, alias_hashes, knowledge }
+        Index { files, functions, aliases: alias_pairs, globs, alias_hashes, knowledge }
     }
 
-    /// Every call's facts, per file. Calls of the same callee resolve alike, so each distinct
-    /// callee is resolved once; what that takes is freed before the effects are computed.
-    fn file_facts(&self) -> (Vec<FileFacts>, Vec<Packed>) {
-        let mut callees: FxHashSet<(Language, &Callee)> = FxHashSet::default();
+    /// Resolves each distinct callee of the run once (calls of the same callee resolve alike): its
+    /// slot among the distinct facts it returns, or `NONE` when it resolves to nothing.
+    fn resolve(self) -> (Slots<'a>, Vec<Packed>) {
+        // Each distinct callee, numbered in the order found.
+        let mut slots: Slots<'a> = FxHashMap::default();
+        let mut callees: Vec<(Language, &Callee)> = Vec::new();
         for file in self.files {
             for call in file.functions.iter().flat_map(|f| &f.calls) {
                 if call.callee != Callee::Unknown {
-                    callees.insert((file.language, &call.callee));
+                    slots.entry((file.language, &call.callee)).or_insert_with(|| {
+                        callees.push((file.language, &call.callee));
+                        callees.len() as u32 - 1
+                    });
                 }
             }
         }
-        let callees: Vec<(Language, &Callee)> = callees.into_iter().collect();
         let resolved: Vec<Packed> = callees
             .par_iter()
             .map(|&(language, callee)| {
@@ -365,31 +369,23 @@ impl<'a> Index<'a> {
                 self.path_facts(candidates, ids, language)
             })
             .collect();
-        // Only facts that say something are kept.
+        drop(callees);
+        // Only facts that say something are kept: each callee's number becomes its slot.
         let mut distinct = Vec::new();
-        let slots: FxHashMap<(Language, &Callee), u32> = callees
+        let numbered: Vec<u32> = resolved
             .into_iter()
-            .zip(resolved)
-            .filter(|(_, packed)| packed.callee != NO_FUNCTION || packed.apis.iter().any(|&id| id != NO_ENTRY))
-            .map(|(key, packed)| {
-                distinct.push(packed);
-                (key, distinct.len() as u32 - 1)
-            })
-            .collect();
-        let facts = self
-            .files
-            .par_iter()
-            .map(|file| {
-                let mut out = FileFacts { starts: Vec::with_capacity(file.functions.len()), slots: Vec::new() };
-                for function in &file.functions {
-                    out.starts.push(out.slots.len() as u32);
-                    let slot = |call: &CallSite| slots.get(&(file.language, &call.callee)).copied().unwrap_or(NONE);
-                    out.slots.extend(function.calls.iter().map(slot));
+            .map(|packed| {
+                if packed.callee == NO_FUNCTION && packed.apis.iter().all(|&id| id == NO_ENTRY) {
+                    return NONE;
                 }
-                out
+                distinct.push(packed);
+                distinct.len() as u32 - 1
             })
             .collect();
-        (facts, distinct)
+        for slot in slots.values_mut() {
+            *slot = numbered[*slot as usize];
+        }
+        (slots, distinct)
     }
 
     /// The function that `path` names: the first defined under that name, in file order.
@@ -477,11 +473,8 @@ impl<'a> Index<'a> {
         let mut cut = current.len();
         loop {
             let (prefix, rest) = current.split_at(cut);
-            let targets = self
-                .aliases
-                .get(prefix)
-                .map_or(&[][..], |&(start, len)| &self.alias_targets[start as usize..(start + len) as usize]);
-            for target in targets {
+            let first = self.aliases.partition_point(|&(alias, _)| alias < prefix);
+            for (_, target) in self.aliases[first..].iter().take_while(|&&(alias, _)| alias == prefix) {
                 out.push(format!("{target}{rest}"));
             }
             let Some(boundary) = rfind_separator(prefix, sep) else { break };
@@ -493,6 +486,24 @@ impl<'a> Index<'a> {
             cut = boundary;
         }
     }
+}
+
+/// Where each call's facts are (see [`FileFacts`]), per file.
+fn file_facts(files: &[FileModel], slots: &Slots<'_>) -> Vec<FileFacts> {
+    files
+        .par_iter()
+        .map(|file| {
+            let calls = file.functions.iter().map(|f| f.calls.len()).sum();
+            let mut out =
+                FileFacts { starts: Vec::with_capacity(file.functions.len()), slots: Vec::with_capacity(calls) };
+            for function in &file.functions {
+                out.starts.push(out.slots.len() as u32);
+                let slot = |call: &CallSite| slots.get(&(file.language, &call.callee)).copied().unwrap_or(NONE);
+                out.slots.extend(function.calls.iter().map(slot));
+            }
+            out
+        })
+        .collect()
 }
 
 /// The first segments of every qualified name the project can define: crate ids (Rust) and

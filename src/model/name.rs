@@ -72,8 +72,8 @@ impl Shard {
 
     fn intern(&mut self, hash: u32, text: &str) -> Name {
         let hash = hash.max(1);
-        // At most three quarters full, so that probes stay short.
-        if (self.len + 1) * 4 > self.hashes.len() * 3 {
+        // At most four fifths full: probes stay short (they compare hashes alone), tables stay small.
+        if (self.len + 1) * 5 > self.hashes.len() * 4 {
             self.grow();
         }
         let mask = self.hashes.len() - 1;
