@@ -150,6 +150,9 @@ impl Linter {
         let roots_key = cache::roots_key(roots.as_ref());
         let mut loaded: Vec<(usize, (FileModel, Option<Diagnostic>))> = largest_first(files)
             .into_par_iter()
+            // One file per job: with the largest files first, coarser pieces leave a worker idle
+            // while another lowers a run of large files.
+            .with_max_len(1)
             .map(|index| {
                 let f = &files[index];
                 let (mut model, internal) = self.load(f, overlay.get(&f.path).cloned(), roots.as_ref(), roots_key);

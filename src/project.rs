@@ -69,8 +69,9 @@ struct Index<'a> {
     /// The [`name_hash`] of every function and leaf (see [`FileModel::leaves`]) with where it is,
     /// sorted: calls resolve to the first of those with the name they call.
     functions: Vec<(NameKey, FnRef)>,
-    /// `(alias, target)`, sorted by alias; an alias's targets keep the order they were found in.
-    aliases: Vec<(&'a str, &'a str)>,
+    /// Alias -> its targets, a range of `alias_targets`.
+    aliases: FxHashMap<&'a str, (u32, u32)>,
+    alias_targets: Vec<&'a str>,
     /// Glob re-exports: module -> the modules whose every name it re-exports (`module::*`).
     globs: FxHashMap<&'a str, Vec<&'a str>>,
     /// [`prefix_hash`] of every alias and glob module: a prefix whose hash is not here is neither.
@@ -336,10 +337,14 @@ impl<'a> Index<'a> {
         }
         // Grouped by alias; the sort is stable, so each alias keeps its targets in the order found.
         alias_pairs.sort_by_key(|&(alias, _)| alias);
-        let alias_hashes =
-            alias_pairs.iter().map(|(k, _)| k).chain(globs.keys()).map(|k| prefix_hash(k.as_bytes())).collect();
+        let mut aliases = FxHashMap::default();
+        for (at, &(alias, _)) in alias_pairs.iter().enumerate() {
+            aliases.entry(alias).or_insert((at as u32, 0)).1 += 1;
+        }
+        let alias_targets = alias_pairs.into_iter().map(|(_, target)| target).collect();
+        let alias_hashes = aliases.keys().chain(globs.keys()).map(|k| prefix_hash(k.as_bytes())).collect();
         functions.par_sort_unstable();
-        Index { files, functions, aliases: alias_pairs, globs, alias_hashes, knowledge }
+        Index { files, functions, aliases, alias_targets, globs, alias_hashes, knowledge }
     }
 
     /// Resolves each distinct callee of the run once (calls of the same callee resolve alike): its
@@ -473,8 +478,11 @@ impl<'a> Index<'a> {
         let mut cut = current.len();
         loop {
             let (prefix, rest) = current.split_at(cut);
-            let first = self.aliases.partition_point(|&(alias, _)| alias < prefix);
-            for (_, target) in self.aliases[first..].iter().take_while(|&&(alias, _)| alias == prefix) {
+            let targets = self
+                .aliases
+                .get(prefix)
+                .map_or(&[][..], |&(start, len)| &self.alias_targets[start as usize..(start + len) as usize]);
+            for target in targets {
                 out.push(format!("{target}{rest}"));
             }
             let Some(boundary) = rfind_separator(prefix, sep) else { break };
