@@ -60,6 +60,22 @@ fn concise_format_is_one_line_per_finding() {
 }
 
 #[test]
+fn unused_bindings_are_named_in_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let python = "import asyncio\n\n\nasync def main():\n    first = 1\n    pending = asyncio.sleep(1)\n    task = asyncio.create_task(main())\n    return first\n";
+    write(dir.path(), "py/app.py", python);
+    let rust = "async fn work() {}\n\nfn main() {\n    let unused = 1;\n    let later = work();\n}\n";
+    write(dir.path(), "rs/main.rs", rust);
+    let out = run_in(dir.path(), &["check", "py", "rs", "--format", "concise"]);
+    assert_eq!(
+        stdout(&out),
+        "py/app.py:6:15: missing-await `asyncio.sleep` returns an awaitable that is never awaited: it is bound to `pending`, which is never used\n\
+         py/app.py:7:12: dangling-task the task from `asyncio.create_task` is bound to `task`, which is never used; it may be garbage-collected before it finishes\n\
+         rs/main.rs:5:17: missing-await `work` returns a future that is never awaited: it is bound to `later`, which is never used\n"
+    );
+}
+
+#[test]
 fn json_format_carries_every_field() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");

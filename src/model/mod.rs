@@ -60,9 +60,18 @@ pub struct FileModel {
     /// resolve to them.
     #[serde(default)]
     pub leaves: Vec<u128>,
+    /// The names that calls with [`Usage::UnusedBinding`] are bound to (few calls have one, so a
+    /// call keeps an index into this list instead of a name).
+    #[serde(default)]
+    pub bound_names: Vec<Name>,
 }
 
 impl FileModel {
+    /// The name a call with [`Usage::UnusedBinding`] is bound to.
+    pub fn binding(&self, binding: BoundName) -> &str {
+        self.bound_names.get(binding.0 as usize).map_or("", |name| name.as_str())
+    }
+
     pub fn new(path: PathBuf, language: Language) -> FileModel {
         FileModel {
             path,
@@ -72,6 +81,7 @@ impl FileModel {
             comments: Vec::new(),
             errors: Vec::new(),
             leaves: Vec::new(),
+            bound_names: Vec::new(),
         }
     }
 }
@@ -193,7 +203,7 @@ pub enum Context {
 }
 
 /// What happens to the value a call returns.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Usage {
     /// `.await` / `await`.
     Awaited,
@@ -203,11 +213,15 @@ pub enum Usage {
     DiscardedBinding,
     /// Passed to `drop(...)` / `del`.
     Dropped,
-    /// Bound to a name that is never used afterwards.
-    UnusedBinding(Name),
+    /// Bound to a name that is never used afterwards (see [`FileModel::binding`]).
+    UnusedBinding(BoundName),
     /// Anything else: returned, passed on, stored, polled, chained.
     Used,
 }
+
+/// The index of a bound name in [`FileModel::bound_names`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BoundName(pub u32);
 
 /// A call's callee, resolved as far as the frontend could.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -309,7 +323,7 @@ mod tests {
     fn call_sites_stay_small() {
         // It is the bulk of a summary: keep it small.
         assert_eq!(size_of::<Callee>(), 16);
-        assert!(size_of::<CallSite>() <= 72, "{}", size_of::<CallSite>());
+        assert!(size_of::<CallSite>() <= 64, "{}", size_of::<CallSite>());
     }
 
     #[test]

@@ -24,9 +24,9 @@ impl Rule for DanglingTask {
     }
 
     fn check(&self, cx: &CallCx<'_>) -> Option<Finding> {
-        let fate = match &cx.call.usage {
+        let fate = match cx.call.usage {
             Usage::Discarded | Usage::DiscardedBinding | Usage::Dropped => "is discarded".to_string(),
-            Usage::UnusedBinding(name) => format!("is bound to `{name}`, which is never used"),
+            Usage::UnusedBinding(name) => format!("is bound to `{}`, which is never used", cx.file.binding(name)),
             Usage::Awaited | Usage::Used => return None,
         };
         cx.api(Table::Spawn)?;

@@ -31,11 +31,11 @@ impl Rule for MissingAwait {
     }
 
     fn check(&self, cx: &CallCx<'_>) -> Option<Finding> {
-        let fate = match &cx.call.usage {
+        let fate = match cx.call.usage {
             Usage::Discarded => "it is dropped at once".to_string(),
             Usage::DiscardedBinding => "it is bound to `_`".to_string(),
             Usage::Dropped => "it is passed to `drop`".to_string(),
-            Usage::UnusedBinding(name) => format!("it is bound to `{name}`, which is never used"),
+            Usage::UnusedBinding(name) => format!("it is bound to `{}`, which is never used", cx.file.binding(name)),
             Usage::Awaited | Usage::Used => return None,
         };
         let returns_future = match cx.resolve() {

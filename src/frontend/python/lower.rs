@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::ast::{self, Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{CallSite, Callee, ClosureArg, Context, Display, Function, Name, Span, Usage};
+use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, Display, Function, Name, Span, Usage};
 
 /// Names Python provides without an import (`dir(builtins)` of CPython 3.11, and 3.13's additions).
 const BUILTINS: [&str; 149] = [
@@ -300,6 +300,8 @@ pub struct Lowerer<'k, 'a> {
     open: Vec<Open<'a>>,
     pub done: Vec<Function>,
     pub aliases: Vec<(String, String)>,
+    /// See [`crate::model::FileModel::bound_names`].
+    pub bound_names: Vec<Name>,
     classes: FxHashSet<String>,
     /// Attribute types per class: `self.client = httpx.Client()` in `__init__`, `client: T`.
     class_attrs: FxHashMap<String, FxHashMap<&'a str, Value>>,
@@ -363,6 +365,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             open: Vec::new(),
             done: Vec::new(),
             aliases: Vec::new(),
+            bound_names: Vec::new(),
             classes: FxHashSet::default(),
             class_attrs: FxHashMap::default(),
             star_modules: Vec::new(),
@@ -846,7 +849,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         } else if scope.deletes.any_from(name, from) {
             Usage::Dropped
         } else {
-            Usage::UnusedBinding(name.into())
+            self.bound_names.push(name.into());
+            Usage::UnusedBinding(BoundName(self.bound_names.len() as u32 - 1))
         }
     }
 

@@ -69,6 +69,7 @@ fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHa
     model.aliases = lowerer.aliases.iter().map(|(a, t)| (a.as_str().into(), t.as_str().into())).collect();
     model.comments = comments;
     model.errors = errors;
+    model.bound_names = std::mem::take(&mut lowerer.bound_names);
     model.errors.extend(parse_errors);
     model.errors.sort_by_key(|e| e.span);
     model
@@ -263,7 +264,7 @@ mod tests {
             .iter()
             .flat_map(|f| &f.calls)
             .filter(|c| c.written == "asyncio.sleep")
-            .map(|c| c.usage.clone())
+            .map(|c| c.usage)
             .collect();
         use Usage::*;
         assert_eq!(
@@ -274,7 +275,7 @@ mod tests {
                 Awaited,
                 Discarded,
                 DiscardedBinding,
-                UnusedBinding("a".into()),
+                UnusedBinding(crate::model::BoundName(0)),
                 Used,
                 Used,
                 Used,
@@ -283,6 +284,7 @@ mod tests {
                 Dropped,
             ]
         );
+        assert_eq!(m.binding(crate::model::BoundName(0)), "a");
     }
 
     #[test]

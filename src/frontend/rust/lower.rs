@@ -15,7 +15,7 @@ use super::scope::{
 };
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{CallSite, Callee, ClosureArg, Context, Display, FileModel, Function, Name, Span, Usage};
+use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, Display, FileModel, Function, Name, Span, Usage};
 
 pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let root = Segment::from(file.unit.root.as_str());
@@ -538,7 +538,12 @@ impl<'a> Lowerer<'a, '_> {
                 Pat::Ident(pi) if pi.subpat.is_none() => {
                     let name = pi.ident.to_string();
                     let read_later = self.state.reads.iter().any(|r| r.is(&name) && position(r.start()) > end);
-                    if read_later { Usage::Used } else { Usage::UnusedBinding(name.into()) }
+                    if read_later {
+                        Usage::Used
+                    } else {
+                        self.model.bound_names.push(name.as_str().into());
+                        Usage::UnusedBinding(BoundName(self.model.bound_names.len() as u32 - 1))
+                    }
                 }
                 _ => Usage::Used,
             };
@@ -707,7 +712,7 @@ impl<'a> Lowerer<'a, '_> {
                         self.state.offloaded_params.push(param);
                     }
                 }
-                arg => self.expr(arg, usage.clone()),
+                arg => self.expr(arg, usage),
             }
         }
     }
