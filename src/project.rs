@@ -133,8 +133,8 @@ static LEAF_FUNCTION: std::sync::LazyLock<Function> = std::sync::LazyLock::new(|
     span: crate::model::Span::default(),
     returns_future: false,
     starts_runtime: false,
-    offloaded_params: Vec::new(),
-    calls: Vec::new(),
+    offloaded_params: Box::default(),
+    calls: Box::default(),
 });
 
 impl<'a> Project<'a> {

@@ -117,8 +117,8 @@ pub struct Function {
     pub starts_runtime: bool,
     /// Positions (among the call's arguments) of parameters it hands to an offload wrapper:
     /// a closure passed there runs on another thread (`fn asyncify(f) { spawn_blocking(f) }`).
-    pub offloaded_params: Vec<u32>,
-    pub calls: Vec<CallSite>,
+    pub offloaded_params: Box<[u32]>,
+    pub calls: Box<[CallSite]>,
 }
 
 /// How a function's display name is stored: mostly the end of its qualified name, which then
@@ -154,7 +154,6 @@ impl Function {
     pub fn retain_calls(&mut self, keep: impl Fn(&CallSite) -> bool) {
         let mut kept: Vec<bool> = self.calls.iter().map(keep).collect();
         if kept.iter().all(|k| *k) {
-            self.calls.shrink_to_fit();
             return;
         }
         for i in 0..kept.len() {
@@ -176,8 +175,9 @@ impl Function {
             next += u32::from(k);
         }
         let mut flags = kept.iter();
-        self.calls.retain(|_| flags.next().copied().unwrap_or(false));
-        self.calls.shrink_to_fit();
+        let mut calls = std::mem::take(&mut self.calls).into_vec();
+        calls.retain(|_| flags.next().copied().unwrap_or(false));
+        self.calls = calls.into_boxed_slice();
         for call in &mut self.calls {
             if let Some(arg) = &mut call.in_closure_arg {
                 arg.call = renumbered.get(arg.call as usize).copied().unwrap_or(u32::MAX);
@@ -334,8 +334,8 @@ mod tests {
             span: Span::point(1, 1),
             returns_future: false,
             starts_runtime: false,
-            offloaded_params: Vec::new(),
-            calls: Vec::new(),
+            offloaded_params: Box::default(),
+            calls: Box::default(),
         };
         let method = function("pkg.mod.Client.fetch", "Client.fetch");
         assert_eq!(method.display, Display::Suffix(8));
@@ -355,14 +355,14 @@ mod tests {
             span: Span::point(1, 1),
             returns_future: false,
             starts_runtime: false,
-            offloaded_params: Vec::new(),
-            calls: vec![
+            offloaded_params: Box::default(),
+            calls: Box::new([
                 call("dropped", None),
                 call("outer", None),
                 call("middle", Some(ClosureArg { call: 1, arg: 0 })),
                 call("inner", Some(ClosureArg { call: 2, arg: 1 })),
                 call("also_dropped", Some(ClosureArg { call: 1, arg: 0 })),
-            ],
+            ]),
         };
         function.retain_calls(|c| c.written == "inner");
         let kept: Vec<(&str, Option<ClosureArg>)> =

@@ -285,10 +285,23 @@ impl Collected<'_> {
 /// A function being lowered.
 struct Open<'a> {
     function: Function,
+    /// The function's calls and offloaded parameters so far.
+    calls: Vec<CallSite>,
+    offloaded_params: Vec<u32>,
     /// The parameters a caller passes as arguments (a method's receiver left out).
     params: Vec<&'a str>,
     /// The lambdas being walked that are arguments of this function's calls, innermost last.
     closure_args: Vec<ClosureArg>,
+}
+
+impl<'a> Open<'a> {
+    fn new(function: Function, params: Vec<&'a str>) -> Open<'a> {
+        Open { function, calls: Vec::new(), offloaded_params: Vec::new(), params, closure_args: Vec::new() }
+    }
+
+    fn finish(self) -> Function {
+        Function { calls: self.calls.into(), offloaded_params: self.offloaded_params.into(), ..self.function }
+    }
 }
 
 pub struct Lowerer<'k, 'a> {
@@ -396,15 +409,15 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             span: Span::point(1, 1),
             returns_future: false,
             starts_runtime: false,
-            offloaded_params: Vec::new(),
-            calls: Vec::new(),
+            offloaded_params: Box::default(),
+            calls: Box::default(),
         };
-        self.open.push(Open { function, params: Vec::new(), closure_args: Vec::new() });
+        self.open.push(Open::new(function, Vec::new()));
         self.loop_start.push(None);
         self.block(body, Context::Sync);
         self.loop_start.pop();
         if let Some(open) = self.open.pop() {
-            self.done.insert(0, open.function);
+            self.done.insert(0, open.finish());
         }
     }
 
@@ -906,16 +919,16 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             span: def.span,
             returns_future,
             starts_runtime: false,
-            offloaded_params: Vec::new(),
-            calls: Vec::new(),
+            offloaded_params: Box::default(),
+            calls: Box::default(),
         };
-        self.open.push(Open { function, params, closure_args: Vec::new() });
+        self.open.push(Open::new(function, params));
         self.loop_start.push(None);
         self.block(&def.body, if def.is_async { Context::Async } else { Context::Sync });
         self.loop_start.pop();
         self.scopes.pop();
         if let Some(open) = self.open.pop() {
-            self.done.push(open.function);
+            self.done.push(open.finish());
         }
     }
 
@@ -1003,9 +1016,9 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 Expr::Name(name, _) if offload => {
                     if let Some(open) = self.open.last_mut()
                         && let Some(param) = open.params.iter().position(|p| p == name)
-                        && !open.function.offloaded_params.contains(&(param as u32))
+                        && !open.offloaded_params.contains(&(param as u32))
                     {
-                        open.function.offloaded_params.push(param as u32);
+                        open.offloaded_params.push(param as u32);
                     }
                 }
                 Expr::Lambda(lambda) => {
@@ -1056,8 +1069,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             let in_closure_arg = open.closure_args.last().copied();
             self.written.clear();
             write_callee(&call.func, &mut self.written);
-            index = Some(open.function.calls.len());
-            open.function.calls.push(CallSite {
+            index = Some(open.calls.len());
+            open.calls.push(CallSite {
                 callee,
                 written: Name::from(self.written.as_str()),
                 span: call.span,

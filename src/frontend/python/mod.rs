@@ -243,8 +243,7 @@ mod tests {
         let m = model(
             "import asyncio, time\ndef asyncify(fn, *a):\n    return asyncio.to_thread(fn, *a)\nclass W:\n    def run(self, job):\n        return asyncio.to_thread(job)\nasync def f():\n    await asyncify(lambda: time.sleep(1))\n",
         );
-        let offloaded: Vec<(&str, &[u32])> =
-            m.functions.iter().map(|f| (f.display(), f.offloaded_params.as_slice())).collect();
+        let offloaded: Vec<(&str, &[u32])> = m.functions.iter().map(|f| (f.display(), &*f.offloaded_params)).collect();
         assert!(offloaded.contains(&("asyncify", &[0][..])));
         assert!(offloaded.contains(&("W.run", &[0][..])));
         let sleep = call(&m, "time.sleep");

@@ -390,7 +390,7 @@ impl<'a> Lowerer<'a, '_> {
             returns_future,
             starts_runtime,
             offloaded_params: state.offloaded_params.iter().map(|&p| p as u32).collect(),
-            calls: state.calls,
+            calls: state.calls.into(),
         });
     }
 
