@@ -69,13 +69,14 @@ struct Index<'a> {
     /// The [`name_hash`] of every function and leaf (see [`FileModel::leaves`]) with where it is,
     /// sorted: calls resolve to the first of those with the name they call.
     functions: Vec<(NameKey, FnRef)>,
-    /// Alias -> its targets, a range of `alias_targets`.
-    aliases: FxHashMap<&'a str, (u32, u32)>,
-    alias_targets: Vec<&'a str>,
+    /// `(alias, target)`, grouped by the alias's [`prefix_hash`], then by alias; an alias keeps its
+    /// targets in the order found.
+    aliases: Vec<(Name, Name)>,
+    /// The [`prefix_hash`] of every alias and glob module, with the range of `aliases` under it
+    /// (empty for a glob module that is no alias): a prefix whose hash is not here is neither.
+    by_hash: FxHashMap<u64, (u32, u32)>,
     /// Glob re-exports: module -> the modules whose every name it re-exports (`module::*`).
     globs: FxHashMap<&'a str, Vec<&'a str>>,
-    /// [`prefix_hash`] of every alias and glob module: a prefix whose hash is not here is neither.
-    alias_hashes: FxHashSet<u64>,
     knowledge: Kbs<'a>,
 }
 
@@ -315,7 +316,7 @@ impl<'a> Project<'a> {
 impl<'a> Index<'a> {
     fn new(files: &'a [FileModel], knowledge: Kbs<'a>) -> Index<'a> {
         let mut functions = Vec::with_capacity(files.iter().map(|f| f.functions.len() + f.leaves.len()).sum());
-        let mut alias_pairs: Vec<(&str, &str)> = Vec::with_capacity(files.iter().map(|f| f.aliases.len()).sum());
+        let mut aliases: Vec<(Name, Name)> = Vec::with_capacity(files.iter().map(|f| f.aliases.len()).sum());
         let mut globs: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         for (file_index, file) in files.iter().enumerate() {
             for (function_index, function) in file.functions.iter().enumerate() {
@@ -328,23 +329,24 @@ impl<'a> Index<'a> {
                 Language::Rust => "::*",
                 Language::Python => ".*",
             };
-            for (alias, target) in &file.aliases {
-                alias_pairs.push((alias.as_str(), target.as_str()));
-                if let Some(module) = alias.strip_suffix(glob_suffix) {
+            for &(alias, target) in &file.aliases {
+                aliases.push((alias, target));
+                if let Some(module) = alias.as_str().strip_suffix(glob_suffix) {
                     globs.entry(module).or_default().push(target.as_str());
                 }
             }
         }
-        // Grouped by alias; the sort is stable, so each alias keeps its targets in the order found.
-        alias_pairs.sort_by_key(|&(alias, _)| alias);
-        let mut aliases = FxHashMap::default();
-        for (at, &(alias, _)) in alias_pairs.iter().enumerate() {
-            aliases.entry(alias).or_insert((at as u32, 0)).1 += 1;
+        // The sort is stable, so each alias keeps its targets in the order found.
+        aliases.sort_by_cached_key(|&(alias, _)| (prefix_hash(alias.as_bytes()), alias.as_str()));
+        let mut by_hash: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        for (at, (alias, _)) in aliases.iter().enumerate() {
+            by_hash.entry(prefix_hash(alias.as_bytes())).or_insert((at as u32, 0)).1 += 1;
         }
-        let alias_targets = alias_pairs.into_iter().map(|(_, target)| target).collect();
-        let alias_hashes = aliases.keys().chain(globs.keys()).map(|k| prefix_hash(k.as_bytes())).collect();
+        for module in globs.keys() {
+            by_hash.entry(prefix_hash(module.as_bytes())).or_insert((0, 0));
+        }
         functions.par_sort_unstable();
-        Index { files, functions, aliases, alias_targets, globs, alias_hashes, knowledge }
+        Index { files, functions, aliases, by_hash, globs, knowledge }
     }
 
     /// Resolves each distinct callee of the run once (calls of the same callee resolve alike): its
@@ -462,28 +464,33 @@ impl<'a> Index<'a> {
         let mut hash = PREFIX_HASH_SEED;
         let mut maybe = false;
         for (i, &b) in bytes.iter().enumerate() {
-            if b == first && current[i..].starts_with(sep) && self.alias_hashes.contains(&hash) {
+            if b == first && current[i..].starts_with(sep) && self.by_hash.contains_key(&hash) {
                 maybe = true;
                 break;
             }
             hash = prefix_hash_step(hash, b);
         }
-        if !maybe && !self.alias_hashes.contains(&prefix_hash(bytes)) {
+        if !maybe && !self.by_hash.contains_key(&prefix_hash(bytes)) {
             return;
         }
         self.rewrites_slow(current, sep, out);
     }
 
     fn rewrites_slow(&self, current: &str, sep: &str, out: &mut Vec<String>) {
+        // `hashes[n]` is the hash of the first `n` bytes.
+        let mut hashes = Vec::with_capacity(current.len() + 1);
+        hashes.push(PREFIX_HASH_SEED);
+        for &b in current.as_bytes() {
+            hashes.push(prefix_hash_step(hashes[hashes.len() - 1], b));
+        }
         let mut cut = current.len();
         loop {
             let (prefix, rest) = current.split_at(cut);
-            let targets = self
-                .aliases
-                .get(prefix)
-                .map_or(&[][..], |&(start, len)| &self.alias_targets[start as usize..(start + len) as usize]);
-            for target in targets {
-                out.push(format!("{target}{rest}"));
+            let (start, len) = self.by_hash.get(&hashes[cut]).copied().unwrap_or_default();
+            for (alias, target) in &self.aliases[start as usize..(start + len) as usize] {
+                if *alias == prefix {
+                    out.push(format!("{target}{rest}"));
+                }
             }
             let Some(boundary) = rfind_separator(prefix, sep) else { break };
             // `module::*` re-exports everything of its targets: `module::name..` -> `target::name..`.
