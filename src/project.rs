@@ -81,8 +81,8 @@ struct Index<'a> {
 }
 
 /// What the linker knows about one call: the project function it reaches and the entry of each
-/// knowledge-base table it matches, through re-exports. Computed once per call, so that the
-/// effects and every rule share it.
+/// knowledge-base table it matches, through re-exports. Computed once per distinct callee, so that
+/// the effects and every rule share it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CallFacts<'a> {
     pub callee: Option<FnRef>,
