@@ -292,17 +292,12 @@ impl Knowledge {
     /// The entry of `table` that this call matches: a resolved path, or a distinctive method name
     /// when the receiver's type is unknown.
     pub fn lookup(&self, table: Table, call: &CallSite) -> Option<Match<'_>> {
-        let id = self.call_ids(call)[table.index()];
+        let id = self.callee_ids(&call.callee)[table.index()];
         (id != NO_ENTRY).then(|| self.entry(table, id))
     }
 
-    /// [`Knowledge::lookup`] in every table at once: per table, the id of the first candidate path
-    /// listed there (or of the method name), or [`NO_ENTRY`].
-    pub fn call_ids(&self, call: &CallSite) -> Ids {
-        self.callee_ids(&call.callee)
-    }
-
-    /// The ids of the entries a call of `callee` matches, per table.
+    /// [`Knowledge::lookup`] in every table at once, for a call of `callee`: per table, the id of
+    /// the first candidate path listed there (or of the method name), or [`NO_ENTRY`].
     pub fn callee_ids(&self, callee: &Callee) -> Ids {
         let mut ids = [NO_ENTRY; Table::ALL.len()];
         match callee {

@@ -548,7 +548,7 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
                 return false;
             }
             let tables: &[Table] = if reported { &Table::ALL } else { &[Table::Blocking, Table::Runtime] };
-            let ids = kb.call_ids(call);
+            let ids = kb.callee_ids(&call.callee);
             tables.iter().any(|t| ids[t.index()] != NO_ENTRY) || call.candidates().iter().any(|p| reach.may_reach(p))
         });
     }

@@ -69,7 +69,7 @@ fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHa
     model.aliases = lowerer.aliases.iter().map(|(a, t)| (a.as_str().into(), t.as_str().into())).collect();
     model.comments = comments;
     model.errors = errors;
-    model.bound_names = std::mem::take(&mut lowerer.bound_names);
+    model.bound_names = lowerer.bound_names;
     model.errors.extend(parse_errors);
     model.errors.sort_by_key(|e| e.span);
     model
