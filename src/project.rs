@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::diagnostic::Step;
 use crate::frontend::SourceFile;
 use crate::knowledge::{BLOCKING_CATEGORIES, Ids, Knowledge, Match, NO_ENTRY, Table, fill_missing};
-use crate::model::{CallSite, Callee, Context, FileModel, Function, Language, Name, Usage, name_hash};
+use crate::model::{Callee, Context, Fate, FileModel, Function, Language, Name, Usage, name_hash};
 
 /// A function of the run: `(file index, function index)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -105,7 +105,8 @@ struct Packed {
 }
 
 /// Which facts each call of one file has: `slots[starts[function] + call]` indexes the project's
-/// distinct facts, or is `NONE` (most calls resolve to nothing).
+/// distinct facts, or is `NONE` (most calls resolve to nothing). A function's calls are numbered
+/// as [`Function::callees`] yields them: its calls, then its effect calls.
 struct FileFacts {
     starts: Vec<u32>,
     slots: Vec<u32>,
@@ -136,6 +137,7 @@ static LEAF_FUNCTION: std::sync::LazyLock<Function> = std::sync::LazyLock::new(|
     starts_runtime: false,
     offloaded_params: Box::default(),
     calls: Box::default(),
+    effect_calls: Box::default(),
 });
 
 impl<'a> Project<'a> {
@@ -291,14 +293,15 @@ impl<'a> Project<'a> {
                 if function.starts_runtime {
                     visit(at, function.span.line, SyncStep::Has(RUNTIME_KIND, Hop::Itself));
                 }
-                for (call_index, call) in function.calls.iter().enumerate() {
-                    if call.usage == Usage::Awaited
-                        || self.context_at(file_index, function_index, call_index) != Context::Sync
-                    {
+                for (call_index, line, call) in function.calls_in_order() {
+                    // An effect call runs here by definition.
+                    if call.is_some_and(|call| {
+                        call.usage == Usage::Awaited
+                            || self.context_at(file_index, function_index, call_index) != Context::Sync
+                    }) {
                         continue;
                     }
                     let facts = self.facts(file_index, function_index, call_index);
-                    let line = call.span.line;
                     let direct = direct_effects(&facts, line);
                     match facts.callee {
                         // A leaf has no effects to pass on.
@@ -356,10 +359,10 @@ impl<'a> Index<'a> {
         let mut slots: Slots<'a> = FxHashMap::default();
         let mut callees: Vec<(Language, &Callee)> = Vec::new();
         for file in self.files {
-            for call in file.functions.iter().flat_map(|f| &f.calls) {
-                if call.callee != Callee::Unknown {
-                    slots.entry((file.language, &call.callee)).or_insert_with(|| {
-                        callees.push((file.language, &call.callee));
+            for callee in file.functions.iter().flat_map(Function::callees) {
+                if *callee != Callee::Unknown {
+                    slots.entry((file.language, callee)).or_insert_with(|| {
+                        callees.push((file.language, callee));
                         callees.len() as u32 - 1
                     });
                 }
@@ -508,13 +511,13 @@ fn file_facts(files: &[FileModel], slots: &Slots<'_>) -> Vec<FileFacts> {
     files
         .par_iter()
         .map(|file| {
-            let calls = file.functions.iter().map(|f| f.calls.len()).sum();
+            let calls = file.functions.iter().map(|f| f.calls.len() + f.effect_calls.len()).sum();
             let mut out =
                 FileFacts { starts: Vec::with_capacity(file.functions.len()), slots: Vec::with_capacity(calls) };
             for function in &file.functions {
                 out.starts.push(out.slots.len() as u32);
-                let slot = |call: &CallSite| slots.get(&(file.language, &call.callee)).copied().unwrap_or(NONE);
-                out.slots.extend(function.calls.iter().map(slot));
+                let slot = |callee: &Callee| slots.get(&(file.language, callee)).copied().unwrap_or(NONE);
+                out.slots.extend(function.callees().map(slot));
             }
             out
         })
@@ -536,26 +539,38 @@ pub fn project_roots(files: &[SourceFile]) -> Option<FxHashSet<&str>> {
 /// Drops the calls of a freshly lowered file that can matter neither to a rule nor to a sync
 /// function's effects, before the file waits in memory for the others: calls that match nothing in
 /// the knowledge base and cannot reach a project function, and calls in sync code whose value is
-/// used and that can only reach what neither blocks nor starts a runtime.
+/// used and that can only reach what neither blocks nor starts a runtime. Of the calls that matter
+/// only to effects, an [`EffectCall`](crate::model::EffectCall) is kept.
 pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, roots: Option<&FxHashSet<&str>>) {
     let reach = Reach::new(file, source, roots);
     for function in &mut file.functions {
         let effects_matter = !function.returns_future;
-        function.retain_calls(|call| {
+        function.sort_calls(|call| {
             let reported = call.context == Context::Async || !matches!(call.usage, Usage::Used | Usage::Awaited);
             let effect = effects_matter && call.context == Context::Sync && call.usage == Usage::Used;
             if !reported && !effect {
-                return false;
+                return Fate::Drop;
             }
             let tables: &[Table] = if reported { &Table::ALL } else { &[Table::Blocking, Table::Runtime] };
             let ids = kb.callee_ids(&call.callee);
-            tables.iter().any(|t| ids[t.index()] != NO_ENTRY) || call.candidates().iter().any(|p| reach.may_reach(p))
+            let matters = tables.iter().any(|t| ids[t.index()] != NO_ENTRY)
+                || call.candidates().iter().any(|p| reach.may_reach(p));
+            match (matters, reported) {
+                (false, _) => Fate::Drop,
+                (true, true) => Fate::Keep,
+                (true, false) => Fate::Effect,
+            }
         });
     }
     // A sync function left with no call that matters is known by its name alone, unless another
     // function of the file has that name (the first of them is the one calls resolve to).
-    let is_leaf =
-        |f: &Function| !f.returns_future && !f.starts_runtime && f.offloaded_params.is_empty() && f.calls.is_empty();
+    let is_leaf = |f: &Function| {
+        !f.returns_future
+            && !f.starts_runtime
+            && f.offloaded_params.is_empty()
+            && f.calls.is_empty()
+            && f.effect_calls.is_empty()
+    };
     let kept: FxHashSet<&str> = file.functions.iter().filter(|f| !is_leaf(f)).map(|f| &*f.qualname).collect();
     let leaves: Vec<usize> = (0..file.functions.len())
         .filter(|&i| is_leaf(&file.functions[i]) && !kept.contains(&*file.functions[i].qualname))
@@ -709,11 +724,23 @@ mod tests {
         SourceFile { path: PathBuf::from(format!("{}.py", module.join("/"))), language: Language::Python, unit }
     }
 
+    /// Each call as `function: callee as written`; each effect call as `function: -> callee`.
     fn calls(model: &FileModel) -> Vec<String> {
         let mut calls: Vec<String> = model
             .functions
             .iter()
-            .flat_map(|f| f.calls.iter().map(move |c| format!("{}: {}", f.display(), c.written)))
+            .flat_map(|f| {
+                let whole = f.calls.iter().map(move |c| format!("{}: {}", f.display(), c.written));
+                let effect = f.effect_calls.iter().map(move |c| match &c.callee {
+                    Callee::Path(paths) => format!(
+                        "{}: -> {}",
+                        f.display(),
+                        paths.iter().map(Name::as_str).collect::<Vec<_>>().join(" | ")
+                    ),
+                    other => format!("{}: -> {other:?}", f.display()),
+                });
+                whole.chain(effect)
+            })
             .collect();
         calls.sort();
         calls
@@ -785,10 +812,12 @@ async def main():
             // reaches can be reported), `self.inherited()` (no such function in this module), the
             // lambda's `len` (offloaded).
             [
-                // Own functions; a project module; a call whose closure blocks, and that call.
-                "C.m: self.own",
-                "caller: helper",
-                "caller: other.work",
+                // Own functions and a project module, whose values are used in sync code: they matter
+                // only through their callee's effects.
+                "C.m: -> pkg.mod.C.own",
+                "caller: -> other.work",
+                "caller: -> pkg.mod.helper",
+                // A call whose closure blocks, and that call: kept whole for the link between them.
                 "caller: sorted",
                 "caller: time.sleep",
                 // A known API and a project function in async code.
@@ -802,9 +831,9 @@ async def main():
     fn a_package_or_a_module_with_a_star_import_is_not_closed() {
         let text = "def f():\n    return sub.g()\n";
         // `pkg.sub.g` may be a function of `pkg/sub.py`.
-        assert_eq!(kept(&python(&["pkg"], true), &format!("from . import sub\n{text}"), &["pkg"]), ["f: sub.g"]);
+        assert_eq!(kept(&python(&["pkg"], true), &format!("from . import sub\n{text}"), &["pkg"]), ["f: -> pkg.sub.g"]);
         let star = "from os.path import *\ndef f():\n    return exists('x')\n";
-        assert_eq!(kept(&python(&["pkg", "mod"], false), star, &["pkg", "os"]), ["f: exists"]);
+        assert_eq!(kept(&python(&["pkg", "mod"], false), star, &["pkg", "os"]), ["f: -> os.path.exists"]);
     }
 
     #[test]

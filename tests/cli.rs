@@ -76,6 +76,21 @@ fn unused_bindings_are_named_in_messages() {
 }
 
 #[test]
+fn a_helper_is_reported_through_its_first_blocking_call() {
+    let dir = tempfile::tempdir().unwrap();
+    // The first blocking call of each helper: a call whose value is used, before a discarded one;
+    // a discarded call, before one whose value is used.
+    let python = "import os\n\n\ndef create(p):\n    with open(p, \"w\") as f:\n        f.write(\"x\")\n\n\ndef replace(p):\n    os.remove(p)\n    return os.path.exists(p)\n\n\nasync def main():\n    create(\"a\")\n    replace(\"b\")\n";
+    write(dir.path(), "app.py", python);
+    let out = run_in(dir.path(), &["check", "app.py", "--format", "concise"]);
+    assert_eq!(
+        stdout(&out),
+        "app.py:15:5: blocking-io `create` blocks in an async context: it calls `builtins.open` (via create -> builtins.open)\n\
+         app.py:16:5: blocking-io `replace` blocks in an async context: it calls `os.remove` (via replace -> os.remove)\n"
+    );
+}
+
+#[test]
 fn json_format_carries_every_field() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");

@@ -119,6 +119,10 @@ pub struct Function {
     /// a closure passed there runs on another thread (`fn asyncify(f) { spawn_blocking(f) }`).
     pub offloaded_params: Box<[u32]>,
     pub calls: Box<[CallSite]>,
+    /// Calls that matter only through what their callee does (see [`EffectCall`]); empty until
+    /// the linker's pruning.
+    #[serde(default)]
+    pub effect_calls: Box<[EffectCall]>,
 }
 
 /// How a function's display name is stored: mostly the end of its qualified name, which then
@@ -149,41 +153,85 @@ impl Function {
         }
     }
 
-    /// Keeps the calls `keep` selects, and every call whose closure argument holds a kept call
-    /// (its callee decides where the closure runs); the closure links are renumbered.
-    pub fn retain_calls(&mut self, keep: impl Fn(&CallSite) -> bool) {
-        let mut kept: Vec<bool> = self.calls.iter().map(keep).collect();
-        if kept.iter().all(|k| *k) {
+    /// The callees of its calls, then of its effect calls.
+    pub fn callees(&self) -> impl Iterator<Item = &Callee> {
+        self.calls.iter().map(|c| &c.callee).chain(self.effect_calls.iter().map(|c| &c.callee))
+    }
+
+    /// Its calls and effect calls in the order they were lowered: each one's number (as
+    /// [`Function::callees`] counts them), line, and the call itself when it is not an effect call.
+    pub fn calls_in_order(&self) -> impl Iterator<Item = (usize, u32, Option<&CallSite>)> {
+        let (mut call, mut effect) = (0, 0);
+        std::iter::from_fn(move || {
+            if let Some(e) = self.effect_calls.get(effect).filter(|e| e.after as usize <= call) {
+                effect += 1;
+                return Some((self.calls.len() + effect - 1, e.line, None));
+            }
+            let c = self.calls.get(call)?;
+            call += 1;
+            Some((call - 1, c.span.line, Some(c)))
+        })
+    }
+
+    /// Sorts each call by its fate: dropped, kept, or kept as an [`EffectCall`] only. A call that
+    /// another call's closure argument links to, and every call with such a link, stays a full
+    /// call (the linker follows the links to learn where a closure runs); the links are renumbered.
+    pub fn sort_calls(&mut self, fate: impl Fn(&CallSite) -> Fate) {
+        let mut fates: Vec<Fate> = self.calls.iter().map(&fate).collect();
+        if fates.iter().all(|f| *f == Fate::Keep) {
             return;
         }
-        for i in 0..kept.len() {
-            if !kept[i] {
+        for i in 0..fates.len() {
+            if fates[i] == Fate::Drop {
                 continue;
             }
             let mut link = self.calls[i].in_closure_arg;
+            if link.is_some() {
+                fates[i] = Fate::Keep;
+            }
             // Links point to enclosing calls, so the walk ends; the bound is for malformed input.
-            for _ in 0..kept.len() {
-                let Some(outer) = link.map(|arg| arg.call as usize).filter(|&o| o < kept.len()) else { break };
-                kept[outer] = true;
+            for _ in 0..fates.len() {
+                let Some(outer) = link.map(|arg| arg.call as usize).filter(|&o| o < fates.len()) else { break };
+                fates[outer] = Fate::Keep;
                 link = self.calls[outer].in_closure_arg;
             }
         }
-        let mut renumbered = Vec::with_capacity(kept.len());
+        let mut renumbered = Vec::with_capacity(fates.len());
         let mut next = 0u32;
-        for &k in &kept {
+        for &f in &fates {
             renumbered.push(next);
-            next += u32::from(k);
+            next += u32::from(f == Fate::Keep);
         }
-        let mut flags = kept.iter();
-        let mut calls = std::mem::take(&mut self.calls).into_vec();
-        calls.retain(|_| flags.next().copied().unwrap_or(false));
-        self.calls = calls.into_boxed_slice();
-        for call in &mut self.calls {
+        let mut calls = Vec::with_capacity(next as usize);
+        let mut effect_calls = Vec::new();
+        for (call, f) in std::mem::take(&mut self.calls).into_vec().into_iter().zip(fates) {
+            match f {
+                Fate::Drop => {}
+                Fate::Keep => calls.push(call),
+                Fate::Effect => effect_calls.push(EffectCall {
+                    callee: call.callee,
+                    line: call.span.line,
+                    after: calls.len() as u32,
+                }),
+            }
+        }
+        for call in &mut calls {
             if let Some(arg) = &mut call.in_closure_arg {
                 arg.call = renumbered.get(arg.call as usize).copied().unwrap_or(u32::MAX);
             }
         }
+        self.calls = calls.into_boxed_slice();
+        self.effect_calls = effect_calls.into_boxed_slice();
     }
+}
+
+/// What [`Function::sort_calls`] does with a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    Drop,
+    Keep,
+    /// Keep only what an [`EffectCall`] has.
+    Effect,
 }
 
 /// A qualified name's hash, wide enough that two distinct names never share one in practice.
@@ -282,6 +330,17 @@ pub struct CallSite {
     pub in_closure_arg: Option<ClosureArg>,
 }
 
+/// A call of a sync function's own code whose value is used: no rule reports it, and it matters only
+/// through the blocking calls and runtime starts its callee passes on. Such calls are the bulk of
+/// a project's, so they keep only what the call graph needs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EffectCall {
+    pub callee: Callee,
+    pub line: u32,
+    /// Its place among the function's calls: after this many of them.
+    pub after: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClosureArg {
     pub call: u32,
@@ -324,6 +383,7 @@ mod tests {
         // It is the bulk of a summary: keep it small.
         assert_eq!(size_of::<Callee>(), 16);
         assert!(size_of::<CallSite>() <= 64, "{}", size_of::<CallSite>());
+        assert!(size_of::<EffectCall>() <= 24, "{}", size_of::<EffectCall>());
     }
 
     #[test]
@@ -336,6 +396,7 @@ mod tests {
             starts_runtime: false,
             offloaded_params: Box::default(),
             calls: Box::default(),
+            effect_calls: Box::default(),
         };
         let method = function("pkg.mod.Client.fetch", "Client.fetch");
         assert_eq!(method.display, Display::Suffix(8));
@@ -363,8 +424,9 @@ mod tests {
                 call("inner", Some(ClosureArg { call: 2, arg: 1 })),
                 call("also_dropped", Some(ClosureArg { call: 1, arg: 0 })),
             ]),
+            effect_calls: Box::default(),
         };
-        function.retain_calls(|c| c.written == "inner");
+        function.sort_calls(|c| if c.written == "inner" { Fate::Keep } else { Fate::Drop });
         let kept: Vec<(&str, Option<ClosureArg>)> =
             function.calls.iter().map(|c| (c.written.as_str(), c.in_closure_arg)).collect();
         assert_eq!(
@@ -375,5 +437,50 @@ mod tests {
                 ("inner", Some(ClosureArg { call: 1, arg: 1 })),
             ]
         );
+    }
+
+    #[test]
+    fn effect_calls_keep_their_place_and_calls_linked_by_closures_stay_whole() {
+        let effect = |c: &CallSite| match c.written.as_str() {
+            "inner" => Fate::Keep,
+            "gone" => Fate::Drop,
+            _ => Fate::Effect,
+        };
+        let linked = Some(ClosureArg { call: 1, arg: 0 });
+        let calls = [("a", None), ("outer", None), ("inner", linked), ("linked", linked), ("gone", None), ("c", None)];
+        let mut function = Function {
+            qualname: "m.f".into(),
+            display: Display::new("m.f", "f"),
+            span: Span::point(1, 1),
+            returns_future: false,
+            starts_runtime: false,
+            offloaded_params: Box::default(),
+            calls: calls
+                .iter()
+                .zip(1..)
+                .map(|(&(written, link), line)| CallSite {
+                    callee: Callee::Path(Name::new(written).into()),
+                    span: Span::point(line, 1),
+                    ..call(written, link)
+                })
+                .collect(),
+            effect_calls: Box::default(),
+        };
+        function.sort_calls(effect);
+        let whole: Vec<(&str, Option<ClosureArg>)> =
+            function.calls.iter().map(|c| (c.written.as_str(), c.in_closure_arg)).collect();
+        let link = Some(ClosureArg { call: 0, arg: 0 });
+        assert_eq!(whole, [("outer", None), ("inner", link), ("linked", link)]);
+        let in_order: Vec<(usize, u32, bool)> =
+            function.calls_in_order().map(|(number, line, call)| (number, line, call.is_some())).collect();
+        assert_eq!(in_order, [(3, 1, false), (0, 2, true), (1, 3, true), (2, 4, true), (4, 6, false)]);
+        let callees: Vec<&str> = function
+            .callees()
+            .flat_map(|c| match c {
+                Callee::Path(paths) => paths.first().map(Name::as_str),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(callees, ["outer", "inner", "linked", "a", "c"]);
     }
 }

@@ -411,6 +411,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             starts_runtime: false,
             offloaded_params: Box::default(),
             calls: Box::default(),
+            effect_calls: Box::default(),
         };
         self.open.push(Open::new(function, Vec::new()));
         self.loop_start.push(None);
@@ -921,6 +922,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             starts_runtime: false,
             offloaded_params: Box::default(),
             calls: Box::default(),
+            effect_calls: Box::default(),
         };
         self.open.push(Open::new(function, params));
         self.loop_start.push(None);

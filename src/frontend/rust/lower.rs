@@ -391,6 +391,7 @@ impl<'a> Lowerer<'a, '_> {
             starts_runtime,
             offloaded_params: state.offloaded_params.iter().map(|&p| p as u32).collect(),
             calls: state.calls.into(),
+            effect_calls: Box::default(),
         });
     }
 
