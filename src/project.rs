@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::diagnostic::Step;
 use crate::frontend::SourceFile;
 use crate::knowledge::{BLOCKING_CATEGORIES, Ids, Knowledge, Match, NO_ENTRY, Table, fill_missing};
-use crate::model::{Callee, Context, Fate, FileModel, Function, Language, Name, Usage, name_hash};
+use crate::model::{Callee, Context, Fate, FileModel, Function, Language, Name, NameKey, Usage};
 
 /// A function of the run: `(file index, function index)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -66,7 +66,7 @@ impl<'a> Kbs<'a> {
 /// What resolving a call needs: the project's names. Only needed until every call is resolved.
 struct Index<'a> {
     files: &'a [FileModel],
-    /// The [`name_hash`] of every function and leaf (see [`FileModel::leaves`]) with where it is,
+    /// The [`NameKey`] of every function and leaf (see [`FileModel::leaves`]) with where it is,
     /// sorted: calls resolve to the first of those with the name they call.
     functions: Vec<(NameKey, FnRef)>,
     /// `(alias, target)`, grouped by the alias's [`prefix_hash`], then by alias; an alias keeps its
@@ -118,20 +118,13 @@ type Slots<'a> = FxHashMap<(Language, &'a Callee), u32>;
 const NONE: u32 = u32::MAX;
 const NO_FUNCTION: FnRef = FnRef { file: NONE, function: NONE };
 
-/// A [`name_hash`] in two halves: 8-byte aligned, so that an index entry takes 24 bytes.
-type NameKey = [u64; 2];
-
-fn name_key(hash: u128) -> NameKey {
-    [(hash >> 64) as u64, hash as u64]
-}
-
 /// The `function` of a [`FnRef`] to a leaf of its file (see [`FileModel::leaves`]).
 const LEAF: u32 = NONE - 1;
 
 /// All there is to know of a leaf: a sync function that calls nothing that matters.
 static LEAF_FUNCTION: std::sync::LazyLock<Function> = std::sync::LazyLock::new(|| Function {
-    qualname: "".into(),
-    display: crate::model::Display::Suffix(0),
+    key: NameKey::of(""),
+    display: "".into(),
     span: crate::model::Span::default(),
     returns_future: false,
     starts_runtime: false,
@@ -324,10 +317,10 @@ impl<'a> Index<'a> {
         for (file_index, file) in files.iter().enumerate() {
             for (function_index, function) in file.functions.iter().enumerate() {
                 let at = FnRef { file: file_index as u32, function: function_index as u32 };
-                functions.push((name_key(name_hash(&function.qualname)), at));
+                functions.push((function.key, at));
             }
             let leaf = FnRef { file: file_index as u32, function: LEAF };
-            functions.extend(file.leaves.iter().map(|&hash| (name_key(hash), leaf)));
+            functions.extend(file.leaves.iter().map(|&key| (key, leaf)));
             let glob_suffix = match file.language {
                 Language::Rust => "::*",
                 Language::Python => ".*",
@@ -400,7 +393,7 @@ impl<'a> Index<'a> {
 
     /// The function that `path` names: the first defined under that name, in file order.
     fn lookup(&self, path: &str) -> Option<FnRef> {
-        let key = name_key(name_hash(path));
+        let key = NameKey::of(path);
         let first = self.functions.partition_point(|(k, _)| *k < key);
         self.functions.get(first).filter(|(k, _)| *k == key).map(|&(_, at)| at)
     }
@@ -571,13 +564,13 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
             && f.calls.is_empty()
             && f.effect_calls.is_empty()
     };
-    let kept: FxHashSet<&str> = file.functions.iter().filter(|f| !is_leaf(f)).map(|f| &*f.qualname).collect();
+    let kept: FxHashSet<NameKey> = file.functions.iter().filter(|f| !is_leaf(f)).map(|f| f.key).collect();
     let leaves: Vec<usize> = (0..file.functions.len())
-        .filter(|&i| is_leaf(&file.functions[i]) && !kept.contains(&*file.functions[i].qualname))
+        .filter(|&i| is_leaf(&file.functions[i]) && !kept.contains(&file.functions[i].key))
         .collect();
     drop(kept);
     if !leaves.is_empty() {
-        file.leaves = leaves.iter().map(|&i| name_hash(&file.functions[i].qualname)).collect();
+        file.leaves = leaves.iter().map(|&i| file.functions[i].key).collect();
         let mut next = leaves.iter().peekable();
         let mut index = 0;
         file.functions.retain(|_| {
@@ -598,8 +591,8 @@ struct Reach<'f> {
     /// A Python module that is not a package has no submodules: a path inside it names one of its
     /// functions or goes through one of its imports, and nothing else of the project.
     closed_module: Option<String>,
-    /// [`name_hash`]es of the file's functions.
-    defined: FxHashSet<u128>,
+    /// The keys of the file's functions.
+    defined: FxHashSet<NameKey>,
     aliases: FxHashSet<&'static str>,
 }
 
@@ -616,7 +609,7 @@ impl<'f> Reach<'f> {
             roots,
             sep,
             closed_module: closed.then(|| format!("{module}{sep}")),
-            defined: file.functions.iter().map(|f| name_hash(&f.qualname)).collect(),
+            defined: file.functions.iter().map(|f| f.key).collect(),
             aliases: file.aliases.iter().map(|(alias, _)| alias.as_str()).collect(),
         }
     }
@@ -626,7 +619,7 @@ impl<'f> Reach<'f> {
             && path.starts_with(module.as_str())
         {
             let prefixes = path.match_indices(self.sep).map(|(at, _)| &path[..at]).chain([path]);
-            return self.defined.contains(&name_hash(path)) || prefixes.into_iter().any(|p| self.aliases.contains(p));
+            return self.defined.contains(&NameKey::of(path)) || prefixes.into_iter().any(|p| self.aliases.contains(p));
         }
         match self.roots {
             None => true,

@@ -87,13 +87,13 @@ fn compare(root: &Path, dumped: &Dumped, kb: &Knowledge) -> Outcome {
     for error in &model.errors {
         outcome.problems.push(format!("syntax error at {}:{}: {}", error.span.line, error.span.column, error.message));
     }
-    let module = model.functions.first().map(|f| &*f.qualname).unwrap_or_default();
+    let module = model.functions.first().map(|f| f.key);
     let ours: Vec<(String, u32, bool)> = model
         .functions
         .iter()
-        .filter(|f| *f.qualname != *module)
+        .filter(|f| Some(f.key) != module)
         .map(|f| {
-            let name = f.qualname.rsplit('.').next().unwrap_or_default().to_string();
+            let name = f.display().rsplit('.').next().unwrap_or_default().to_string();
             (name, f.span.line, f.returns_future)
         })
         .collect();
@@ -108,7 +108,7 @@ fn compare(root: &Path, dumped: &Dumped, kb: &Knowledge) -> Outcome {
         .functions
         .iter()
         .flat_map(|f| {
-            let owner = if *f.qualname == *module { 0 } else { f.span.line };
+            let owner = if Some(f.key) == module { 0 } else { f.span.line };
             f.calls.iter().map(move |c| (owner, c))
         })
         .map(|(owner, c)| {

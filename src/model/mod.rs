@@ -56,10 +56,10 @@ pub struct FileModel {
     /// Syntax the frontend could not understand; each becomes a `parse-error` finding.
     pub errors: Vec<SyntaxError>,
     /// The sync functions that call nothing that matters, left out of `functions` by the linker's
-    /// pruning: only their qualified names are kept, as [`name_hash`]es, since calls still
+    /// pruning: only the [`NameKey`]s of their qualified names are kept, since calls still
     /// resolve to them.
     #[serde(default)]
-    pub leaves: Vec<u128>,
+    pub leaves: Vec<NameKey>,
     /// The names that calls with [`Usage::UnusedBinding`] are bound to (few calls have one, so a
     /// call keeps an index into this list instead of a name).
     #[serde(default)]
@@ -104,12 +104,11 @@ pub struct SyntaxError {
 /// A function, method, or the module's top-level code (a pseudo-function named after the module).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Function {
-    /// The project-wide key: crate or package id, module path, impl type or class, name. Not
-    /// interned: each is distinct, and most are dropped when their function is pruned.
-    pub qualname: Box<str>,
-    /// The name users read in messages and chains (`util::pause`, `Client.fetch`); see
-    /// [`Function::display`].
-    pub display: Display,
+    /// The project-wide key: the [`NameKey`] of its qualified name (crate or package id, module
+    /// path, impl type or class, name). Calls resolve by it; the name itself is not kept.
+    pub key: NameKey,
+    /// The name users read in messages and chains (`util::pause`, `Client.fetch`).
+    pub display: Box<str>,
     pub span: Span,
     /// Calling it yields a future or coroutine (`async fn`, `async def`, `-> impl Future`).
     pub returns_future: bool,
@@ -125,32 +124,10 @@ pub struct Function {
     pub effect_calls: Box<[EffectCall]>,
 }
 
-/// How a function's display name is stored: mostly the end of its qualified name, which then
-/// costs no string of its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Display {
-    /// The qualified name from this byte on.
-    Suffix(u32),
-    Name(Name),
-}
-
-impl Display {
-    pub fn new(qualname: &str, display: &str) -> Display {
-        // A suffix of valid UTF-8 that is itself valid UTF-8 starts on a character boundary.
-        match qualname.strip_suffix(display) {
-            Some(rest) => Display::Suffix(rest.len() as u32),
-            None => Display::Name(Name::new(display)),
-        }
-    }
-}
-
 impl Function {
     /// The name users read in messages and chains.
     pub fn display(&self) -> &str {
-        match self.display {
-            Display::Suffix(from) => self.qualname.get(from as usize..).unwrap_or(&self.qualname),
-            Display::Name(name) => name.as_str(),
-        }
+        &self.display
     }
 
     /// The callees of its calls, then of its effect calls.
@@ -234,9 +211,16 @@ pub enum Fate {
     Effect,
 }
 
-/// A qualified name's hash, wide enough that two distinct names never share one in practice.
-pub fn name_hash(name: &str) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(name.as_bytes())
+/// A qualified name's 128-bit hash, wide enough that two distinct names never share one in
+/// practice; in two halves, so that it is 8-byte aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub struct NameKey([u64; 2]);
+
+impl NameKey {
+    pub fn of(name: &str) -> NameKey {
+        let hash = xxhash_rust::xxh3::xxh3_128(name.as_bytes());
+        NameKey([(hash >> 64) as u64, hash as u64])
+    }
 }
 
 /// Where a call executes.
@@ -387,32 +371,10 @@ mod tests {
     }
 
     #[test]
-    fn a_display_name_is_the_end_of_the_qualified_name_or_a_name_of_its_own() {
-        let function = |qualname: &str, display: &str| Function {
-            qualname: qualname.into(),
-            display: Display::new(qualname, display),
-            span: Span::point(1, 1),
-            returns_future: false,
-            starts_runtime: false,
-            offloaded_params: Box::default(),
-            calls: Box::default(),
-            effect_calls: Box::default(),
-        };
-        let method = function("pkg.mod.Client.fetch", "Client.fetch");
-        assert_eq!(method.display, Display::Suffix(8));
-        assert_eq!(method.display(), "Client.fetch");
-        assert_eq!(function("pkg.mod", "pkg.mod").display(), "pkg.mod");
-        let trait_method = function("crate::io::File::read", "Read::read");
-        assert_eq!(trait_method.display, Display::Name("Read::read".into()));
-        assert_eq!(trait_method.display(), "Read::read");
-        assert_eq!(function("m.héllo", "héllo").display(), "héllo");
-    }
-
-    #[test]
     fn retained_calls_keep_the_calls_their_closures_are_passed_to() {
         let mut function = Function {
-            qualname: "m.f".into(),
-            display: Display::new("m.f", "f"),
+            key: NameKey::of("m.f"),
+            display: "f".into(),
             span: Span::point(1, 1),
             returns_future: false,
             starts_runtime: false,
@@ -449,8 +411,8 @@ mod tests {
         let linked = Some(ClosureArg { call: 1, arg: 0 });
         let calls = [("a", None), ("outer", None), ("inner", linked), ("linked", linked), ("gone", None), ("c", None)];
         let mut function = Function {
-            qualname: "m.f".into(),
-            display: Display::new("m.f", "f"),
+            key: NameKey::of("m.f"),
+            display: "f".into(),
             span: Span::point(1, 1),
             returns_future: false,
             starts_runtime: false,

@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::ast::{self, Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, Display, Function, Name, Span, Usage};
+use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, Function, Name, NameKey, Span, Usage};
 
 /// Names Python provides without an import (`dir(builtins)` of CPython 3.11, and 3.13's additions).
 const BUILTINS: [&str; 149] = [
@@ -404,8 +404,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             self.aliases.push((join(&self.module, "*"), module.clone()));
         }
         let function = Function {
-            qualname: self.module.as_str().into(),
-            display: Display::Suffix(0),
+            key: NameKey::of(&self.module),
+            display: self.module.as_str().into(),
             span: Span::point(1, 1),
             returns_future: false,
             starts_runtime: false,
@@ -909,14 +909,10 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         let receivers = usize::from(self.is_method(def));
         let params = def.params.iter().skip(receivers).map(|p| p.name).collect();
         self.enter_scope(Scope::new(ScopeKind::Function, Rc::from(qualname.as_str())), collected);
-        let display = qualname
-            .strip_prefix(&self.module)
-            .and_then(|rest| rest.strip_prefix('.'))
-            .unwrap_or(&qualname)
-            .to_string();
+        let display = qualname.strip_prefix(&self.module).and_then(|rest| rest.strip_prefix('.')).unwrap_or(&qualname);
         let function = Function {
-            display: Display::new(&qualname, &display),
-            qualname: qualname.into(),
+            key: NameKey::of(&qualname),
+            display: display.into(),
             span: def.span,
             returns_future,
             starts_runtime: false,

@@ -90,7 +90,7 @@ mod tests {
 
     use super::*;
     use crate::frontend::Unit;
-    use crate::model::{CallSite, Callee, Context, Language, Name, Usage};
+    use crate::model::{CallSite, Callee, Context, Language, Name, NameKey, Usage};
     use std::path::PathBuf;
 
     fn lower_in(module: &[&str], is_package: bool, text: &str) -> FileModel {
@@ -129,19 +129,17 @@ mod tests {
         let m = model(
             "def f(): pass\nasync def g(): pass\nasync def agen():\n    yield 1\nclass C:\n    async def m(self):\n        def inner(): pass\n",
         );
-        let got: Vec<(&str, &str, bool)> =
-            m.functions.iter().map(|f| (&*f.qualname, f.display(), f.returns_future)).collect();
-        assert_eq!(
-            got,
-            [
-                ("pkg.mod", "pkg.mod", false),
-                ("pkg.mod.f", "f", false),
-                ("pkg.mod.g", "g", true),
-                ("pkg.mod.agen", "agen", false),
-                ("pkg.mod.C.m.inner", "C.m.inner", false),
-                ("pkg.mod.C.m", "C.m", true),
-            ]
-        );
+        let got: Vec<(NameKey, &str, bool)> =
+            m.functions.iter().map(|f| (f.key, f.display(), f.returns_future)).collect();
+        let expected = [
+            ("pkg.mod", "pkg.mod", false),
+            ("pkg.mod.f", "f", false),
+            ("pkg.mod.g", "g", true),
+            ("pkg.mod.agen", "agen", false),
+            ("pkg.mod.C.m.inner", "C.m.inner", false),
+            ("pkg.mod.C.m", "C.m", true),
+        ];
+        assert_eq!(got, expected.map(|(qualname, display, future)| (NameKey::of(qualname), display, future)));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::scope::{
 };
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, Display, FileModel, Function, Name, Span, Usage};
+use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, NameKey, Span, Usage};
 
 pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let root = Segment::from(file.unit.root.as_str());
@@ -384,8 +384,8 @@ impl<'a> Lowerer<'a, '_> {
         let mut qualname = String::new();
         push_path(&mut qualname, &path);
         self.model.functions.push(Function {
-            display: Display::new(&qualname, &display),
-            qualname: qualname.into(),
+            key: NameKey::of(&qualname),
+            display: display.into(),
             span: super::span_of(sig.ident.span()),
             returns_future,
             starts_runtime,
