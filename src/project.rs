@@ -125,7 +125,7 @@ const LEAF: u32 = NONE - 1;
 static LEAF_FUNCTION: std::sync::LazyLock<Function> = std::sync::LazyLock::new(|| Function {
     key: NameKey::of(""),
     display: "".into(),
-    span: crate::model::Span::default(),
+    line: 0,
     returns_future: false,
     starts_runtime: false,
     offloaded_params: Box::default(),
@@ -284,7 +284,7 @@ impl<'a> Project<'a> {
                     continue;
                 }
                 if function.starts_runtime {
-                    visit(at, function.span.line, SyncStep::Has(RUNTIME_KIND, Hop::Itself));
+                    visit(at, function.line, SyncStep::Has(RUNTIME_KIND, Hop::Itself));
                 }
                 for (call_index, line, call) in function.calls_in_order() {
                     // An effect call runs here by definition.

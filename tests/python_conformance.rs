@@ -94,7 +94,7 @@ fn compare(root: &Path, dumped: &Dumped, kb: &Knowledge) -> Outcome {
         .filter(|f| Some(f.key) != module)
         .map(|f| {
             let name = f.display().rsplit('.').next().unwrap_or_default().to_string();
-            (name, f.span.line, f.returns_future)
+            (name, f.line, f.returns_future)
         })
         .collect();
     for f in missing(&dumped.functions, &ours) {
@@ -108,7 +108,7 @@ fn compare(root: &Path, dumped: &Dumped, kb: &Knowledge) -> Outcome {
         .functions
         .iter()
         .flat_map(|f| {
-            let owner = if Some(f.key) == module { 0 } else { f.span.line };
+            let owner = if Some(f.key) == module { 0 } else { f.line };
             f.calls.iter().map(move |c| (owner, c))
         })
         .map(|(owner, c)| {

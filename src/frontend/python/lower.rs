@@ -406,7 +406,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         let function = Function {
             key: NameKey::of(&self.module),
             display: self.module.as_str().into(),
-            span: Span::point(1, 1),
+            line: 1,
             returns_future: false,
             starts_runtime: false,
             offloaded_params: Box::default(),
@@ -913,7 +913,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         let function = Function {
             key: NameKey::of(&qualname),
             display: display.into(),
-            span: def.span,
+            line: def.span.line,
             returns_future,
             starts_runtime: false,
             offloaded_params: Box::default(),

@@ -386,7 +386,7 @@ impl<'a> Lowerer<'a, '_> {
         self.model.functions.push(Function {
             key: NameKey::of(&qualname),
             display: display.into(),
-            span: super::span_of(sig.ident.span()),
+            line: super::span_of(sig.ident.span()).line,
             returns_future,
             starts_runtime,
             offloaded_params: state.offloaded_params.iter().map(|&p| p as u32).collect(),
