@@ -364,7 +364,7 @@ mod tests {
 
     #[test]
     fn summaries_stay_small() {
-        // It is the bulk of a summary: keep it small.
+        // They are the bulk of a summary: keep them small.
         assert_eq!(size_of::<Callee>(), 16);
         assert!(size_of::<CallSite>() <= 64, "{}", size_of::<CallSite>());
         assert!(size_of::<EffectCall>() <= 24, "{}", size_of::<EffectCall>());
