@@ -318,6 +318,30 @@ mod tests {
     }
 
     #[test]
+    fn path_attributes_are_found_among_many_files() {
+        // Enough files to be read on several threads; the declaring files are first and last.
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(src.join("impls")).unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"many\"\n").unwrap();
+        std::fs::write(src.join("aaa.rs"), "#[path = \"impls/first.rs\"] mod first;\n").unwrap();
+        for i in 0..600 {
+            std::fs::write(src.join(format!("m{i:03}.rs")), "fn f() {}\n").unwrap();
+        }
+        std::fs::write(src.join("zzz.rs"), "#[path = \"impls/last.rs\"] mod last;\n").unwrap();
+        for name in ["first", "last"] {
+            std::fs::write(src.join(format!("impls/{name}.rs")), "fn g() {}\n").unwrap();
+        }
+        let files = discover(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(files.len(), 604);
+        let module = |name: &str| {
+            let file = files.iter().find(|f| f.path.ends_with(format!("impls/{name}.rs"))).unwrap();
+            file.unit.module.join("::")
+        };
+        assert_eq!((module("first"), module("last")), ("aaa::first".to_string(), "zzz::last".to_string()));
+    }
+
+    #[test]
     fn path_attributes_place_files_relative_to_the_declaring_file() {
         let text = "#[path = \"impls/fast.rs\"] mod fast;\nmod outer { #[path = \"x.rs\"] mod inner; }";
         let found = crate::frontend::rust::path_modules(text);
