@@ -371,24 +371,29 @@ mod tests {
         assert!(size_of::<Function>() <= 80, "{}", size_of::<Function>());
     }
 
-    #[test]
-    fn retained_calls_keep_the_calls_their_closures_are_passed_to() {
-        let mut function = Function {
+    /// A sync function `m.f` with these calls.
+    fn function(calls: impl IntoIterator<Item = CallSite>) -> Function {
+        Function {
             key: NameKey::of("m.f"),
             display: "f".into(),
             line: 1,
             returns_future: false,
             starts_runtime: false,
             offloaded_params: Box::default(),
-            calls: Box::new([
-                call("dropped", None),
-                call("outer", None),
-                call("middle", Some(ClosureArg { call: 1, arg: 0 })),
-                call("inner", Some(ClosureArg { call: 2, arg: 1 })),
-                call("also_dropped", Some(ClosureArg { call: 1, arg: 0 })),
-            ]),
+            calls: calls.into_iter().collect(),
             effect_calls: Box::default(),
-        };
+        }
+    }
+
+    #[test]
+    fn retained_calls_keep_the_calls_their_closures_are_passed_to() {
+        let mut function = function([
+            call("dropped", None),
+            call("outer", None),
+            call("middle", Some(ClosureArg { call: 1, arg: 0 })),
+            call("inner", Some(ClosureArg { call: 2, arg: 1 })),
+            call("also_dropped", Some(ClosureArg { call: 1, arg: 0 })),
+        ]);
         function.sort_calls(|c| if c.written == "inner" { Fate::Keep } else { Fate::Drop });
         let kept: Vec<(&str, Option<ClosureArg>)> =
             function.calls.iter().map(|c| (c.written.as_str(), c.in_closure_arg)).collect();
@@ -411,24 +416,11 @@ mod tests {
         };
         let linked = Some(ClosureArg { call: 1, arg: 0 });
         let calls = [("a", None), ("outer", None), ("inner", linked), ("linked", linked), ("gone", None), ("c", None)];
-        let mut function = Function {
-            key: NameKey::of("m.f"),
-            display: "f".into(),
-            line: 1,
-            returns_future: false,
-            starts_runtime: false,
-            offloaded_params: Box::default(),
-            calls: calls
-                .iter()
-                .zip(1..)
-                .map(|(&(written, link), line)| CallSite {
-                    callee: Callee::Path(Name::new(written).into()),
-                    span: Span::point(line, 1),
-                    ..call(written, link)
-                })
-                .collect(),
-            effect_calls: Box::default(),
-        };
+        let mut function = function(calls.iter().zip(1..).map(|(&(written, link), line)| CallSite {
+            callee: Callee::Path(Name::new(written).into()),
+            span: Span::point(line, 1),
+            ..call(written, link)
+        }));
         function.sort_calls(effect);
         let whole: Vec<(&str, Option<ClosureArg>)> =
             function.calls.iter().map(|c| (c.written.as_str(), c.in_closure_arg)).collect();
