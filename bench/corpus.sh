@@ -17,6 +17,10 @@ crates=(
 cache="${ASYNC_LINT_CORPUS:-$HOME/.cache/async-lint-corpus}"
 mkdir -p "$cache/src"
 cd "$cache"
+# One preparation at a time (concurrent tests and runs share the cache); the others wait, then
+# take the fast path below.
+exec 9>"$cache/.corpus.lock"
+flock 9
 
 # A scratch project depending on every crate; `[workspace]` keeps it out of enclosing workspaces.
 manifest='[package]

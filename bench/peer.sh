@@ -12,6 +12,9 @@ version=26.8.1
 cache="${ASYNC_LINT_CORPUS:-$HOME/.cache/async-lint-corpus}/python"
 dir="$cache/peer/flake8_async-$version"
 mkdir -p "$cache/download" "$cache/peer"
+# One preparation at a time: bench/pycorpus.sh shares the download folder.
+exec 9>"$cache/.prepare.lock"
+flock 9
 
 if [[ ! -d "$dir" ]]; then
   # The sdist's metadata step needs nothing beyond the build backend pip fetches itself.

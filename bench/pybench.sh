@@ -13,6 +13,8 @@ ruff_version=0.12.0
 cache="${ASYNC_LINT_BENCH:-$HOME/.cache/async-lint-bench}"
 mkdir -p "$cache"
 cd "$cache"
+exec 9>"$cache/.pybench.lock"
+flock 9
 stamp="${packages[*]} ruff==$ruff_version $(python3 -c 'import sys; print(sys.version.split()[0])')"
 
 if [[ ! -f python.done || "$(cat python.done)" != "$stamp" ]]; then

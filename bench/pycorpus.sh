@@ -16,6 +16,10 @@ packages=(
 
 cache="${ASYNC_LINT_CORPUS:-$HOME/.cache/async-lint-corpus}/python"
 mkdir -p "$cache/download" "$cache/src"
+# One preparation at a time (concurrent tests and runs share the cache, and its downloads with
+# bench/peer.sh).
+exec 9>"$cache/.prepare.lock"
+flock 9
 
 for p in "${packages[@]}"; do
   name="${p%@*}" version="${p#*@}"

@@ -14,12 +14,35 @@ pub fn target_dir() -> PathBuf {
     bin.parent().and_then(Path::parent).expect("the binary lives in the target directory").to_path_buf()
 }
 
-/// A directory under the target directory that survives between runs, so that reruns reuse
-/// virtual environments and builds.
+/// A directory that survives between runs, so that reruns reuse virtual environments and builds:
+/// under `ASYNC_LINT_TEST_CACHE` when set (CI points it at an empty directory), else under the
+/// target directory.
 pub fn cache_dir(name: &str) -> PathBuf {
-    let dir = target_dir().join("integrations").join(name);
+    let root = std::env::var_os("ASYNC_LINT_TEST_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("integrations"));
+    let dir = root.join(name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// An exclusive lock on `<path>.lock`, held until the returned file is dropped: one preparation
+/// of `path` at a time, among the tests of a run and among concurrent runs.
+pub fn lock(path: &Path) -> std::fs::File {
+    let mut name = path.file_name().expect("a named path").to_os_string();
+    name.push(".lock");
+    let lock_path = path.with_file_name(name);
+    if let Some(parent) = lock_path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .unwrap_or_else(|e| panic!("cannot open {}: {e}", lock_path.display()));
+    file.lock().unwrap_or_else(|e| panic!("cannot lock {}: {e}", lock_path.display()));
+    file
 }
 
 /// The root of this repository.
@@ -91,12 +114,15 @@ pub fn ensure_tool(probe: &[&str], packages: &[&str]) {
     }
     let install = || {
         let mut command = Command::new("apt-get");
-        command.args(["install", "-y", "--no-install-recommends"]).args(packages);
+        // Another run's apt-get may hold dpkg's lock: wait for it instead of failing.
+        command.args(["-o", "DPkg::Lock::Timeout=600", "install", "-y", "--no-install-recommends"]).args(packages);
         command.env("DEBIAN_FRONTEND", "noninteractive");
         run(&mut command, "apt-get install", Duration::from_secs(900)).status.success()
     };
     if !install() {
-        run(Command::new("apt-get").arg("update"), "apt-get update", Duration::from_secs(900));
+        let mut update = Command::new("apt-get");
+        update.args(["-o", "DPkg::Lock::Timeout=600", "update"]);
+        run(&mut update, "apt-get update", Duration::from_secs(900));
         install();
     }
     assert!(
@@ -107,9 +133,10 @@ pub fn ensure_tool(probe: &[&str], packages: &[&str]) {
     );
 }
 
-/// A virtual environment at `dir` with `packages` installed from PyPI, made once and reused.
-/// Returns its `bin` directory.
+/// A virtual environment at `dir` with `packages` installed from PyPI, made once and reused
+/// (under a lock, so that concurrent tests make it once). Returns its `bin` directory.
 pub fn venv(dir: &Path, packages: &[&str]) -> PathBuf {
+    let _lock = lock(dir);
     let bin = dir.join("bin");
     let marker = dir.join(format!("installed {}", packages.join(" ")));
     if marker.is_file() {
@@ -124,6 +151,7 @@ pub fn venv(dir: &Path, packages: &[&str]) -> PathBuf {
         pip.args(["-m", "pip", "install", "--disable-pip-version-check", "--quiet"]).args(packages);
         run_ok(&mut pip, &format!("pip install {}", packages.join(" ")), Duration::from_secs(900));
     }
+    // The marker is the commit point: a venv left half-made by a killed run is made anew.
     std::fs::write(marker, "").unwrap();
     bin
 }
