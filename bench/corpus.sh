@@ -34,8 +34,14 @@ publish = false
 [dependencies]'
 for c in "${crates[@]}"; do manifest+=$'\n'"${c%@*} = \"=${c#*@}\""; done
 
+# Whether every directory that dirs.txt lists is there (the cache may have been moved).
+listed_dirs_exist() {
+  local _name _version dir
+  while read -r _name _version dir; do [[ -d "$dir" ]] || return 1; done < dirs.txt
+}
+
 # Fast path: nothing changed since the last complete run.
-if [[ -f dirs.txt && -f Cargo.toml && "$(cat Cargo.toml)" == "$manifest" ]]; then
+if [[ -f dirs.txt && -f Cargo.toml && "$(cat Cargo.toml)" == "$manifest" ]] && listed_dirs_exist; then
   cat dirs.txt
   exit 0
 fi

@@ -62,8 +62,9 @@ async fn parallel(paths: Vec<String>) {
     });
     let sizes: Vec<usize> = paths.par_iter().map(|p| std::fs::read(p).unwrap().len()).collect();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-    pool.install(|| std::thread::sleep(Duration::from_millis(1)));
-    rayon::join(|| std::fs::read("a"), || std::fs::read("b"));
+    // The closures run on the pool, but the caller waits for them.
+    pool.install(|| std::thread::sleep(Duration::from_millis(1))); // ~ blocking-wait
+    rayon::join(|| std::fs::read("a"), || std::fs::read("b")); // ~ blocking-wait
     let serial: Vec<usize> = paths.iter().map(|p| std::fs::read(p).unwrap().len()).collect(); // ~ blocking-io
     let _ = (sizes, serial);
 }
