@@ -188,10 +188,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let selection = Selection { select: args.select, ignore: args.ignore };
     let mut configured = |d: &mut crate::diagnostic::Diagnostic| {
         let Ok(Some(config)) = configs.for_file(&d.path) else { return true };
-        if let Some(severity) = config.severity(d.rule) {
-            d.severity = severity;
-        }
-        config.enables(d.rule, &absolute(&d.path), cli_selects)
+        config.apply(d, &absolute(&d.path), cli_selects)
     };
     if args.fix || args.diff {
         let outcome = crate::fix::plan(&linter, &files, &selection, &mut configured);

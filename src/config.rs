@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::knowledge::Schema as KnowledgeSchema;
 use crate::rules;
 
@@ -28,6 +28,12 @@ pub struct Options {
     /// Rule -> severity.
     #[serde(default)]
     pub severity: BTreeMap<String, SeverityName>,
+    /// What becomes of findings in test code, for every rule...
+    #[serde(default)]
+    pub tests: TestsPolicy,
+    /// ... and for these rules.
+    #[serde(default)]
+    pub tests_per_rule: BTreeMap<String, TestsPolicy>,
     /// Extra knowledge, in the schema of `rules/*.toml`.
     #[serde(default)]
     pub knowledge: Knowledge,
@@ -52,6 +58,29 @@ impl From<SeverityName> for Severity {
         match s {
             SeverityName::Error => Severity::Error,
             SeverityName::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// What becomes of a finding in test code (test functions and modules, test files).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TestsPolicy {
+    /// As anywhere else.
+    #[default]
+    Report,
+    /// Reported as a warning, whatever its severity.
+    Warn,
+    /// Not reported.
+    Ignore,
+}
+
+impl TestsPolicy {
+    pub fn name(self) -> &'static str {
+        match self {
+            TestsPolicy::Report => "report",
+            TestsPolicy::Warn => "warn",
+            TestsPolicy::Ignore => "ignore",
         }
     }
 }
@@ -156,7 +185,8 @@ impl Config {
             .flatten()
             .chain(&options.ignore)
             .chain(options.per_file_ignores.values().flatten())
-            .chain(options.severity.keys());
+            .chain(options.severity.keys())
+            .chain(options.tests_per_rule.keys());
         for rule in rules_named {
             if rules::find(rule).is_none() {
                 return Err(at(rule, format!("unknown rule `{rule}` (see `async-lint rules`)")));
@@ -214,6 +244,26 @@ impl Config {
 
     pub fn severity(&self, rule: &str) -> Option<Severity> {
         self.options.severity.get(rule).map(|s| (*s).into())
+    }
+
+    pub fn tests_policy(&self, rule: &str) -> TestsPolicy {
+        self.options.tests_per_rule.get(rule).copied().unwrap_or(self.options.tests)
+    }
+
+    /// Applies this configuration to a finding in `path`: its severity and the policy for test
+    /// code. False when the finding is not to be reported.
+    pub fn apply(&self, d: &mut Diagnostic, path: &Path, cli_selects: bool) -> bool {
+        if let Some(severity) = self.severity(d.rule) {
+            d.severity = severity;
+        }
+        if d.in_test {
+            match self.tests_policy(d.rule) {
+                TestsPolicy::Report => {}
+                TestsPolicy::Warn => d.severity = Severity::Warning,
+                TestsPolicy::Ignore => return false,
+            }
+        }
+        self.enables(d.rule, path, cli_selects)
     }
 }
 
@@ -280,6 +330,7 @@ pub fn describe(config: Option<&Config>) -> String {
     out.push_str(&format!("select = {}\n", list(options.select.as_deref().unwrap_or(&all))));
     out.push_str(&format!("ignore = {}\n", list(&options.ignore)));
     out.push_str(&format!("exclude = {}\n", list(&options.exclude)));
+    out.push_str(&format!("tests = \"{}\"\n", options.tests.name()));
     out.push_str("\n[per-file-ignores]\n");
     for (pattern, rules) in &options.per_file_ignores {
         out.push_str(&format!("{pattern:?} = {}\n", list(rules)));
@@ -290,6 +341,10 @@ pub fn describe(config: Option<&Config>) -> String {
         let severity = config.and_then(|c| c.severity(meta.id)).unwrap_or(meta.severity);
         let name = if severity == Severity::Error { "error" } else { "warning" };
         out.push_str(&format!("{} = \"{name}\"\n", meta.id));
+    }
+    out.push_str("\n[tests-per-rule]\n");
+    for (rule, policy) in &options.tests_per_rule {
+        out.push_str(&format!("{rule} = \"{}\"\n", policy.name()));
     }
     for (language, schema) in [("rust", &options.knowledge.rust), ("python", &options.knowledge.python)] {
         if let Some(schema) = schema {

@@ -37,6 +37,8 @@ pub struct Diagnostic {
     /// The function the finding is in (empty outside any function): with the rule, the path and
     /// the line's text, it identifies a finding across unrelated edits.
     pub function: String,
+    /// The finding is in test code (a test function or module, a test file).
+    pub in_test: bool,
 }
 
 impl Diagnostic {
@@ -109,6 +111,8 @@ struct StoredDiagnostic {
     via: Vec<Step>,
     fix: Option<Fix>,
     function: String,
+    #[serde(default)]
+    in_test: bool,
 }
 
 impl<'de> Deserialize<'de> for Diagnostic {
@@ -116,7 +120,7 @@ impl<'de> Deserialize<'de> for Diagnostic {
         let d = StoredDiagnostic::deserialize(deserializer)?;
         let rule = crate::rules::static_id(&d.rule)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{}`", d.rule)))?;
-        let StoredDiagnostic { path, span, severity, message, help, via, fix, function, .. } = d;
-        Ok(Diagnostic { rule, path, span, severity, message, help, via, fix, function })
+        let StoredDiagnostic { path, span, severity, message, help, via, fix, function, in_test, .. } = d;
+        Ok(Diagnostic { rule, path, span, severity, message, help, via, fix, function, in_test })
     }
 }

@@ -267,6 +267,7 @@ fn internal_error(path: &std::path::Path, panic: &(dyn std::any::Any + Send)) ->
         via: Vec::new(),
         fix: None,
         function: String::new(),
+        in_test: false,
     }
 }
 

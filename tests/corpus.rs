@@ -28,7 +28,8 @@ fn published_crates_lint_cleanly_and_as_reviewed() {
             if matches!(d.rule, "parse-error" | "internal-error") {
                 broken.push(format!("{name} {relative}:{}: {} {}", d.span.line, d.rule, d.message));
             }
-            lines.push(format!("{name} {relative}:{} {}", d.span.line, d.rule));
+            let in_test = if d.in_test { " [test]" } else { "" };
+            lines.push(format!("{name} {relative}:{} {}{in_test}", d.span.line, d.rule));
         }
     }
     assert!(broken.is_empty(), "files async-lint could not handle:\n{}", broken.join("\n"));

@@ -38,13 +38,13 @@ fn uncompilable(check: Child) -> HashSet<PathBuf> {
     String::from_utf8_lossy(&out.stdout).lines().map(PathBuf::from).collect()
 }
 
-/// Lints `files`, returning `(relative path, line, rule)` per finding and the `parse-error` /
+/// Lints `files`, returning `(relative path, line, rule, test-code marker)` per finding and the `parse-error` /
 /// `internal-error` findings that are bugs.
 fn lint(
     files: &[SourceFile],
     root: &Path,
     compiles: &dyn Fn(&Path) -> bool,
-) -> (Vec<(String, u32, &'static str)>, Vec<String>) {
+) -> (Vec<(String, u32, &'static str, &'static str)>, Vec<String>) {
     let mut findings = Vec::new();
     let mut broken = Vec::new();
     for d in Linter::default().lint(files, &Selection::default()) {
@@ -52,7 +52,7 @@ fn lint(
         if d.rule == "internal-error" || (d.rule == "parse-error" && compiles(&d.path)) {
             broken.push(format!("{relative}:{}: {} {}", d.span.line, d.rule, d.message));
         }
-        findings.push((relative, d.span.line, d.rule));
+        findings.push((relative, d.span.line, d.rule, if d.in_test { " [test]" } else { "" }));
     }
     (findings, broken)
 }
@@ -77,7 +77,9 @@ fn published_packages_lint_cleanly_and_as_reviewed() {
         let (findings, bugs) = lint(files, dir, &|path| !uncompilable.contains(path));
         eprintln!("{name}: {} files, {} findings", files.len(), findings.len());
         broken.extend(bugs.into_iter().map(|b| format!("{name} {b}")));
-        lines.extend(findings.into_iter().map(|(path, line, rule)| format!("{name} {path}:{line} {rule}")));
+        lines.extend(
+            findings.into_iter().map(|(path, line, rule, in_test)| format!("{name} {path}:{line} {rule}{in_test}")),
+        );
     }
     assert!(broken.is_empty(), "files async-lint could not handle:\n{}", broken.join("\n"));
     lines.sort();

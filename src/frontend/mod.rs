@@ -38,8 +38,29 @@ pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
 /// Like [`lower`], in a run that knows its project roots ([`crate::project::project_roots`]): a
 /// frontend may leave out calls that match nothing in the knowledge base and lead outside them.
 pub fn lower_in_project(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHashSet<&str>>) -> FileModel {
-    match file.language {
+    let mut model = match file.language {
         Language::Rust => rust::lower(file, text, kb),
         Language::Python => python::lower(file, text, kb, roots),
+    };
+    if is_test_file(file) {
+        model.test_lines = vec![(1, u32::MAX)];
+    }
+    model
+}
+
+/// A file that is test code as a whole: a Rust integration test (`tests/` of a package) or a
+/// module named `tests` (`mod tests;` is all but always `#[cfg(test)]`), or a Python module in a `tests` package or named as pytest collects test files (`test_*.py`,
+/// `*_test.py`) and fixtures (`conftest.py`).
+pub fn is_test_file(file: &SourceFile) -> bool {
+    match file.language {
+        Language::Rust => file.unit.root.contains("#tests/") || file.unit.module.iter().any(|m| m == "tests"),
+        Language::Python => {
+            let (packages, module) = match file.unit.module.split_last() {
+                Some((last, packages)) if !file.unit.is_package => (packages, Some(last.as_str())),
+                _ => (file.unit.module.as_slice(), None),
+            };
+            packages.iter().any(|p| p == "tests")
+                || module.is_some_and(|m| m.starts_with("test_") || m.ends_with("_test") || m == "conftest")
+        }
     }
 }

@@ -226,13 +226,10 @@ impl Server {
         let found = linter.lint_with_overlay(&files, &Selection::default(), &overlay);
         let mut kept = Vec::new();
         for mut d in found.into_iter().filter(|d| d.path == path) {
-            if let Some(config) = config {
-                if !config.enables(d.rule, &path, false) {
-                    continue;
-                }
-                if let Some(severity) = config.severity(d.rule) {
-                    d.severity = severity;
-                }
+            if let Some(config) = config
+                && !config.apply(&mut d, &path, false)
+            {
+                continue;
             }
             kept.push(d);
         }
@@ -368,6 +365,9 @@ fn to_lsp(d: &Diagnostic, text: &str) -> lsp_types::Diagnostic {
     let start = position(text, d.span.line, d.span.column);
     let end = if d.span.end_line == 0 { start } else { position(text, d.span.end_line, d.span.end_column) };
     let mut message = d.message.clone();
+    if d.in_test {
+        message.push_str(" (in test code)");
+    }
     if let Some(chain) = d.chain() {
         message.push_str(&format!("\nvia {chain}"));
     }

@@ -64,12 +64,21 @@ pub struct FileModel {
     /// call keeps an index into this list instead of a name).
     #[serde(default)]
     pub bound_names: Vec<Name>,
+    /// The line ranges (first, last) of test code: test functions, `#[cfg(test)]` modules, or the
+    /// whole file for a test file.
+    #[serde(default)]
+    pub test_lines: Vec<(u32, u32)>,
 }
 
 impl FileModel {
     /// The name a call with [`Usage::UnusedBinding`] is bound to.
     pub fn binding(&self, binding: BoundName) -> &str {
         self.bound_names.get(binding.0 as usize).map_or("", |name| name.as_str())
+    }
+
+    /// Whether `line` is in test code.
+    pub fn is_test_line(&self, line: u32) -> bool {
+        self.test_lines.iter().any(|&(first, last)| (first..=last).contains(&line))
     }
 
     pub fn new(path: PathBuf, language: Language) -> FileModel {
@@ -82,6 +91,7 @@ impl FileModel {
             errors: Vec::new(),
             leaves: Vec::new(),
             bound_names: Vec::new(),
+            test_lines: Vec::new(),
         }
     }
 }

@@ -21,6 +21,9 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
             Severity::Warning => "warning",
         };
         let mut message = d.message.clone();
+        if d.in_test {
+            message.push_str(" (in test code)");
+        }
         if let Some(chain) = d.chain() {
             message.push_str(&format!("\nvia {chain}"));
         }

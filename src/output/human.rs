@@ -50,10 +50,13 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let text = match self.diagnostic.chain() {
+        let mut text = match self.diagnostic.chain() {
             Some(chain) => format!("via {chain}"),
             None => "here".to_string(),
         };
+        if self.diagnostic.in_test {
+            text.push_str(" (in test code)");
+        }
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(text), self.span))))
     }
 }

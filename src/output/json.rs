@@ -16,6 +16,7 @@ struct Finding<'a> {
     message: &'a str,
     help: Option<&'a str>,
     via: Vec<JsonStep<'a>>,
+    in_test: bool,
 }
 
 #[derive(Serialize)]
@@ -43,6 +44,7 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
             message: &d.message,
             help: d.help.as_deref(),
             via: d.via.iter().map(step).collect(),
+            in_test: d.in_test,
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &findings)?;

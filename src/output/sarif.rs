@@ -69,6 +69,9 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
             if let Some(index) = RULES.iter().position(|r| r.meta().id == d.rule) {
                 result["ruleIndex"] = json!(index);
             }
+            if d.in_test {
+                result["properties"] = json!({ "tags": ["test-code"] });
+            }
             if !d.via.is_empty() {
                 let related: Vec<Value> = d
                     .via

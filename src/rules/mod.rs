@@ -136,7 +136,11 @@ pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(&st
     let rules: Vec<&dyn Rule> = RULES.iter().copied().filter(|r| enabled(r.meta().id)).collect();
     let mut out = Vec::new();
     if enabled(parse_error::META.id) {
-        out.extend(file.errors.iter().map(|e| parse_error::diagnostic(&file.path, e)));
+        out.extend(file.errors.iter().map(|e| {
+            let mut d = parse_error::diagnostic(&file.path, e);
+            d.in_test = file.is_test_line(d.span.line);
+            d
+        }));
     }
     for (function_index, function) in file.functions.iter().enumerate() {
         for (call_index, call) in function.calls.iter().enumerate() {
@@ -156,6 +160,7 @@ pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(&st
                         via: finding.via,
                         fix: finding.fix,
                         function: function.display().to_string(),
+                        in_test: file.is_test_line(call.span.line),
                     });
                 }
             }

@@ -41,5 +41,6 @@ pub fn diagnostic(path: &Path, error: &SyntaxError) -> Diagnostic {
         via: Vec::new(),
         fix: None,
         function: String::new(),
+        in_test: false,
     }
 }

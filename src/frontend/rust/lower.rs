@@ -254,6 +254,9 @@ impl<'a> Lowerer<'a, '_> {
     }
 
     fn item(&mut self, item: &Item, owner: &Path) {
+        if item_attrs(item).iter().any(is_test_attribute) {
+            self.mark_test_code(item.span());
+        }
         match item {
             Item::Fn(f) => {
                 let mut path = owner.clone();
@@ -276,6 +279,9 @@ impl<'a> Lowerer<'a, '_> {
                     trait_path.is_some_and(|t| with_text(|text| push_path(text, &t), |t| kb.is_executor_trait(t)));
                 for impl_item in &imp.items {
                     if let ImplItem::Fn(f) = impl_item {
+                        if f.attrs.iter().any(is_test_attribute) {
+                            self.mark_test_code(f.span());
+                        }
                         let mut path = self_type.clone();
                         path.push(segment(&f.sig.ident));
                         let display = format!("{}::{}", self_type.last().map_or("", |s| &**s), f.sig.ident);
@@ -310,6 +316,11 @@ impl<'a> Lowerer<'a, '_> {
             }
             _ => {}
         }
+    }
+
+    fn mark_test_code(&mut self, span: proc_macro2::Span) {
+        let span = super::span_of(span);
+        self.model.test_lines.push((span.line, span.end_line));
     }
 
     /// `util::pause` for `crate::util::pause`: the path below the crate root.
@@ -934,6 +945,41 @@ fn declare_use(tree: &UseTree, prefix: Path, frame: &mut Frame) {
                 declare_use(tree, prefix.clone(), frame);
             }
         }
+    }
+}
+
+fn item_attrs(item: &Item) -> &[syn::Attribute] {
+    match item {
+        Item::Fn(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::Const(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// `#[test]` and the test attributes of other crates (`#[tokio::test]`, `#[rstest]`...), and
+/// `#[cfg(test)]` (or a `cfg(all(..))` that requires `test`).
+fn is_test_attribute(attr: &syn::Attribute) -> bool {
+    let path = attr.path();
+    if path.segments.last().is_some_and(|s| s.ident == "test" || s.ident == "rstest" || s.ident == "test_case") {
+        return true;
+    }
+    path.is_ident("cfg") && attr.parse_args::<syn::Meta>().is_ok_and(|meta| cfg_requires_test(&meta))
+}
+
+fn cfg_requires_test(meta: &syn::Meta) -> bool {
+    match meta {
+        syn::Meta::Path(p) => p.is_ident("test"),
+        syn::Meta::List(list) if list.path.is_ident("all") => list
+            .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+            .is_ok_and(|all| all.iter().any(cfg_requires_test)),
+        _ => false,
     }
 }
 
