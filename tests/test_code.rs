@@ -80,6 +80,8 @@ fn project() -> tempfile::TempDir {
     );
     write(dir.path(), "src/lib.rs", LIB);
     write(dir.path(), "tests/it.rs", INTEGRATION);
+    // Declared `#[cfg(test)] mod test;` in the crate root: a file of its own.
+    write(dir.path(), "src/test.rs", INTEGRATION);
     write(dir.path(), "py/app.py", APP);
     write(dir.path(), "py/test_app.py", PYTEST);
     write(dir.path(), "py/conftest.py", "import time\n\nasync def fixture():\n    time.sleep(1)\n");
@@ -118,6 +120,7 @@ fn test_code_is_marked_and_the_rest_is_not() {
             "src/lib.rs:27 blocking-io [test]",
             "src/lib.rs:35 blocking-sleep [test]",
             "src/lib.rs:42 blocking-io [test]",
+            "src/test.rs:3 blocking-io [test]",
             "tests/it.rs:3 blocking-io [test]",
         ]
     );

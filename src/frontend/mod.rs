@@ -49,11 +49,14 @@ pub fn lower_in_project(file: &SourceFile, text: &str, kb: &Knowledge, roots: Op
 }
 
 /// A file that is test code as a whole: a Rust integration test (`tests/` of a package) or a
-/// module named `tests` (`mod tests;` is all but always `#[cfg(test)]`), or a Python module in a `tests` package or named as pytest collects test files (`test_*.py`,
+/// module named `tests` or `test` (such a `mod tests;` is all but always `#[cfg(test)]`), or a
+/// Python module in a `tests` package or named as pytest collects test files (`test_*.py`,
 /// `*_test.py`) and fixtures (`conftest.py`).
 pub fn is_test_file(file: &SourceFile) -> bool {
     match file.language {
-        Language::Rust => file.unit.root.contains("#tests/") || file.unit.module.iter().any(|m| m == "tests"),
+        Language::Rust => {
+            file.unit.root.contains("#tests/") || file.unit.module.iter().any(|m| m == "tests" || m == "test")
+        }
         Language::Python => {
             let (packages, module) = match file.unit.module.split_last() {
                 Some((last, packages)) if !file.unit.is_package => (packages, Some(last.as_str())),
