@@ -39,6 +39,8 @@ pub struct Diagnostic {
     pub function: String,
     /// The finding is in test code (a test function or module, a test file).
     pub in_test: bool,
+    /// In a notebook, the cell the finding is in (its span is in the cells' joined text).
+    pub cell: Option<crate::model::Cell>,
 }
 
 impl Diagnostic {
@@ -49,6 +51,20 @@ impl Diagnostic {
         }
         let names: Vec<&str> = self.via.iter().map(|s| s.function.as_str()).collect();
         Some(names.join(" -> "))
+    }
+
+    /// The line as the user counts it: in a notebook, the line of its cell.
+    pub fn shown_line(&self) -> u32 {
+        self.cell.map_or(self.span.line, |cell| cell.line(self.span.line))
+    }
+
+    /// `path:line:column`, or `path:cell N:line:column` in a notebook.
+    pub fn location(&self) -> String {
+        let path = self.path.display();
+        match self.cell {
+            Some(cell) => format!("{path}:cell {}:{}:{}", cell.number, self.shown_line(), self.span.column),
+            None => format!("{path}:{}:{}", self.span.line, self.span.column),
+        }
     }
 
     pub fn sort_key(&self) -> (&PathBuf, u32, u32, &'static str) {
@@ -113,6 +129,8 @@ struct StoredDiagnostic {
     function: String,
     #[serde(default)]
     in_test: bool,
+    #[serde(default)]
+    cell: Option<crate::model::Cell>,
 }
 
 impl<'de> Deserialize<'de> for Diagnostic {
@@ -120,7 +138,7 @@ impl<'de> Deserialize<'de> for Diagnostic {
         let d = StoredDiagnostic::deserialize(deserializer)?;
         let rule = crate::rules::static_id(&d.rule)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{}`", d.rule)))?;
-        let StoredDiagnostic { path, span, severity, message, help, via, fix, function, in_test, .. } = d;
-        Ok(Diagnostic { rule, path, span, severity, message, help, via, fix, function, in_test })
+        let StoredDiagnostic { path, span, severity, message, help, via, fix, function, in_test, cell, .. } = d;
+        Ok(Diagnostic { rule, path, span, severity, message, help, via, fix, function, in_test, cell })
     }
 }

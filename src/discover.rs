@@ -19,7 +19,7 @@ impl std::fmt::Display for DiscoverError {
 pub fn language_of(path: &Path) -> Option<Language> {
     match path.extension()?.to_str()? {
         "rs" => Some(Language::Rust),
-        "py" | "pyi" => Some(Language::Python),
+        "py" | "pyi" | "ipynb" => Some(Language::Python),
         _ => None,
     }
 }

@@ -78,17 +78,42 @@ pub fn plan(
             break;
         }
     }
-    skipped.sort();
-    skipped.dedup();
     let changes = originals
         .into_iter()
         .filter_map(|(path, before)| {
             let after = overlay.remove(&path)?;
             let fixes = counts.get(&path).copied().unwrap_or(0);
-            (after != before).then_some(Change { path, before, after, fixes })
+            if after == before {
+                return None;
+            }
+            if !frontend::notebook::is_notebook(&path) {
+                return Some(Change { path, before, after, fixes });
+            }
+            // A notebook's fixed code goes back into its JSON: the change is to the file's text.
+            match notebook_change(&path, &after) {
+                Ok((before, after)) => Some(Change { path, before, after, fixes }),
+                Err(reason) => {
+                    skipped.push(format!("{}: fixes not applied: {reason}", path.display()));
+                    None
+                }
+            }
         })
         .collect();
+    skipped.sort();
+    skipped.dedup();
     Outcome { changes, skipped }
+}
+
+/// The notebook at `path` as it is, and with its code replaced by `fixed_code`.
+fn notebook_change(path: &Path, fixed_code: &str) -> Result<(String, String), String> {
+    let json = std::fs::read_to_string(path).map_err(|e| format!("cannot read it again: {e}"))?;
+    let (bom, body) = match json.strip_prefix('\u{feff}') {
+        Some(body) => ("\u{feff}", body),
+        None => ("", json.as_str()),
+    };
+    let notebook = frontend::notebook::read(body)?;
+    let after = frontend::notebook::write_back(body, &notebook, fixed_code)?;
+    Ok((json.clone(), format!("{bom}{after}")))
 }
 
 /// The fixes whose requirements the file meets (why others are not is added to `skipped`); a

@@ -204,7 +204,8 @@ impl Linter {
         roots: Option<&FxHashSet<&str>>,
         roots_key: u64,
     ) -> (FileModel, Option<Diagnostic>) {
-        let text = match text.map_or_else(|| read_source(file), Ok) {
+        let mut cells = Vec::new();
+        let text = match text.map_or_else(|| read_code(file, &mut cells), Ok) {
             Ok(text) => text,
             Err(error) => {
                 let mut model = FileModel::new(file.path.clone(), file.language);
@@ -218,11 +219,13 @@ impl Linter {
             && let Some(mut model) = cache.get(&file.path, key)
         {
             model.path = file.path.clone();
+            model.cells = cells;
             return (model, None);
         }
         let kb = self.knowledge(file.language);
         match catch_unwind(AssertUnwindSafe(|| (self.lower)(file, &text, kb, roots))) {
             Ok(mut model) => {
+                model.cells = cells;
                 // Only suppression directives are read from comments; the rest would only take memory.
                 model.comments.retain(|c| crate::suppress::is_directive(&c.text));
                 model.comments.shrink_to_fit();
@@ -268,12 +271,31 @@ fn internal_error(path: &std::path::Path, panic: &(dyn std::any::Any + Send)) ->
         fix: None,
         function: String::new(),
         in_test: false,
+        cell: None,
     }
 }
 
-/// The file's text without a byte-order mark; unreadable files, and non-UTF-8 files that do not
-/// declare their encoding (Python), are syntax errors.
+/// The code to lint of a file (for a notebook, its code cells joined), without a byte-order
+/// mark; unreadable files, and non-UTF-8 files that do not declare their encoding (Python), are
+/// syntax errors.
 pub fn read_source(file: &SourceFile) -> Result<String, SyntaxError> {
+    read_code(file, &mut Vec::new())
+}
+
+/// Like [`read_source`], also giving a notebook's cells.
+fn read_code(file: &SourceFile, cells: &mut Vec<crate::model::Cell>) -> Result<String, SyntaxError> {
+    let text = read_text(file)?;
+    if frontend::notebook::is_notebook(&file.path) {
+        let notebook =
+            frontend::notebook::read(&text).map_err(|message| SyntaxError { span: Span::point(1, 1), message })?;
+        *cells = notebook.cells;
+        return Ok(notebook.text);
+    }
+    Ok(text)
+}
+
+/// The file's text, decoded, without a byte-order mark.
+pub fn read_text(file: &SourceFile) -> Result<String, SyntaxError> {
     let bytes = std::fs::read(&file.path)
         .map_err(|e| SyntaxError { span: Span::point(1, 1), message: format!("cannot read the file: {e}") })?;
     let text = String::from_utf8(bytes).or_else(|e| {

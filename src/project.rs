@@ -539,7 +539,8 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
     for function in &mut file.functions {
         let effects_matter = !function.returns_future;
         function.sort_calls(|call| {
-            let reported = call.context == Context::Async || !matches!(call.usage, Usage::Used | Usage::Awaited);
+            let reported = matches!(call.context, Context::Async | Context::Loop)
+                || !matches!(call.usage, Usage::Used | Usage::Awaited);
             let effect = effects_matter && call.context == Context::Sync && call.usage == Usage::Used;
             if !reported && !effect {
                 return Fate::Drop;

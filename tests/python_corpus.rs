@@ -38,13 +38,16 @@ fn uncompilable(check: Child) -> HashSet<PathBuf> {
     String::from_utf8_lossy(&out.stdout).lines().map(PathBuf::from).collect()
 }
 
+/// A finding as the snapshot lists it: relative path, line, rule, test-code marker.
+type Finding = (String, u32, &'static str, &'static str);
+
 /// Lints `files`, returning `(relative path, line, rule, test-code marker)` per finding and the `parse-error` /
 /// `internal-error` findings that are bugs.
 fn lint(
     files: &[SourceFile],
     root: &Path,
     compiles: &dyn Fn(&Path) -> bool,
-) -> (Vec<(String, u32, &'static str, &'static str)>, Vec<String>) {
+) -> (Vec<Finding>, Vec<String>) {
     let mut findings = Vec::new();
     let mut broken = Vec::new();
     for d in Linter::default().lint(files, &Selection::default()) {

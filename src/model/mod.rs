@@ -68,12 +68,36 @@ pub struct FileModel {
     /// whole file for a test file.
     #[serde(default)]
     pub test_lines: Vec<(u32, u32)>,
+    /// For a notebook, its code cells in the order they are joined into the linted text.
+    #[serde(default)]
+    pub cells: Vec<Cell>,
+}
+
+/// A notebook's code cell: its number among all the notebook's cells (1-based, as Jupyter counts
+/// them), and the lines of the linted text it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Cell {
+    pub number: u32,
+    pub first_line: u32,
+    pub lines: u32,
+}
+
+impl Cell {
+    /// The line of this cell that line `line` of the linted text is.
+    pub fn line(&self, line: u32) -> u32 {
+        line.saturating_sub(self.first_line) + 1
+    }
 }
 
 impl FileModel {
     /// The name a call with [`Usage::UnusedBinding`] is bound to.
     pub fn binding(&self, binding: BoundName) -> &str {
         self.bound_names.get(binding.0 as usize).map_or("", |name| name.as_str())
+    }
+
+    /// The notebook cell that line `line` of the linted text is in.
+    pub fn cell_of(&self, line: u32) -> Option<Cell> {
+        self.cells.iter().rev().find(|c| c.first_line <= line && line < c.first_line + c.lines.max(1)).copied()
     }
 
     /// Whether `line` is in test code.
@@ -92,6 +116,7 @@ impl FileModel {
             leaves: Vec::new(),
             bound_names: Vec::new(),
             test_lines: Vec::new(),
+            cells: Vec::new(),
         }
     }
 }
@@ -242,6 +267,10 @@ pub enum Context {
     Async,
     /// On another thread: a closure handed to `spawn_blocking`, `asyncio.to_thread`, a thread...
     Offloaded,
+    /// On the event loop's thread while the loop runs, outside any coroutine: the top level of a
+    /// notebook's cells, which IPython runs inside its loop. A runtime cannot be started there,
+    /// `await` is allowed, and blocking is what the user asked for.
+    Loop,
 }
 
 /// What happens to the value a call returns.

@@ -24,6 +24,12 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
         if d.in_test {
             message.push_str(" (in test code)");
         }
+        // GitHub places notebook annotations by cell line, so the cell goes into the title.
+        let title = match d.cell {
+            Some(cell) => format!("async-lint {} (cell {})", d.rule, cell.number),
+            None => format!("async-lint {}", d.rule),
+        };
+        let end_line = d.cell.map_or(d.span.end_line, |c| c.line(d.span.end_line));
         if let Some(chain) = d.chain() {
             message.push_str(&format!("\nvia {chain}"));
         }
@@ -34,11 +40,11 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             property(&d.path.to_string_lossy()),
-            d.span.line,
+            d.shown_line(),
             d.span.column,
-            d.span.end_line,
+            end_line,
             d.span.end_column,
-            property(&format!("async-lint {}", d.rule)),
+            property(&title),
             data(&message)
         )?;
     }

@@ -84,12 +84,27 @@ pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> i
     let handler = GraphicalReportHandler::new_themed(theme);
     let mut sources = Sources::default();
     for d in diagnostics {
-        let location = format!("{}:{}:{}", d.path.display(), d.span.line, d.span.column);
-        let (source, span) = match sources.text(&d.path) {
-            Some(text) => {
+        let location = d.location();
+        let (source, span) = match (sources.text(&d.path), d.cell) {
+            // A notebook's finding is shown in its cell, with the cell's line numbers.
+            (Some(text), Some(cell)) => {
+                let lines: Vec<&str> =
+                    text.split('\n').skip(cell.first_line as usize - 1).take(cell.lines as usize).collect();
+                let text = lines.join("\n");
+                let span = Span {
+                    line: cell.line(d.span.line),
+                    column: d.span.column,
+                    end_line: if d.span.end_line == 0 { 0 } else { cell.line(d.span.end_line) },
+                    end_column: d.span.end_column,
+                };
+                let name = format!("{}:cell {}", d.path.display(), cell.number);
+                let range = byte_range(&text, span);
+                (Some(NamedSource::new(name, text)), range)
+            }
+            (Some(text), None) => {
                 (Some(NamedSource::new(d.path.display().to_string(), text.to_string())), byte_range(text, d.span))
             }
-            None => (None, SourceSpan::new(0.into(), 0)),
+            (None, _) => (None, SourceSpan::new(0.into(), 0)),
         };
         let report = Report { diagnostic: d, source, span };
         let mut rendered = String::new();

@@ -17,6 +17,9 @@ struct Finding<'a> {
     help: Option<&'a str>,
     via: Vec<JsonStep<'a>>,
     in_test: bool,
+    /// In a notebook: the cell, whose lines `line` and `end_line` count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -36,15 +39,16 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
         .map(|d| Finding {
             rule: d.rule,
             path: d.path.display().to_string(),
-            line: d.span.line,
+            line: d.shown_line(),
             column: d.span.column,
-            end_line: d.span.end_line,
+            end_line: d.cell.map_or(d.span.end_line, |c| c.line(d.span.end_line)),
             end_column: d.span.end_column,
             severity: d.severity,
             message: &d.message,
             help: d.help.as_deref(),
             via: d.via.iter().map(step).collect(),
             in_test: d.in_test,
+            cell: d.cell.map(|c| c.number),
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &findings)?;

@@ -49,9 +49,9 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
         .iter()
         .map(|d| {
             let region = json!({
-                "startLine": d.span.line,
+                "startLine": d.shown_line(),
                 "startColumn": d.span.column,
-                "endLine": d.span.end_line.max(d.span.line),
+                "endLine": d.cell.map_or(d.span.end_line, |c| c.line(d.span.end_line)).max(d.shown_line()),
                 "endColumn": d.span.end_column,
             });
             let mut result = json!({
@@ -70,7 +70,10 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
                 result["ruleIndex"] = json!(index);
             }
             if d.in_test {
-                result["properties"] = json!({ "tags": ["test-code"] });
+                result["properties"]["tags"] = json!(["test-code"]);
+            }
+            if let Some(cell) = d.cell {
+                result["properties"]["notebookCell"] = json!(cell.number);
             }
             if !d.via.is_empty() {
                 let related: Vec<Value> = d

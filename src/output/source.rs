@@ -9,11 +9,19 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// The file's text without a byte-order mark, or `None` when it cannot be read as UTF-8.
+    /// The file's text without a byte-order mark (a notebook's: its code cells, joined as they
+    /// are linted), or `None` when it cannot be read as UTF-8.
     pub fn text(&mut self, path: &Path) -> Option<&str> {
         self.files
             .entry(path.to_path_buf())
-            .or_insert_with(|| std::fs::read_to_string(path).ok().map(|t| t.trim_start_matches('\u{feff}').to_string()))
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(path).ok()?;
+                let text = text.trim_start_matches('\u{feff}');
+                if crate::frontend::notebook::is_notebook(path) {
+                    return crate::frontend::notebook::read(text).ok().map(|notebook| notebook.text);
+                }
+                Some(text.to_string())
+            })
             .as_deref()
     }
 

@@ -46,7 +46,7 @@ impl Rule for MissingAwait {
             return None;
         }
         let awaiting = await_syntax(cx.file.language);
-        let in_async = cx.context() == Context::Async;
+        let in_async = matches!(cx.context(), Context::Async | Context::Loop);
         let help = if in_async {
             format!("add {awaiting}")
         } else {

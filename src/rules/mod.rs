@@ -139,6 +139,7 @@ pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(&st
         out.extend(file.errors.iter().map(|e| {
             let mut d = parse_error::diagnostic(&file.path, e);
             d.in_test = file.is_test_line(d.span.line);
+            d.cell = file.cell_of(d.span.line);
             d
         }));
     }
@@ -161,6 +162,7 @@ pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(&st
                         fix: finding.fix,
                         function: function.display().to_string(),
                         in_test: file.is_test_line(call.span.line),
+                        cell: file.cell_of(call.span.line),
                     });
                 }
             }

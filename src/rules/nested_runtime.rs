@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "nested-runtime",
     summary: "a runtime started or blocked on from inside async code",
     severity: Severity::Error,
-    what: "Finds `block_on` (tokio's `Runtime`, `Handle` and `LocalSet`, `futures::executor`, `pollster`, `smol`, `async_std`), calls to `#[tokio::main]` functions, and `asyncio.run`, `loop.run_until_complete`, `loop.run_forever`, `asyncio.Runner.run` inside an async context, directly or through a sync helper.",
+    what: "Finds `block_on` (tokio's `Runtime`, `Handle` and `LocalSet`, `futures::executor`, `pollster`, `smol`, `async_std`), calls to `#[tokio::main]` functions, and `asyncio.run`, `loop.run_until_complete`, `loop.run_forever`, `asyncio.Runner.run` inside an async context, directly or through a sync helper; also at the top level of a Jupyter notebook's cells, which IPython runs inside its own event loop.",
     why: "Blocking on a future from inside a runtime blocks the runtime's own thread: tokio panics with \"Cannot start a runtime from within a runtime\", asyncio raises \"cannot be called from a running event loop\", and executors without such a guard deadlock.",
     example_rust: "async fn handler() {\n    let body = futures::executor::block_on(fetch());\n}",
     example_python: "async def handler():\n    body = asyncio.run(fetch())",
@@ -25,14 +25,20 @@ impl Rule for NestedRuntime {
     }
 
     fn check(&self, cx: &CallCx<'_>) -> Option<Finding> {
-        if cx.context() != Context::Async || cx.call.usage == Usage::Awaited {
+        if !matches!(cx.context(), Context::Async | Context::Loop) || cx.call.usage == Usage::Awaited {
             return None;
         }
         let written = &cx.call.written;
+        // A notebook's cells already run inside IPython's event loop.
+        let place = if cx.context() == Context::Loop {
+            "a notebook cell, which runs in an event loop"
+        } else {
+            "an async context"
+        };
         // A known API first, as for the blocking rules; then the project's own functions.
         if let Some(found) = cx.api(Table::Runtime) {
             return Some(Finding {
-                message: format!("`{written}` starts or blocks on a runtime from inside an async context"),
+                message: format!("`{written}` starts or blocks on a runtime from inside {place}"),
                 help: found.advice.replacement.clone(),
                 via: Vec::new(),
                 fix: None,
@@ -42,7 +48,7 @@ impl Rule for NestedRuntime {
             let effect = cx.project.effect(callee, RUNTIME)?;
             let function = cx.project.function(callee);
             if effect.via.is_empty() {
-                let message = format!("`{written}` starts a runtime, called from an async context");
+                let message = format!("`{written}` starts a runtime, called from {place}");
                 return Some(Finding { message, help: effect.help.clone(), via: Vec::new(), fix: None });
             }
             let mut via = vec![Step {
@@ -51,7 +57,7 @@ impl Rule for NestedRuntime {
                 line: cx.call.span.line,
             }];
             via.extend(effect.via.iter().cloned());
-            let message = format!("`{written}` blocks on a runtime from an async context: it calls `{}`", effect.api);
+            let message = format!("`{written}` blocks on a runtime from {place}: it calls `{}`", effect.api);
             return Some(Finding { message, help: effect.help.clone(), via, fix: None });
         }
         None

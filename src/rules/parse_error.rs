@@ -42,5 +42,6 @@ pub fn diagnostic(path: &Path, error: &SyntaxError) -> Diagnostic {
         fix: None,
         function: String::new(),
         in_test: false,
+        cell: None,
     }
 }

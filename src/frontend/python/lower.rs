@@ -390,7 +390,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         }
     }
 
-    pub fn module(&mut self, body: &'a [Stmt<'a>]) {
+    /// Lowers a module whose top level runs in `top_level` (a notebook's on the running loop).
+    pub fn module(&mut self, body: &'a [Stmt<'a>], top_level: Context) {
         let mut collected = Collected::default();
         collect_block(body, &mut collected, &self.unit, None);
         self.star_modules = collected.stars.clone();
@@ -415,7 +416,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         };
         self.open.push(Open::new(function, Vec::new()));
         self.loop_start.push(None);
-        self.block(body, Context::Sync);
+        self.block(body, top_level);
         self.loop_start.pop();
         if let Some(open) = self.open.pop() {
             self.done.insert(0, open.finish());

@@ -8,7 +8,7 @@ mod parser;
 
 use super::SourceFile;
 use crate::knowledge::Knowledge;
-use crate::model::{FileModel, Span, SyntaxError};
+use crate::model::{Context, FileModel, Span, SyntaxError};
 use rustc_hash::FxHashSet;
 
 /// Lowering recurses as deep as the input nests (up to [`parser::MAX_DEPTH`] levels), so it needs
@@ -63,7 +63,8 @@ fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHa
     let (comments, errors) = lexer.into_comments_and_errors();
     let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut lowerer = lower::Lowerer::new(kb, &file.unit, &stem, roots);
-    lowerer.module(&body);
+    let notebook = crate::frontend::notebook::is_notebook(&file.path);
+    lowerer.module(&body, if notebook { Context::Loop } else { Context::Sync });
     let mut model = FileModel::new(file.path.clone(), file.language);
     model.functions = lowerer.done;
     model.aliases = lowerer.aliases.iter().map(|(a, t)| (a.as_str().into(), t.as_str().into())).collect();
