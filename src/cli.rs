@@ -196,9 +196,8 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             eprintln!("warning: {reason}");
         }
         if args.diff {
-            for change in &outcome.changes {
-                print!("{}", crate::fix::unified_diff(change));
-            }
+            let diffs: String = outcome.changes.iter().map(crate::fix::unified_diff).collect();
+            write_stdout(&diffs)?;
             return Ok(if outcome.changes.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
         }
         let mut fixed = 0;
@@ -248,10 +247,17 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             output::render(&diagnostics, args.format, color, &mut out).and_then(|()| out.flush())
         }
     };
-    written.map_err(|e| match &args.output {
-        Some(path) => format!("{}: cannot write the report: {e}", path.display()),
-        None => format!("cannot write the report: {e}"),
-    })?;
+    match written {
+        // A reader that stopped reading (`| head`) is not an error.
+        Err(e) if args.output.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            return Err(match &args.output {
+                Some(path) => format!("{}: cannot write the report: {e}", path.display()),
+                None => format!("cannot write the report: {e}"),
+            });
+        }
+        Ok(()) => {}
+    }
     Ok(if diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
@@ -265,21 +271,33 @@ fn show_config(path: &Path) -> Result<ExitCode, String> {
     }
     let mut configs = Configs::default();
     let config = configs.for_path(path).map_err(|e| e.to_string())?;
-    print!("{}", crate::config::describe(config));
+    write_stdout(&crate::config::describe(config))?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn list_rules() -> Result<ExitCode, String> {
     let width = rules::RULES.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
+    let mut list = String::new();
     for rule in rules::RULES {
         let meta = rule.meta();
-        println!("{:width$}  {}", meta.id, meta.summary);
+        list.push_str(&format!("{:width$}  {}\n", meta.id, meta.summary));
     }
+    write_stdout(&list)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn show_rule(id: &str) -> Result<ExitCode, String> {
     let rule = rules::find(id).ok_or_else(|| format!("unknown rule `{id}` (see `async-lint rules`)"))?;
-    print!("{}", rule.meta().markdown());
+    write_stdout(&rule.meta().markdown())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `text` to standard output; a reader that closed the pipe early (`| head`) ends the
+/// output quietly, as it does for other command-line tools.
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write to standard output: {e}")),
+        _ => Ok(()),
+    }
 }

@@ -43,11 +43,7 @@ type Finding = (String, u32, &'static str, &'static str);
 
 /// Lints `files`, returning `(relative path, line, rule, test-code marker)` per finding and the `parse-error` /
 /// `internal-error` findings that are bugs.
-fn lint(
-    files: &[SourceFile],
-    root: &Path,
-    compiles: &dyn Fn(&Path) -> bool,
-) -> (Vec<Finding>, Vec<String>) {
+fn lint(files: &[SourceFile], root: &Path, compiles: &dyn Fn(&Path) -> bool) -> (Vec<Finding>, Vec<String>) {
     let mut findings = Vec::new();
     let mut broken = Vec::new();
     for d in Linter::default().lint(files, &Selection::default()) {
