@@ -200,14 +200,20 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             write_stdout(&diffs)?;
             return Ok(if outcome.changes.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
         }
-        let mut fixed = 0;
+        let (mut fixed, mut files_fixed) = (0, 0);
+        // A file that cannot be written is left as it is; the others are still fixed, and every
+        // finding that is left is reported below.
         for change in &outcome.changes {
-            crate::fix::write_atomically(&change.path, &change.after)
-                .map_err(|e| format!("{}: cannot write the fixed file: {e}", change.path.display()))?;
-            fixed += change.fixes;
+            match crate::fix::write_fixed(change) {
+                Ok(()) => {
+                    fixed += change.fixes;
+                    files_fixed += 1;
+                }
+                Err(reason) => eprintln!("warning: {}: fixes not written: {reason}", change.path.display()),
+            }
         }
         if fixed > 0 {
-            eprintln!("fixed {fixed} findings in {} files", outcome.changes.len());
+            eprintln!("fixed {fixed} findings in {files_fixed} files");
         }
     }
     let mut diagnostics = linter.lint(&files, &selection);

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Edit, Fix};
+use crate::frontend::lines::Lines;
 use crate::frontend::{self, SourceFile};
 use crate::lint::{Linter, Selection};
 use crate::model::{Language, Span};
@@ -58,7 +59,7 @@ pub fn plan(
                 continue;
             };
             let fixes = applicable(file, &text, fixes, &mut skipped);
-            let (after, applied) = apply(&text, &fixes);
+            let (after, applied) = apply(&text, file.language, &fixes);
             if applied == 0 || after == text {
                 continue;
             }
@@ -86,11 +87,14 @@ pub fn plan(
             if after == before {
                 return None;
             }
-            if !frontend::notebook::is_notebook(&path) {
-                return Some(Change { path, before, after, fixes });
-            }
-            // A notebook's fixed code goes back into its JSON: the change is to the file's text.
-            match notebook_change(&path, &after) {
+            // The change is to the file's own text: a notebook's fixed code goes back into its
+            // JSON, a byte-order mark stays.
+            let change = if frontend::notebook::is_notebook(&path) {
+                notebook_change(&path, &after)
+            } else {
+                text_change(&path, before, after)
+            };
+            match change {
                 Ok((before, after)) => Some(Change { path, before, after, fixes }),
                 Err(reason) => {
                     skipped.push(format!("{}: fixes not applied: {reason}", path.display()));
@@ -102,6 +106,17 @@ pub fn plan(
     skipped.sort();
     skipped.dedup();
     Outcome { changes, skipped }
+}
+
+/// The file at `path` before and after, as it is written: with its byte-order mark. A file that
+/// is not UTF-8 (a PEP 263 declaration of another encoding) is left alone.
+fn text_change(path: &Path, before: String, after: String) -> Result<(String, String), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read it again: {e}"))?;
+    if std::str::from_utf8(&bytes).is_err() {
+        return Err("the file is not UTF-8 (it declares another encoding), and is left as it is".into());
+    }
+    let bom = if bytes.starts_with("\u{feff}".as_bytes()) { "\u{feff}" } else { "" };
+    Ok((format!("{bom}{before}"), format!("{bom}{after}")))
 }
 
 /// The notebook at `path` as it is, and with its code replaced by `fixed_code`.
@@ -166,7 +181,8 @@ fn depends_on(path: &Path, krate: &str) -> bool {
 
 /// Whether a top-level `import module` (alone or in a list) binds the module's own name.
 fn imports_module(text: &str, module: &str) -> bool {
-    text.lines()
+    Lines::new(text, Language::Python)
+        .iter()
         .filter_map(|l| l.strip_prefix("import "))
         .any(|names| names.split('#').next().unwrap_or("").split(',').map(str::trim).any(|n| n == module))
 }
@@ -174,7 +190,7 @@ fn imports_module(text: &str, module: &str) -> bool {
 /// Where a new import goes: before the first top-level import after any `__future__` ones, or
 /// after the module's leading comments and docstring.
 fn import_line(text: &str) -> u32 {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = Lines::new(text, Language::Python).iter().collect();
     let is_import = |l: &&str| l.starts_with("import ") || l.starts_with("from ");
     let future = lines.iter().rposition(|l| l.starts_with("from __future__ import"));
     if let Some(after) = future {
@@ -200,68 +216,163 @@ fn import_line(text: &str) -> u32 {
     line as u32 + 1
 }
 
-/// Byte offset of a 1-based line and character column, if it is inside the text.
-fn offset(text: &str, line: u32, column: u32) -> Option<usize> {
-    let mut start = 0;
-    for _ in 1..line {
-        start += text[start..].find('\n')? + 1;
-    }
-    let line_text = &text[start..text[start..].find('\n').map_or(text.len(), |e| start + e)];
-    let chars = column.checked_sub(1)? as usize;
-    if chars == line_text.chars().count() {
-        return Some(start + line_text.len());
-    }
-    line_text.char_indices().nth(chars).map(|(i, _)| start + i)
-}
-
 /// Applies whole fixes, skipping any whose edits are stale or overlap an edit already taken.
-pub fn apply(text: &str, fixes: &[Fix]) -> (String, usize) {
-    let mut taken: Vec<(usize, usize, &str)> = Vec::new();
+/// Lines are counted as the language counts them; a line break in an edit's text becomes the
+/// file's own (a CRLF file stays CRLF). Linear in the text and the number of edits.
+pub fn apply(text: &str, language: Language, fixes: &[Fix]) -> (String, usize) {
+    let lines = Lines::new(text, language);
+    // Taken edits by (start, end): they never overlap, so the one that starts last before a new
+    // edit's end is the only one that can overlap it.
+    let mut taken: BTreeMap<(usize, usize), &str> = BTreeMap::new();
     let mut applied = 0;
     'fixes: for fix in fixes {
         let mut ranges = Vec::new();
         for edit in &fix.edits {
             let (Some(start), Some(end)) = (
-                offset(text, edit.span.line, edit.span.column),
-                offset(text, edit.span.end_line, edit.span.end_column),
+                lines.offset(edit.span.line, edit.span.column),
+                lines.offset(edit.span.end_line, edit.span.end_column),
             ) else {
                 continue 'fixes;
             };
             if end < start || text[start..end] != edit.expected {
                 continue 'fixes;
             }
-            let overlaps = |(s, e, _): &(usize, usize, &str)| start < *e && *s < end || (start == end && start == *s);
-            if taken.iter().any(overlaps) {
+            let overlaps_before = taken.range(..(end, 0)).next_back().is_some_and(|(&(s, e), _)| start < e && s < end);
+            let same_start = taken.range((start, 0)..=(start, usize::MAX)).next().is_some();
+            let inserts_inside = start == end
+                && taken.range(..=(start, usize::MAX)).next_back().is_some_and(|(&(s, e), _)| s < start && start < e);
+            if overlaps_before || (start == end && same_start) || inserts_inside {
                 continue 'fixes;
             }
             ranges.push((start, end, edit.text.as_str()));
         }
-        taken.extend(ranges);
+        taken.extend(ranges.into_iter().map(|(s, e, t)| ((s, e), t)));
         applied += 1;
     }
-    taken.sort_by_key(|(s, e, _)| (*s, *e));
+    let line_break = lines.line_break();
     let mut out = String::with_capacity(text.len() + 64);
     let mut at = 0;
-    for (start, end, replacement) in taken {
+    for ((start, end), replacement) in taken {
         out.push_str(&text[at..start]);
-        out.push_str(replacement);
+        if line_break == "\n" {
+            out.push_str(replacement);
+        } else {
+            out.push_str(&replacement.replace('\n', line_break));
+        }
         at = end;
     }
     out.push_str(&text[at..]);
     (out, applied)
 }
 
-/// Writes a file by way of a temporary file beside it and a rename, keeping its permissions.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.async-lint-fix"));
-    std::fs::write(&temporary, text)?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        std::fs::set_permissions(&temporary, meta.permissions())?;
+/// What stands between a planned change and the disk.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NotWritten {
+    /// The file no longer holds what was read: someone edited it meanwhile.
+    ChangedOnDisk,
+    /// Its permissions do not let anyone write it.
+    ReadOnly,
+    /// It has other hard links, which a replacement would split from it.
+    HardLinked(u64),
+    /// Not a regular file (or a symlink to one).
+    NotAFile,
+    Io(String),
+}
+
+impl std::fmt::Display for NotWritten {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotWritten::ChangedOnDisk => write!(f, "the file changed on disk since it was read; run again"),
+            NotWritten::ReadOnly => write!(f, "the file is read-only"),
+            NotWritten::HardLinked(n) => {
+                write!(f, "the file has {n} hard links, which a rewrite would split; apply `--diff` by hand")
+            }
+            NotWritten::NotAFile => write!(f, "not a regular file"),
+            NotWritten::Io(e) => write!(f, "{e}"),
+        }
     }
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
+}
+
+/// Writes a change if the file still holds `change.before`: through a temporary file created
+/// exclusively, with an unpredictable name, beside the file, given the file's mode, owner and
+/// group, then renamed over it. A symlink stays a symlink: its target is written. The temporary
+/// file is removed on every error path (and, through [`interrupt_guard`], on Ctrl-C).
+pub fn write_fixed(change: &Change) -> Result<(), NotWritten> {
+    let io = |e: std::io::Error| NotWritten::Io(e.to_string());
+    let target = match std::fs::symlink_metadata(&change.path).map_err(io)? {
+        meta if meta.file_type().is_symlink() => std::fs::canonicalize(&change.path).map_err(io)?,
+        _ => change.path.clone(),
+    };
+    let meta = std::fs::metadata(&target).map_err(io)?;
+    if !meta.is_file() {
+        return Err(NotWritten::NotAFile);
+    }
+    if meta.permissions().readonly() {
+        return Err(NotWritten::ReadOnly);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(NotWritten::HardLinked(meta.nlink()));
+        }
+    }
+    let unchanged = || std::fs::read(&target).map(|bytes| bytes == change.before.as_bytes()).map_err(io);
+    if !unchanged()? {
+        return Err(NotWritten::ChangedOnDisk);
+    }
+    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let _writing = interrupt_guard();
+    let mut temporary =
+        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".async-lint-fix").tempfile_in(dir).map_err(io)?;
+    std::io::Write::write_all(&mut temporary, change.after.as_bytes()).map_err(io)?;
+    temporary.as_file().set_permissions(meta.permissions()).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Only root may give a file away; others keep their own ownership, which is the file's.
+        let _ = std::os::unix::fs::fchown(temporary.as_file(), Some(meta.uid()), Some(meta.gid()));
+    }
+    temporary.as_file().sync_all().map_err(io)?;
+    // The last look before the rename: an edit made while the fix was written is not lost.
+    if !unchanged()? {
+        return Err(NotWritten::ChangedOnDisk);
+    }
+    temporary.persist(&target).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// Ctrl-C while a fixed file is being written waits for that file (written whole, or its
+/// temporary file removed), then exits with status 130; at any other time it exits at once.
+pub fn interrupt_guard() -> InterruptGuard {
+    use std::sync::atomic::Ordering;
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if WRITING.load(Ordering::SeqCst) == 0 {
+                std::process::exit(130);
+            }
+            INTERRUPTED.store(true, Ordering::SeqCst);
+        });
+    });
+    WRITING.fetch_add(1, Ordering::SeqCst);
+    InterruptGuard(())
+}
+
+static WRITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// While alive, a Ctrl-C is held back (see [`interrupt_guard`]).
+pub struct InterruptGuard(());
+
+impl Drop for InterruptGuard {
+    fn drop(&mut self) {
+        use std::sync::atomic::Ordering;
+        if WRITING.fetch_sub(1, Ordering::SeqCst) == 1 && INTERRUPTED.load(Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    }
 }
 
 /// A unified diff of one change.
@@ -291,7 +402,7 @@ mod tests {
         let text = "é f();\ng();\n";
         let replace = edit(1, (3, 4), "h", "f");
         let stale = edit(2, (1, 2), "x", "q");
-        let (out, applied) = apply(text, &[replace, edit(1, (6, 6), ".await", ""), stale]);
+        let (out, applied) = apply(text, Language::Rust, &[replace, edit(1, (6, 6), ".await", ""), stale]);
         assert_eq!(out, "é h().await;\ng();\n");
         assert_eq!(applied, 2);
     }

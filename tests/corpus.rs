@@ -62,7 +62,7 @@ fn fixing_copies_of_published_crates_keeps_them_parsing() {
         let files = discover(std::slice::from_ref(&copy)).unwrap();
         let outcome = async_lint::fix::plan(&linter, &files, &Selection::default(), &mut |_| true);
         for change in &outcome.changes {
-            async_lint::fix::write_atomically(&change.path, &change.after).unwrap();
+            async_lint::fix::write_fixed(change).unwrap();
             applied += change.fixes;
         }
         for d in linter.lint(&files, &Selection::default()) {

@@ -1,5 +1,6 @@
 //! Frontends lower one file's syntax into the [`crate::model`]; they know nothing of rules.
 
+pub mod lines;
 pub mod notebook;
 pub mod python;
 pub mod rust;

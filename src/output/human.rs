@@ -5,7 +5,8 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, S
 
 use super::source::Sources;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Span;
+use crate::frontend::lines::Lines;
+use crate::model::{Language, Span};
 
 /// One finding as miette sees it.
 struct Report<'a> {
@@ -61,22 +62,34 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
-/// The byte range of a span, clamped to the text.
-fn byte_range(text: &str, span: Span) -> SourceSpan {
+/// The byte range of a span, clamped to the text, with lines counted as the file's language
+/// counts them.
+fn byte_range(text: &str, language: Language, span: Span) -> SourceSpan {
+    let lines = Lines::new(text, language);
     let offset = |line: u32, column: u32| -> usize {
-        let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1) as usize).map(str::len).sum();
-        let rest = &text[start.min(text.len())..];
-        let within: usize = rest
-            .char_indices()
-            .take_while(|(_, c)| *c != '\n')
-            .nth(column.saturating_sub(1) as usize)
-            .map(|(i, _)| i)
-            .unwrap_or_else(|| rest.find('\n').unwrap_or(rest.len()));
-        start + within
+        let Some(line_text) = lines.line(line) else { return text.len() };
+        let start = lines.start(line).unwrap_or(text.len());
+        let chars = column.saturating_sub(1) as usize;
+        start + line_text.char_indices().nth(chars).map_or(line_text.len(), |(i, _)| i)
     };
     let start = offset(span.line, span.column);
     let end = if span.end_line == 0 { start } else { offset(span.end_line, span.end_column).max(start) };
     SourceSpan::new(start.into(), end - start)
+}
+
+/// The text as the excerpt shows it: a Python file's lone `\r` line breaks become `\n` (same
+/// offsets), since the excerpt's lines are split at `\n`.
+fn shown_text(text: &str, language: Language) -> String {
+    if language != Language::Python || !text.contains('\r') {
+        return text.to_string();
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
 }
 
 pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -98,11 +111,13 @@ pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> i
                     end_column: d.span.end_column,
                 };
                 let name = format!("{}:cell {}", d.path.display(), cell.number);
-                let range = byte_range(&text, span);
+                let range = byte_range(&text, Language::Python, span);
                 (Some(NamedSource::new(name, text)), range)
             }
             (Some(text), None) => {
-                (Some(NamedSource::new(d.path.display().to_string(), text.to_string())), byte_range(text, d.span))
+                let language = crate::discover::language_of(&d.path).unwrap_or(Language::Rust);
+                let range = byte_range(text, language, d.span);
+                (Some(NamedSource::new(d.path.display().to_string(), shown_text(text, language))), range)
             }
             (None, _) => (None, SourceSpan::new(0.into(), 0)),
         };
@@ -129,13 +144,13 @@ mod tests {
     fn spans_map_to_byte_ranges_by_characters() {
         let text = "fn a() {}\nlet é = x();\n";
         let span = Span { line: 2, column: 9, end_line: 2, end_column: 12 };
-        let range = byte_range(text, span);
+        let range = byte_range(text, Language::Rust, span);
         assert_eq!(&text[range.offset()..range.offset() + range.len()], "x()");
     }
 
     #[test]
     fn spans_past_the_end_are_clamped() {
-        let range = byte_range("ab", Span { line: 9, column: 9, end_line: 9, end_column: 12 });
+        let range = byte_range("ab", Language::Rust, Span { line: 9, column: 9, end_line: 9, end_column: 12 });
         assert_eq!(range.offset(), 2);
         assert_eq!(range.len(), 0);
     }
