@@ -148,7 +148,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Rules => list_rules(),
         Command::Rule { id } => show_rule(&id),
         Command::Config { path } => show_config(&path),
-        Command::Server => crate::lsp::serve().map(|()| ExitCode::SUCCESS),
+        Command::Server => crate::lsp::serve(),
         Command::Confirm { file } => crate::executor::confirm::confirm(&file),
     };
     match result {

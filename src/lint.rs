@@ -46,9 +46,9 @@ pub struct Linter {
     cache: Option<Cache>,
 }
 
-/// The frontends' stack needs (see [`crate::frontend::python::STACK_SIZE`]), and some headroom for
+/// The frontends' stack needs (see [`crate::frontend::STACK_SIZE`]), and some headroom for
 /// the pool's own frames, so that lowering never needs to grow a stack.
-const WORKER_STACK: usize = crate::frontend::python::STACK_SIZE + (4 << 20);
+const WORKER_STACK: usize = crate::frontend::STACK_SIZE + (4 << 20);
 
 impl Default for Linter {
     fn default() -> Self {

@@ -293,19 +293,49 @@ fn rules_are_listed_and_documented() {
     assert_eq!(run_in(dir.path(), &["rule", "nope"]).status.code(), Some(2));
 }
 
+/// Every way of nesting Rust syntax that `syn` or the lowering recurses on, `levels` deep.
+fn deep_rust(levels: usize) -> Vec<(&'static str, String)> {
+    let n = levels;
+    vec![
+        ("parens", format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(n), ")".repeat(n))),
+        ("types", format!("fn f(x: {}u8{}) {{}}\n", "Vec<".repeat(n), ">".repeat(n))),
+        ("reference_types", format!("fn f(x: {}u8) {{}}\n", "&".repeat(n))),
+        ("pointer_types", format!("fn f(x: {}u8) {{}}\n", "*const ".repeat(n))),
+        ("trait_objects", format!("fn f(x: {}u8{}) {{}}\n", "Box<dyn Fn() -> ".repeat(n / 2), ">".repeat(n / 2))),
+        ("references", format!("fn f() {{ let x = {}1; }}\n", "& ".repeat(n))),
+        ("negations", format!("fn f() {{ let x = {}1; }}\n", "- ".repeat(n))),
+        ("nots", format!("fn f() {{ let x = {}true; }}\n", "!".repeat(n))),
+        ("derefs", format!("fn f() {{ let x = {}a; }}\n", "*".repeat(n))),
+        ("closures", format!("fn f() {{ let x = {}1; }}\n", "|| ".repeat(n / 2))),
+        ("returns", format!("fn f() {{ {}1; }}\n", "return ".repeat(n))),
+        ("fields", format!("fn f() {{ let x = a{}; }}\n", ".b".repeat(n))),
+        ("method_chains", format!("fn f() {{ let x = a{}; }}\n", ".b()".repeat(n))),
+        ("tries", format!("fn f() {{ a{}; }}\n", "?".repeat(n))),
+        ("awaits", format!("async fn f() {{ a{}; }}\n", ".await".repeat(n))),
+        ("mixed", format!("fn f() {{ let x = {}1{}; }}\n", "(&-".repeat(n / 3), ")".repeat(n / 3))),
+    ]
+}
+
 #[test]
 fn deep_nesting_is_a_parse_error_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
-    let deep = format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(100_000), ")".repeat(100_000));
-    write(dir.path(), "deep.rs", &deep);
-    let just_under = format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(250), ")".repeat(250));
-    write(dir.path(), "nested.rs", &just_under);
+    for (name, text) in deep_rust(20_000) {
+        write(dir.path(), &format!("deep/{name}.rs"), &text);
+    }
+    write(dir.path(), "deep/hundred_thousand.rs", &deep_rust(100_000)[0].1);
+    for (name, text) in deep_rust(990) {
+        write(dir.path(), &format!("under/{name}.rs"), &text);
+    }
     write(dir.path(), "other.rs", BLOCKING);
     let out = run_in(dir.path(), &["check", ".", "--format", "concise"]);
     let text = stdout(&out);
-    let rules: Vec<&str> = text.lines().map(|l| l.split(' ').nth(1).unwrap()).collect();
-    assert_eq!(rules, vec!["parse-error", "blocking-sleep"], "{text}");
-    assert!(text.starts_with("deep.rs:1:1: parse-error brackets nest 100001 deep"), "{text}");
+    let mut deep: Vec<&str> = text.lines().filter(|l| l.contains(" parse-error ")).collect();
+    deep.sort();
+    assert_eq!(deep.len(), 17, "{text}");
+    assert!(deep.iter().all(|l| l.starts_with("deep/") && l.contains("more than the 1000 levels")), "{text}");
+    assert!(text.contains("deep/hundred_thousand.rs:1:"), "{text}");
+    assert!(text.contains("other.rs:2:5: blocking-sleep"), "{text}");
+    assert!(!text.contains("under/"), "valid nesting below the limit parses:\n{text}");
 }
 
 #[test]

@@ -13,6 +13,8 @@ struct Client {
     stdin: ChildStdin,
     messages: Receiver<Value>,
     next_id: i64,
+    /// What `wait_for` passed over.
+    skipped: Vec<Value>,
 }
 
 impl Client {
@@ -50,11 +52,16 @@ impl Client {
                 }
             }
         });
-        Client { child, stdin, messages, next_id: 1 }
+        Client { child, stdin, messages, next_id: 1, skipped: Vec::new() }
     }
 
     fn send_raw(&mut self, body: &str) {
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn send_bytes(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
         self.stdin.flush().unwrap();
     }
 
@@ -75,6 +82,7 @@ impl Client {
             if wanted(&message) {
                 return message;
             }
+            self.skipped.push(message);
         }
     }
 
@@ -244,5 +252,98 @@ fn a_fix_inserts_before_it_replaces_at_the_same_position() {
     let texts: Vec<&str> = edits.iter().map(|e| e["newText"].as_str().unwrap()).collect();
     assert_eq!(texts, vec!["await ", "asyncio.sleep"], "inserts come first, as the protocol orders them");
     assert_eq!(edits[0]["range"]["start"], edits[1]["range"]["start"]);
+    client.shutdown();
+}
+
+#[test]
+fn broken_frames_are_answered_with_a_null_id_and_the_next_request_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start();
+    client.initialize(dir.path());
+    let broken: [&[u8]; 4] = [
+        b"X-Missing-Length: 1\r\n\r\n{}",
+        b"Content-Length: many\r\n\r\n{}",
+        b"Content-Length: 2\r\nX-\xff\xfe: 1\r\n\r\n{}",
+        b"Content-Length: 80\r\n\r\n{\"jsonrpc\"",
+    ];
+    // A frame can only be known to be cut short when the next one arrives, as it does here.
+    for (i, frame) in broken.iter().enumerate() {
+        client.send_bytes(frame);
+        let served = client.request("workspace/noSuchMethod", json!({}));
+        assert_eq!(served["error"]["code"], -32601, "frame {i}: the next request is served: {served}");
+    }
+    let answers: Vec<&Value> = client.skipped.iter().filter(|m| m["error"]["code"] == -32700).collect();
+    assert_eq!(answers.len(), broken.len(), "every broken frame is answered: {answers:?}");
+    assert!(answers.iter().all(|m| m["id"].is_null() && m["error"]["message"].is_string()), "{answers:?}");
+    client.shutdown();
+}
+
+#[test]
+fn a_document_outside_any_project_is_linted_alone() {
+    let project = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let helper = "import time\n\ndef work():\n    time.sleep(1)\n";
+    let document = "from helper import work\n\nasync def main():\n    work()\n";
+    for dir in [project.path(), elsewhere.path()] {
+        std::fs::write(dir.join("helper.py"), helper).unwrap();
+    }
+    std::fs::write(project.path().join("pyproject.toml"), "[project]\nname = \"p\"\n").unwrap();
+    let mut client = Client::start();
+    client.initialize(project.path());
+    let python = |uri: &str| json!({ "uri": uri, "languageId": "python", "version": 1, "text": document });
+
+    let inside = format!("file://{}", project.path().join("main.py").display());
+    client.notify("textDocument/didOpen", json!({ "textDocument": python(&inside) }));
+    let found = client.diagnostics_for(&inside);
+    assert_eq!(found.len(), 1, "the project's helper is linked: {found:?}");
+
+    let outside = format!("file://{}", elsewhere.path().join("main.py").display());
+    client.notify("textDocument/didOpen", json!({ "textDocument": python(&outside) }));
+    assert!(client.diagnostics_for(&outside).is_empty(), "a stray file is not linked with its directory");
+
+    // At the file system's root nothing is walked: the answer comes at once.
+    for uri in ["file:///main.py", "file:///../../main.py"] {
+        client.notify("textDocument/didOpen", json!({ "textDocument": python(uri) }));
+        client
+            .wait_for(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == "file:///main.py");
+    }
+    client.shutdown();
+}
+
+#[test]
+fn after_shutdown_only_exit_is_served_and_exit_without_shutdown_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start();
+    client.initialize(dir.path());
+    let reply = client.request("shutdown", Value::Null);
+    assert!(reply["error"].is_null(), "{reply}");
+    let refused = client.request("textDocument/codeAction", json!({}));
+    assert_eq!(refused["error"]["code"], -32600, "{refused}");
+    client.notify("exit", Value::Null);
+    assert_eq!(client.child.wait().unwrap().code(), Some(0));
+
+    let mut client = Client::start();
+    client.initialize(dir.path());
+    client.notify("exit", Value::Null);
+    assert_eq!(client.child.wait().unwrap().code(), Some(1), "exit without shutdown");
+}
+
+#[test]
+fn deep_nesting_in_a_project_file_does_not_stop_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"p\"\nversion = \"0.1.0\"\n").unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    let deep = format!("fn f(x: {}u8{}) {{}}\n", "Vec<".repeat(50_000), ">".repeat(50_000));
+    std::fs::write(dir.path().join("src/deep.rs"), &deep).unwrap();
+    std::fs::write(dir.path().join("src/lib.rs"), "mod deep;\n").unwrap();
+    let mut client = Client::start();
+    client.initialize(dir.path());
+    let uri = format!("file://{}", dir.path().join("src/lib.rs").display());
+    open(&mut client, &uri, &format!("mod deep;\n{BLOCKING}"));
+    assert_eq!(client.diagnostics_for(&uri).len(), 1);
+    let deep_uri = format!("file://{}", dir.path().join("src/deep.rs").display());
+    open(&mut client, &deep_uri, &deep);
+    let found = client.diagnostics_for(&deep_uri);
+    assert_eq!(found[0]["code"], "parse-error", "{found:?}");
     client.shutdown();
 }

@@ -31,6 +31,19 @@ pub struct SourceFile {
     pub unit: Unit,
 }
 
+/// The stack that parsing and lowering need at the frontends' nesting limits
+/// ([`rust::MAX_NESTING`], [`python`]'s parser depth).
+pub const STACK_SIZE: usize = 64 << 20;
+
+/// Runs `f` on the caller's stack when [`STACK_SIZE`] of it is left (the linter's workers have
+/// that much), else on a stack segment of that size grown for the call (no thread is started).
+pub fn with_deep_stack<R>(f: impl FnOnce() -> R) -> R {
+    match stacker::remaining_stack() {
+        Some(left) if left >= STACK_SIZE => f(),
+        _ => stacker::grow(STACK_SIZE, f),
+    }
+}
+
 /// Lowers one file. Never panics on bad input: what cannot be understood becomes a
 /// [`crate::model::SyntaxError`] in the result.
 pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {

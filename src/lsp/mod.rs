@@ -26,14 +26,21 @@ use crate::discover::{discover, language_of, source_file};
 use crate::lint::{Linter, Selection};
 use crate::model::Language;
 
-pub fn serve() -> Result<(), String> {
+/// Serves until `exit`: status 0 after a `shutdown`, 1 without one (as the protocol asks), and 0
+/// when the client closes the input.
+pub fn serve() -> Result<std::process::ExitCode, String> {
     let io = transport::Stdio::start();
-    let mut server =
-        Server { sender: io.sender.clone(), documents: HashMap::new(), projects: HashMap::new(), linters: Vec::new() };
-    let result = server.run(&io.receiver);
+    let mut server = Server {
+        sender: io.sender.clone(),
+        documents: HashMap::new(),
+        projects: HashMap::new(),
+        linters: Vec::new(),
+        workspace: Vec::new(),
+    };
+    let status = server.run(&io.receiver);
     drop(server);
     io.finish().map_err(|e| format!("the language server's output failed: {e}"))?;
-    result
+    Ok(status)
 }
 
 struct Document {
@@ -43,7 +50,7 @@ struct Document {
 }
 
 struct Server {
-    sender: crossbeam_channel::Sender<Message>,
+    sender: crossbeam_channel::Sender<transport::Outgoing>,
     documents: HashMap<Url, Document>,
     /// Project root -> its files on disk, found once per root (again after a save).
     projects: HashMap<PathBuf, Vec<crate::frontend::SourceFile>>,
@@ -51,6 +58,9 @@ struct Server {
     /// lowered (in memory, keyed by path and content hash): an edit lowers only the edited
     /// document again, then links the project.
     linters: Vec<(Vec<u8>, Linter)>,
+    /// The workspace folders the client opened: a document inside one and in no package of its
+    /// own belongs to the folder's project.
+    workspace: Vec<PathBuf>,
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -64,10 +74,10 @@ fn capabilities() -> ServerCapabilities {
 impl Server {
     fn send(&self, message: impl Into<Message>) {
         // The writer only goes away when the client is gone; nothing is left to tell then.
-        let _ = self.sender.send(message.into());
+        let _ = self.sender.send(transport::Outgoing::Message(message.into()));
     }
 
-    fn run(&mut self, receiver: &crossbeam_channel::Receiver<Message>) -> Result<(), String> {
+    fn run(&mut self, receiver: &crossbeam_channel::Receiver<Message>) -> std::process::ExitCode {
         let mut initialized = false;
         let mut shutting_down = false;
         while let Ok(first) = receiver.recv() {
@@ -82,9 +92,14 @@ impl Server {
                             self.error(&request, ErrorCode::ServerNotInitialized, "the server is not initialized");
                             continue;
                         }
+                        if shutting_down {
+                            self.error(&request, ErrorCode::InvalidRequest, "the server is shutting down");
+                            continue;
+                        }
                         match request.method.as_str() {
                             "initialize" => {
                                 initialized = true;
+                                self.workspace = workspace_folders(&request.params);
                                 let result = InitializeResult {
                                     capabilities: capabilities(),
                                     server_info: Some(ServerInfo {
@@ -105,11 +120,14 @@ impl Server {
                     Message::Notification(notification) => {
                         if notification.method == transport::MALFORMED {
                             let reason = serde_json::from_value(notification.params).unwrap_or_default();
-                            self.send(transport::parse_error_reply(reason));
+                            let _ = self.sender.send(transport::Outgoing::ParseError(reason));
                             continue;
                         }
                         if notification.method == "exit" {
-                            return if shutting_down { Ok(()) } else { Err("exit before shutdown".into()) };
+                            return std::process::ExitCode::from(if shutting_down { 0 } else { 1 });
+                        }
+                        if shutting_down {
+                            continue;
                         }
                         if let Some(uri) = self.on_notification(notification)
                             && !dirty.contains(&uri)
@@ -124,7 +142,7 @@ impl Server {
                 self.publish(&uri);
             }
         }
-        Ok(())
+        std::process::ExitCode::SUCCESS
     }
 
     fn error(&self, request: &Request, code: ErrorCode, message: &str) {
@@ -158,8 +176,8 @@ impl Server {
                     document.text = text;
                 }
                 // Files may have been added or removed: find the project's files again.
-                if let Ok(path) = uri.to_file_path() {
-                    self.projects.remove(&project_root(&path));
+                if let Some(root) = uri.to_file_path().ok().and_then(|path| self.project_root(&path)) {
+                    self.projects.remove(&root);
                 }
                 self.documents.contains_key(&uri).then_some(uri)
             }
@@ -197,14 +215,17 @@ impl Server {
             return Ok(Vec::new());
         }
         let Some(text) = self.documents.get(uri).map(|d| d.text.clone()) else { return Ok(Vec::new()) };
-        let root = project_root(&path);
-        let files = match self.projects.get(&root) {
-            Some(files) => files.clone(),
-            None => {
-                let found = discover(std::slice::from_ref(&root)).unwrap_or_default();
-                self.projects.insert(root.clone(), found.clone());
-                found
-            }
+        // A document outside any project is linted alone.
+        let files = match self.project_root(&path) {
+            None => Vec::new(),
+            Some(root) => match self.projects.get(&root) {
+                Some(files) => files.clone(),
+                None => {
+                    let found = discover(std::slice::from_ref(&root)).unwrap_or_default();
+                    self.projects.insert(root, found.clone());
+                    found
+                }
+            },
         };
         let mut files: Vec<_> = files.into_iter().filter(|f| f.path != path).collect();
         files.extend(source_file(&path));
@@ -333,25 +354,43 @@ impl Server {
     }
 }
 
-/// The directory whose files form the document's project: the Cargo package, the top Python
-/// package, or the file's own directory.
-fn project_root(path: &Path) -> PathBuf {
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    match language_of(path) {
-        Some(Language::Rust) => {
-            dir.ancestors().find(|d| d.join("Cargo.toml").is_file()).map(Path::to_path_buf).unwrap_or(dir)
-        }
-        _ => {
-            let mut top = dir.clone();
-            while top.join("__init__.py").is_file() && top.parent().is_some_and(|p| p.join("__init__.py").is_file()) {
-                top = top.parent().map(Path::to_path_buf).unwrap_or(top);
+impl Server {
+    /// The directory whose files form the document's project: the Cargo package, the Python
+    /// project (a `pyproject.toml`, `setup.py`, `setup.cfg` or async-lint configuration) or top
+    /// package, else the workspace folder it is in. `None` for a document outside all of them, and
+    /// never the file system's root.
+    fn project_root(&self, path: &Path) -> Option<PathBuf> {
+        let path = std::path::absolute(path).ok()?;
+        let dir = path.parent()?;
+        let has = |d: &Path, names: &[&str]| names.iter().any(|n| d.join(n).is_file());
+        let found = match language_of(&path)? {
+            Language::Rust => dir.ancestors().find(|d| has(d, &["Cargo.toml"])).map(Path::to_path_buf),
+            Language::Python => {
+                let markers = ["pyproject.toml", "setup.py", "setup.cfg", "async-lint.toml", ".async-lint.toml"];
+                let top_package = dir.ancestors().take_while(|d| has(d, &["__init__.py"])).last();
+                dir.ancestors()
+                    .find(|d| has(d, &markers))
+                    .or_else(|| top_package.and_then(Path::parent))
+                    .map(Path::to_path_buf)
             }
-            match top.join("__init__.py").is_file() {
-                true => top.parent().map(Path::to_path_buf).unwrap_or(top),
-                false => top,
-            }
-        }
+        };
+        let workspace = || self.workspace.iter().filter(|w| path.starts_with(w)).max_by_key(|w| w.as_os_str().len());
+        found.or_else(|| workspace().cloned()).filter(|root| root.parent().is_some())
     }
+}
+
+/// The folders of the workspace the client opened (`workspaceFolders`, else `rootUri`).
+fn workspace_folders(params: &serde_json::Value) -> Vec<PathBuf> {
+    let params: lsp_types::InitializeParams = match serde_json::from_value(params.clone()) {
+        Ok(params) => params,
+        Err(_) => return Vec::new(),
+    };
+    #[allow(deprecated)]
+    let uris = match params.workspace_folders {
+        Some(folders) => folders.into_iter().map(|f| f.uri).collect(),
+        None => params.root_uri.into_iter().collect::<Vec<_>>(),
+    };
+    uris.iter().filter_map(|uri| uri.to_file_path().ok()).filter_map(|p| std::path::absolute(p).ok()).collect()
 }
 
 /// LSP positions count UTF-16 code units; the model counts characters.

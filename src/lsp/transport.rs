@@ -1,26 +1,50 @@
 //! JSON-RPC over stdio with `Content-Length` framing. Unlike a plain reader, a malformed message
 //! is answered with a parse error and the connection stays up.
 
+use std::collections::VecDeque;
 use std::io::{self, BufRead, Write};
 use std::thread;
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
-use lsp_server::{Message, Notification, Response, ResponseError};
+use lsp_server::{Message, Notification};
 
 /// JSON-RPC's code for a message that is not JSON, or not a request, response or notification.
 const PARSE_ERROR: i32 = -32700;
 
+/// The largest message body read; a longer `Content-Length` is treated as broken.
+const MAX_BODY: usize = 1 << 30;
+
 /// The reader's notice of a malformed message (never sent by a client: `$/` is reserved).
 pub const MALFORMED: &str = "$/async-lint/malformed";
 
-/// The reply to a malformed message: it has no id to answer, so JSON-RPC's `null` stands in.
-pub fn parse_error_reply(reason: String) -> Message {
-    let error = ResponseError { code: PARSE_ERROR, message: reason, data: None };
-    Message::Response(Response { id: lsp_server::RequestId::from(0), result: None, error: Some(error) })
+/// What the server sends.
+pub enum Outgoing {
+    Message(Message),
+    /// The answer to a malformed message, which has no id to answer: JSON-RPC's `null` stands in.
+    ParseError(String),
+}
+
+impl From<Message> for Outgoing {
+    fn from(message: Message) -> Outgoing {
+        Outgoing::Message(message)
+    }
+}
+
+impl Outgoing {
+    fn write(self, out: &mut impl Write) -> io::Result<()> {
+        match self {
+            Outgoing::Message(message) => message.write(out),
+            Outgoing::ParseError(reason) => {
+                let error = serde_json::json!({ "code": PARSE_ERROR, "message": reason });
+                let body = serde_json::json!({ "jsonrpc": "2.0", "id": null, "error": error }).to_string();
+                write!(out, "Content-Length: {}\r\n\r\n{body}", body.len())
+            }
+        }
+    }
 }
 
 pub struct Stdio {
-    pub sender: Sender<Message>,
+    pub sender: Sender<Outgoing>,
     pub receiver: Receiver<Message>,
     reader: thread::JoinHandle<()>,
     writer: thread::JoinHandle<io::Result<()>>,
@@ -28,7 +52,7 @@ pub struct Stdio {
 
 impl Stdio {
     pub fn start() -> Stdio {
-        let (to_writer, outgoing) = unbounded::<Message>();
+        let (to_writer, outgoing) = unbounded::<Outgoing>();
         let writer = thread::spawn(move || {
             let stdout = io::stdout();
             let mut out = stdout.lock();
@@ -41,21 +65,18 @@ impl Stdio {
         let (incoming, receiver) = unbounded::<Message>();
         let reader = thread::spawn(move || {
             let stdin = io::stdin();
-            let mut input = stdin.lock();
-            while let Some(body) = read_frame(&mut input) {
-                match body.and_then(|b| serde_json::from_slice::<Message>(&b).map_err(|e| e.to_string())) {
-                    Ok(message) => {
-                        if incoming.send(message).is_err() {
-                            break;
-                        }
-                    }
-                    Err(reason) => {
-                        // The main loop answers it, so that only it ever holds the writer.
-                        let notice = Notification::new(MALFORMED.into(), reason);
-                        if incoming.send(Message::Notification(notice)).is_err() {
-                            break;
-                        }
-                    }
+            let mut frames = Frames::new(stdin.lock());
+            loop {
+                let message = match frames.next() {
+                    Frame::End => break,
+                    Frame::Body(body) => serde_json::from_slice::<Message>(&body).map_err(|e| e.to_string()),
+                    Frame::Broken(reason) => Err(reason),
+                };
+                // A malformed message is answered by the main loop, so that only it ever holds the writer.
+                let message =
+                    message.unwrap_or_else(|reason| Message::Notification(Notification::new(MALFORMED.into(), reason)));
+                if incoming.send(message).is_err() {
+                    break;
                 }
             }
         });
@@ -73,39 +94,123 @@ impl Stdio {
     }
 }
 
-/// The next message's body: `None` at the end of input, `Some(Err)` for a frame that is broken
-/// but after which reading can go on.
-fn read_frame(input: &mut impl BufRead) -> Option<Result<Vec<u8>, String>> {
-    let mut length = None;
-    let mut saw_header = false;
-    loop {
-        let mut line = String::new();
-        match input.read_line(&mut line) {
-            Ok(0) => return None,
-            Ok(_) => {}
-            Err(e) => return Some(Err(format!("cannot read a header: {e}"))),
-        }
-        let line = line.trim_end_matches(['\r', '\n']);
-        if line.is_empty() {
-            if saw_header {
-                break;
+#[derive(Debug, PartialEq)]
+enum Frame {
+    Body(Vec<u8>),
+    /// A frame that cannot be read, and why; reading goes on at the next frame.
+    Broken(String),
+    End,
+}
+
+/// `Content-Length` framed messages. After a broken frame (no usable length, a header that is not
+/// UTF-8, a body shorter than its length) reading starts again at the next `Content-Length` header.
+struct Frames<R> {
+    input: R,
+    /// Input read ahead that belongs to the next frame.
+    pending: VecDeque<u8>,
+    /// The last frame had no usable length: its body is skipped before the next frame is read
+    /// (reported first, since the next header may not have arrived yet).
+    lost: bool,
+}
+
+/// Where a `Content-Length:` header starts in `bytes`, case-insensitively.
+fn find_length_header(bytes: &[u8]) -> Option<usize> {
+    const NAME: &[u8] = b"content-length:";
+    bytes.windows(NAME.len()).position(|w| w.eq_ignore_ascii_case(NAME))
+}
+
+impl<R: BufRead> Frames<R> {
+    fn new(input: R) -> Frames<R> {
+        Frames { input, pending: VecDeque::new(), lost: false }
+    }
+
+    /// The next line with its line break, `None` at the end of input.
+    fn line(&mut self) -> Option<Vec<u8>> {
+        let mut line = Vec::new();
+        while let Some(byte) = self.pending.pop_front() {
+            line.push(byte);
+            if byte == b'\n' {
+                return Some(line);
             }
-            continue;
         }
-        saw_header = true;
-        if let Some((name, value)) = line.split_once(':')
-            && name.trim().eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse::<usize>().ok();
+        match self.input.read_until(b'\n', &mut line) {
+            Ok(_) if line.is_empty() => None,
+            Ok(_) => Some(line),
+            Err(_) => None,
         }
     }
-    let Some(length) = length.filter(|l| *l <= 1 << 30) else {
-        return Some(Err("a message without a valid Content-Length header".into()));
-    };
-    let mut body = vec![0; length];
-    match input.read_exact(&mut body) {
-        Ok(()) => Some(Ok(body)),
-        Err(_) => None,
+
+    fn bytes(&mut self, length: usize) -> Option<Vec<u8>> {
+        let from_pending = length.min(self.pending.len());
+        let mut body: Vec<u8> = self.pending.drain(..from_pending).collect();
+        let start = body.len();
+        body.resize(length, 0);
+        self.input.read_exact(&mut body[start..]).ok()?;
+        Some(body)
+    }
+
+    /// Skips input up to the next `Content-Length` header, which is kept for the next frame.
+    fn resynchronise(&mut self) {
+        while let Some(line) = self.line() {
+            if let Some(at) = find_length_header(&line) {
+                self.pending.extend(&line[at..]);
+                return;
+            }
+        }
+    }
+
+    fn next(&mut self) -> Frame {
+        if std::mem::take(&mut self.lost) {
+            self.resynchronise();
+        }
+        let (mut length, mut broken_header, mut saw_header) = (None, None, false);
+        loop {
+            let Some(line) = self.line() else {
+                return if saw_header { Frame::Broken("the input ends inside a header".into()) } else { Frame::End };
+            };
+            let line = line.strip_suffix(b"\n").unwrap_or(&line);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.is_empty() {
+                if saw_header {
+                    break;
+                }
+                continue;
+            }
+            saw_header = true;
+            let Ok(text) = std::str::from_utf8(line) else {
+                broken_header = Some("a header that is not UTF-8");
+                continue;
+            };
+            if let Some((name, value)) = text.split_once(':')
+                && name.trim().eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse::<usize>().ok().filter(|l| *l <= MAX_BODY);
+                if length.is_none() {
+                    broken_header = Some("a Content-Length that is not a length");
+                }
+            }
+        }
+        let Some(length) = length else {
+            self.lost = true;
+            return Frame::Broken(broken_header.unwrap_or("a message without a Content-Length header").into());
+        };
+        let Some(body) = self.bytes(length) else {
+            return Frame::Broken("the input ends inside a message's body".into());
+        };
+        if let Some(reason) = broken_header {
+            return Frame::Broken(reason.into());
+        }
+        // A body shorter than its length swallowed the start of the next frame: give it back.
+        if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err()
+            && let Some(at) = find_length_header(&body)
+        {
+            let next: Vec<u8> = body[at..].to_vec();
+            for byte in next.into_iter().rev() {
+                self.pending.push_front(byte);
+            }
+            return Frame::Broken("a message shorter than its Content-Length".into());
+        }
+        Frame::Body(body)
     }
 }
 
@@ -113,13 +218,54 @@ fn read_frame(input: &mut impl BufRead) -> Option<Result<Vec<u8>, String>> {
 mod tests {
     use super::*;
 
+    fn frames(text: &[u8]) -> Vec<Frame> {
+        let mut frames = Frames::new(io::Cursor::new(text.to_vec()));
+        let mut out = Vec::new();
+        loop {
+            match frames.next() {
+                Frame::End => return out,
+                frame => out.push(frame),
+            }
+        }
+    }
+
+    fn body(text: &str) -> Frame {
+        Frame::Body(text.as_bytes().to_vec())
+    }
+
     #[test]
     fn frames_are_read_and_broken_ones_skipped() {
-        let text = "Content-Length: 2\r\n\r\n{}X-Other: 1\r\n\r\nContent-Length: 3\r\n\r\nabc";
-        let mut input = io::Cursor::new(text.as_bytes());
-        assert_eq!(read_frame(&mut input), Some(Ok(b"{}".to_vec())));
-        assert!(matches!(read_frame(&mut input), Some(Err(_))));
-        assert_eq!(read_frame(&mut input), Some(Ok(b"abc".to_vec())));
-        assert_eq!(read_frame(&mut input), None);
+        let read = frames(b"Content-Length: 2\r\n\r\n{}X-Other: 1\r\n\r\n{}\r\nContent-Length: 2\r\n\r\n[]");
+        assert_eq!(read[0], body("{}"));
+        assert!(matches!(&read[1], Frame::Broken(r) if r.contains("without a Content-Length")), "{read:?}");
+        assert_eq!(read[2], body("[]"));
+        assert_eq!(read.len(), 3);
+    }
+
+    #[test]
+    fn a_body_on_the_line_of_the_next_header_is_skipped() {
+        let read = frames(b"Content-Length: x\r\n\r\n{\"a\": 1}Content-Length: 2\r\n\r\n{}");
+        assert!(matches!(&read[0], Frame::Broken(r) if r.contains("not a length")), "{read:?}");
+        assert_eq!(read[1..], [body("{}")]);
+    }
+
+    #[test]
+    fn a_header_that_is_not_utf8_breaks_only_its_frame() {
+        let read = frames(b"Content-Length: 2\r\nX-\xff\xfe: 1\r\n\r\n{}Content-Length: 2\r\n\r\n[]");
+        assert!(matches!(&read[0], Frame::Broken(r) if r.contains("not UTF-8")), "{read:?}");
+        assert_eq!(read[1..], [body("[]")]);
+    }
+
+    #[test]
+    fn a_truncated_body_gives_the_next_frame_back() {
+        let read = frames(b"Content-Length: 40\r\n\r\n{\"a\"Content-Length: 2\r\n\r\n{}Content-Length: 2\r\n\r\n[]");
+        assert!(matches!(&read[0], Frame::Broken(r) if r.contains("shorter")), "{read:?}");
+        assert_eq!(read[1..], [body("{}"), body("[]")]);
+    }
+
+    #[test]
+    fn the_end_of_input_inside_a_body_is_reported() {
+        let read = frames(b"Content-Length: 99\r\n\r\n{}");
+        assert!(matches!(&read[..], [Frame::Broken(r)] if r.contains("ends inside")), "{read:?}");
     }
 }

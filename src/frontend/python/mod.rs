@@ -11,11 +11,6 @@ use crate::knowledge::Knowledge;
 use crate::model::{Context, FileModel, Span, SyntaxError};
 use rustc_hash::FxHashSet;
 
-/// Lowering recurses as deep as the input nests (up to [`parser::MAX_DEPTH`] levels), so it needs
-/// this much stack: it runs on the caller's stack when that has enough left (the linter's workers
-/// do), else on a stack segment of this size grown for the call (no thread is started).
-pub const STACK_SIZE: usize = 64 << 20;
-
 /// The text of a file that is not UTF-8 but declares another encoding on one of its first two
 /// lines (PEP 263, `# -*- coding: latin-1 -*-`), taking each byte as one character: exact for
 /// Latin-1, and for the other single-byte encodings it keeps every ASCII character in place, which
@@ -40,10 +35,8 @@ pub fn decode_declared(bytes: &[u8]) -> Option<String> {
 
 pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHashSet<&str>>) -> FileModel {
     let run = || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_here(file, text, kb, roots)));
-    let lowered = match stacker::remaining_stack() {
-        Some(left) if left >= STACK_SIZE => run(),
-        _ => stacker::grow(STACK_SIZE, run),
-    };
+    // Lowering recurses as deep as the input nests, up to the parser's limit.
+    let lowered = crate::frontend::with_deep_stack(run);
     lowered.unwrap_or_else(|_| {
         let mut model = FileModel::new(file.path.clone(), file.language);
         model.errors.push(SyntaxError {

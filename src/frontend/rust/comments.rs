@@ -1,13 +1,58 @@
-//! A light scan of a Rust file before `syn` parses it: the comments (which `syn` drops) and the
-//! deepest bracket nesting. It knows strings, raw strings, chars and lifetimes well enough not to
+//! A light scan of a Rust file before `syn` parses it: the comments (which `syn` drops) and an
+//! upper estimate of how deep its syntax tree nests. It knows strings, raw strings, chars and lifetimes well enough not to
 //! mistake their contents for comments or brackets.
 
 use crate::model::Comment;
 
 pub struct Scan {
     pub comments: Vec<Comment>,
-    /// The deepest nesting of `(`, `[` and `{`, with the line where it is first reached.
-    pub max_depth: (usize, u32),
+    /// The deepest [`Nesting`] in the file, with the byte offset where it is first reached.
+    pub max_depth: (usize, usize),
+}
+
+/// How deep the syntax tree may nest at a point of the file, over-estimated from tokens: one level
+/// per open bracket, and at each open level one per token since the last `,`, `;`, `=` or
+/// statement keyword that can nest what follows inside a tree node (prefix `&`, `*`, `-`, `!`,
+/// closure bars, `<`, and the `.` and `?` that nest a chain to the left). `syn`, the lowering and
+/// the tree's drop all recurse once per such level.
+#[derive(Default)]
+struct Nesting {
+    /// Nesting tokens since the last separator, one entry per open bracket (the file's top level first).
+    runs: Vec<usize>,
+    /// Open brackets plus every run.
+    total: usize,
+}
+
+impl Nesting {
+    fn new() -> Nesting {
+        Nesting { runs: vec![0], total: 0 }
+    }
+    fn open(&mut self) {
+        self.runs.push(0);
+        self.total += 1;
+    }
+    fn close(&mut self) {
+        if self.runs.len() > 1 {
+            self.total -= 1 + self.runs.pop().unwrap_or(0);
+        }
+    }
+    fn nest(&mut self) {
+        if let Some(run) = self.runs.last_mut() {
+            *run += 1;
+            self.total += 1;
+        }
+    }
+    fn separate(&mut self) {
+        if let Some(run) = self.runs.last_mut() {
+            self.total -= *run;
+            *run = 0;
+        }
+    }
+}
+
+/// Keywords that start a statement or an item, ending whatever chain came before.
+fn separates(word: &[u8]) -> bool {
+    matches!(word, b"fn" | b"let" | b"pub" | b"struct" | b"enum" | b"trait" | b"mod" | b"use" | b"static")
 }
 
 pub fn scan(text: &str) -> Scan {
@@ -15,14 +60,14 @@ pub fn scan(text: &str) -> Scan {
     // character never equal an ASCII one; only whitespace and identifier checks decode characters.
     let bytes = text.as_bytes();
     let mut comments = Vec::new();
-    let mut depth = 0usize;
-    let mut max_depth = (0usize, 1u32);
+    let mut nesting = Nesting::new();
+    let mut max_depth = (0usize, 0usize);
     let mut line = 1u32;
     let mut code_on_line = false;
     let mut i = 0;
     let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
     while i < bytes.len() {
-        let c = bytes[i];
+        let (c, token) = (bytes[i], i);
         match c {
             b'\n' => {
                 line += 1;
@@ -90,15 +135,30 @@ pub fn scan(text: &str) -> Scan {
             }
             b'(' | b'[' | b'{' => {
                 code_on_line = true;
-                depth += 1;
-                if depth > max_depth.0 {
-                    max_depth = (depth, line);
-                }
+                nesting.open();
                 i += 1;
             }
             b')' | b']' | b'}' => {
                 code_on_line = true;
-                depth = depth.saturating_sub(1);
+                nesting.close();
+                i += 1;
+            }
+            b'&' | b'*' | b'!' | b'|' | b'<' | b'.' | b'?' => {
+                code_on_line = true;
+                nesting.nest();
+                i += 1;
+            }
+            // `->` nests nothing.
+            b'-' => {
+                code_on_line = true;
+                if at(i + 1) != b'>' {
+                    nesting.nest();
+                }
+                i += 1;
+            }
+            b',' | b';' | b'=' => {
+                code_on_line = true;
+                nesting.separate();
                 i += 1;
             }
             // Indentation and other runs of blanks at once.
@@ -112,9 +172,15 @@ pub fn scan(text: &str) -> Scan {
             // inside one never starts a raw string).
             c if IDENT_BYTE[usize::from(c)] => {
                 code_on_line = true;
+                let start = i;
                 i += 1;
                 while i < bytes.len() && IDENT_BYTE[usize::from(bytes[i])] {
                     i += 1;
+                }
+                match &bytes[start..i] {
+                    word if separates(word) => nesting.separate(),
+                    b"return" | b"break" => nesting.nest(),
+                    _ => {}
                 }
             }
             c if c.is_ascii() => {
@@ -130,6 +196,9 @@ pub fn scan(text: &str) -> Scan {
                 }
                 i += ch.map_or(1, char::len_utf8);
             }
+        }
+        if nesting.total > max_depth.0 {
+            max_depth = (nesting.total, token);
         }
     }
     Scan { comments, max_depth }
@@ -246,8 +315,17 @@ mod tests {
 
     #[test]
     fn measures_bracket_nesting_outside_strings() {
-        assert_eq!(scan("fn f() {\n    g(h([1]));\n}\n").max_depth, (4, 2));
+        assert_eq!(scan("fn f() {\n    g(h([1]));\n}\n").max_depth, (4, 17));
         assert_eq!(scan("let s = \"((((\"; // ((((\n").max_depth.0, 0);
+    }
+
+    #[test]
+    fn prefix_operators_and_chains_nest_until_a_separator() {
+        assert_eq!(scan("let x = &&*-!y;").max_depth.0, 5);
+        assert_eq!(scan("let x = a.b().c?.d;").max_depth.0, 4);
+        assert_eq!(scan("fn f(&self) -> u8 {}\nfn g(&self) -> u8 {}\n").max_depth.0, 2);
+        assert_eq!(scan("let v = [&a, &b, &c];").max_depth.0, 2);
+        assert_eq!(scan("let t: Vec<Vec<u8>> = x;").max_depth.0, 2);
     }
 
     #[test]

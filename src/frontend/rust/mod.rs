@@ -11,18 +11,28 @@ use super::SourceFile;
 use crate::knowledge::Knowledge;
 use crate::model::{FileModel, Span, SyntaxError};
 
-/// Deeper nesting than this is reported instead of parsed: `syn` recurses once per level.
-pub const MAX_NESTING: usize = 256;
+/// Deeper nesting (as the scan estimates it) than this is reported instead of parsed: `syn`, the
+/// lowering and the tree's drop recurse once per level, on the workers' stacks.
+pub const MAX_NESTING: usize = 1000;
 
 pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
+    super::with_deep_stack(|| lower_here(file, text, kb))
+}
+
+fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
     let mut model = FileModel::new(file.path.clone(), file.language);
     let scan = comments::scan(text);
     model.comments = scan.comments;
-    let (depth, line) = scan.max_depth;
+    let (depth, offset) = scan.max_depth;
     if depth > MAX_NESTING {
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() as u32 + 1;
+        let column = before.rsplit('\n').next().unwrap_or_default().chars().count() as u32 + 1;
         model.errors.push(SyntaxError {
-            span: Span::point(line, 1),
-            message: format!("brackets nest {depth} deep here, more than the {MAX_NESTING} async-lint parses"),
+            span: Span::point(line, column),
+            message: format!(
+                "the syntax nests {depth} deep here, more than the {MAX_NESTING} levels async-lint parses"
+            ),
         });
         return model;
     }
@@ -79,8 +89,16 @@ impl PathModule {
     }
 }
 
-/// The `#[path]` module declarations of a file (empty when it does not parse).
+/// The `#[path]` module declarations of a file (empty when it does not parse, or nests too deep
+/// to parse).
 pub fn path_modules(text: &str) -> Vec<PathModule> {
+    if comments::scan(text).max_depth.0 > MAX_NESTING {
+        return Vec::new();
+    }
+    super::with_deep_stack(|| path_modules_here(text))
+}
+
+fn path_modules_here(text: &str) -> Vec<PathModule> {
     fn walk(items: &[syn::Item], inline: &mut Vec<String>, out: &mut Vec<PathModule>) {
         for item in items {
             let syn::Item::Mod(m) = item else { continue };
