@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::escape::line;
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Escapes a command's message.
@@ -20,7 +21,7 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = d.message.clone();
+        let mut message = line(&d.message).into_owned();
         if d.in_test {
             message.push_str(" (in test code)");
         }
@@ -31,15 +32,15 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
         };
         let end_line = d.cell.map_or(d.span.end_line, |c| c.line(d.span.end_line));
         if let Some(chain) = d.chain() {
-            message.push_str(&format!("\nvia {chain}"));
+            message.push_str(&format!("\nvia {}", line(&chain)));
         }
         if let Some(help) = &d.help {
-            message.push_str(&format!("\nhelp: {help}"));
+            message.push_str(&format!("\nhelp: {}", line(help)));
         }
         writeln!(
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            property(&d.path.to_string_lossy()),
+            property(&line(&d.path.to_string_lossy())),
             d.shown_line(),
             d.span.column,
             end_line,

@@ -3,6 +3,7 @@ use std::io::{self, Write};
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
+use super::escape;
 use super::source::Sources;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::frontend::lines::Lines;
@@ -23,7 +24,7 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&escape::line(&self.diagnostic.message))
     }
 }
 
@@ -42,7 +43,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic.help.as_ref().map(|h| Box::new(escape::line(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -52,7 +53,7 @@ impl miette::Diagnostic for Report<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
         let mut text = match self.diagnostic.chain() {
-            Some(chain) => format!("via {chain}"),
+            Some(chain) => format!("via {}", escape::line(&chain)),
             None => "here".to_string(),
         };
         if self.diagnostic.in_test {
@@ -103,21 +104,22 @@ pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> i
             (Some(text), Some(cell)) => {
                 let lines: Vec<&str> =
                     text.split('\n').skip(cell.first_line as usize - 1).take(cell.lines as usize).collect();
-                let text = lines.join("\n");
+                let text = escape::excerpt(&lines.join("\n")).into_owned();
                 let span = Span {
                     line: cell.line(d.span.line),
                     column: d.span.column,
                     end_line: if d.span.end_line == 0 { 0 } else { cell.line(d.span.end_line) },
                     end_column: d.span.end_column,
                 };
-                let name = format!("{}:cell {}", d.path.display(), cell.number);
+                let name = escape::line(&format!("{}:cell {}", d.path.display(), cell.number)).into_owned();
                 let range = byte_range(&text, Language::Python, span);
                 (Some(NamedSource::new(name, text)), range)
             }
             (Some(text), None) => {
                 let language = crate::discover::language_of(&d.path).unwrap_or(Language::Rust);
-                let range = byte_range(text, language, d.span);
-                (Some(NamedSource::new(d.path.display().to_string(), shown_text(text, language))), range)
+                let shown = escape::excerpt(&shown_text(text, language)).into_owned();
+                let range = byte_range(&shown, language, d.span);
+                (Some(NamedSource::new(escape::line(&d.path.display().to_string()), shown)), range)
             }
             (None, _) => (None, SourceSpan::new(0.into(), 0)),
         };
@@ -125,7 +127,7 @@ pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> i
         let mut rendered = String::new();
         handler.render_report(&mut rendered, &report).map_err(io::Error::other)?;
         if report.source.is_none() {
-            writeln!(out, "{location}")?;
+            writeln!(out, "{}", escape::line(&location))?;
         }
         writeln!(out, "{rendered}")?;
     }

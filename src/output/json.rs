@@ -51,6 +51,6 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
             cell: d.cell.map(|c| c.number),
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &findings)?;
-    writeln!(out)
+    let text = serde_json::to_string_pretty(&findings).map_err(io::Error::other)?;
+    writeln!(out, "{}", super::escape::json(text))
 }

@@ -1,6 +1,7 @@
 //! Renderers: one per output format, all from the same [`Diagnostic`] list.
 
 mod concise;
+pub mod escape;
 mod github;
 mod human;
 mod json;

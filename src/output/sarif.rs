@@ -17,12 +17,42 @@ fn level(severity: Severity) -> &'static str {
 
 /// A relative path stays relative to the checkout (`%SRCROOT%`); an absolute one becomes a file URI.
 fn artifact(path: &std::path::Path) -> Value {
-    let text = path.to_string_lossy().replace('\\', "/");
+    let encoded = percent_encoded(path);
     if path.is_absolute() {
-        json!({ "uri": format!("file://{text}") })
+        json!({ "uri": format!("file://{encoded}") })
     } else {
-        json!({ "uri": text, "uriBaseId": "%SRCROOT%" })
+        json!({ "uri": encoded, "uriBaseId": "%SRCROOT%" })
     }
+}
+
+/// A path as a URI reference's path: its bytes percent-encoded except the unreserved characters,
+/// `/` and the sub-delimiters that mean nothing in a path (`:` is encoded, so that a relative path
+/// never reads as a scheme).
+fn percent_encoded(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::with_capacity(text.len());
+    for byte in path_bytes(path, &text) {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(char::from(byte)),
+            b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'@' => {
+                out.push(char::from(byte))
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// The path's own bytes where the platform has them (a name that is not UTF-8 stays exact).
+#[cfg(unix)]
+fn path_bytes(path: &std::path::Path, _text: &str) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(_path: &std::path::Path, text: &str) -> Vec<u8> {
+    text.as_bytes().to_vec()
 }
 
 fn driver_rules() -> Vec<Value> {
@@ -107,6 +137,19 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
             "results": results,
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    let text = serde_json::to_string_pretty(&log).map_err(io::Error::other)?;
+    writeln!(out, "{}", super::escape::json(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(percent_encoded(Path::new("src/my file#1?.py")), "src/my%20file%231%3F.py");
+        assert_eq!(percent_encoded(Path::new("c:/é/100%.rs")), "c%3A/%C3%A9/100%25.rs");
+        assert_eq!(artifact(Path::new("/tmp/a b.rs"))["uri"], "file:///tmp/a%20b.rs");
+    }
 }
