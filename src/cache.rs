@@ -9,9 +9,11 @@
 //! file itself.
 //!
 //! On disk (`.async-lint-cache/summaries.bin` by default): a magic number, the fingerprint, a
-//! postcard index of `(path, key, offset, length)` and the concatenated postcard encodings of the
-//! models, which are decoded lazily and in parallel when a file's key matches. A cache that cannot
-//! be read is ignored; one that cannot be written costs a warning, never the run.
+//! postcard index of `(path, key, offset, length, checksum)` and the concatenated postcard
+//! encodings of the models, which are decoded lazily and in parallel when a file's key matches.
+//! An entry whose range lies outside the file or whose bytes fail their checksum is a miss; the
+//! entries of files that no longer exist are dropped when the cache is written. A cache that
+//! cannot be read is ignored; one that cannot be written costs a warning, never the run.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,7 +28,7 @@ use crate::frontend::SourceFile;
 use crate::model::{FileModel, Language};
 
 /// Changes whenever the layout of the file or of the model changes.
-const MAGIC: &[u8; 8] = b"ALCACHE1";
+const MAGIC: &[u8; 8] = b"ALCACHE2";
 const FILE_NAME: &str = "summaries.bin";
 /// The findings of the last run, reused when no input changed.
 const FINDINGS_FILE: &str = "findings.bin";
@@ -119,6 +121,22 @@ struct IndexEntry {
     key: u64,
     offset: u64,
     len: u64,
+    /// Of the entry's bytes, checked before they are decoded.
+    checksum: u64,
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// Writes `bytes` to `file` through a new temporary file in the same directory (never a
+/// predictable name another user could plant a link at), renamed over it.
+fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new().prefix(".async-lint-").tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.persist(file).map(drop).map_err(|e| e.error)
 }
 
 /// How a run used the cache.
@@ -170,11 +188,19 @@ pub struct Cache {
     reused: std::sync::atomic::AtomicBool,
 }
 
-/// The summaries stored on disk: path -> (key, range in `data`).
+/// The summaries stored on disk: path -> (key, range in `data`), each range inside `data` and
+/// with bytes that passed their checksum.
 #[derive(Default)]
 struct Stored {
     index: HashMap<PathBuf, (u64, std::ops::Range<usize>)>,
     data: Vec<u8>,
+}
+
+/// An entry's range in a file of `total` bytes whose body starts at `start`, if it lies inside.
+fn entry_range(start: usize, offset: u64, len: u64, total: usize) -> Option<std::ops::Range<usize>> {
+    let from = start.checked_add(usize::try_from(offset).ok()?)?;
+    let to = from.checked_add(usize::try_from(len).ok()?)?;
+    (to <= total).then_some(from..to)
 }
 
 impl Cache {
@@ -185,8 +211,12 @@ impl Cache {
         cache.file = Some(dir.join(FILE_NAME));
         if let Ok(bytes) = std::fs::read(dir.join(FINDINGS_FILE)) {
             let header = |at: usize| bytes.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
-            if bytes.get(..8) == Some(MAGIC.as_slice()) && header(8) == Some(fingerprint) {
-                cache.findings = header(16).map(|run| (run, bytes[24..].to_vec()));
+            if bytes.get(..8) == Some(MAGIC.as_slice())
+                && header(8) == Some(fingerprint)
+                && let (Some(run), Some(sum)) = (header(16), header(24))
+                && checksum(&bytes[32..]) == sum
+            {
+                cache.findings = Some((run, bytes[32..].to_vec()));
             }
         }
         cache
@@ -219,8 +249,10 @@ impl Cache {
                     Ok(Some((index, start))) => {
                         let index = index
                             .into_iter()
-                            .map(|e| (e.path, (e.key, start + e.offset as usize..start + (e.offset + e.len) as usize)))
-                            .filter(|(_, (_, range))| range.end <= bytes.len())
+                            .filter_map(|e| {
+                                let range = entry_range(start, e.offset, e.len, bytes.len())?;
+                                (checksum(&bytes[range.clone()]) == e.checksum).then_some((e.path, (e.key, range)))
+                            })
                             .collect();
                         return Stored { index, data: bytes };
                     }
@@ -295,7 +327,7 @@ impl Cache {
     }
 
     /// Writes the cache back (atomically) when anything was added; the summaries of files this run
-    /// did not see are kept.
+    /// did not see are kept while the files exist.
     pub fn save(&self) -> Result<(), String> {
         let Some(file) = &self.file else { return Ok(()) };
         self.save_findings(file)?;
@@ -311,12 +343,13 @@ impl Cache {
                 key,
                 offset: body.len() as u64,
                 len: bytes.len() as u64,
+                checksum: checksum(bytes),
             });
             body.extend_from_slice(bytes);
         };
         let stored = self.stored();
         for (path, (key, range)) in &stored.index {
-            if !fresh.contains_key(path) {
+            if !fresh.contains_key(path) && path.exists() {
                 push(path, *key, &stored.data[range.clone()]);
             }
         }
@@ -337,9 +370,7 @@ impl Cache {
             if !ignore.exists() {
                 std::fs::write(&ignore, "# Created by async-lint.\n*\n")?;
             }
-            let temp = dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
-            std::fs::write(&temp, &out)?;
-            std::fs::rename(&temp, file)
+            write_atomically(file, &out)
         };
         write().map_err(|e| format!("{}: cannot write the cache: {e}", file.display()))
     }
@@ -351,16 +382,15 @@ impl Cache {
         let Some((run, bytes)) = fresh.as_ref() else { return Ok(()) };
         let dir = summaries.parent().unwrap_or(Path::new("."));
         let file = dir.join(FINDINGS_FILE);
-        let mut out = Vec::with_capacity(24 + bytes.len());
+        let mut out = Vec::with_capacity(32 + bytes.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.fingerprint.to_le_bytes());
         out.extend_from_slice(&run.to_le_bytes());
+        out.extend_from_slice(&checksum(bytes).to_le_bytes());
         out.extend_from_slice(bytes);
         let write = || -> std::io::Result<()> {
             std::fs::create_dir_all(dir)?;
-            let temp = dir.join(format!("{FINDINGS_FILE}.{}.tmp", std::process::id()));
-            std::fs::write(&temp, &out)?;
-            std::fs::rename(&temp, &file)
+            write_atomically(&file, &out)
         };
         write().map_err(|e| format!("{}: cannot write the cache: {e}", file.display()))
     }
@@ -376,8 +406,57 @@ fn parse(bytes: &[u8], fingerprint: u64) -> Result<Option<(Vec<IndexEntry>, usiz
     if header(8) != Some(fingerprint) {
         return Ok(None);
     }
-    let len = header(16).ok_or("truncated")? as usize;
-    let index = bytes.get(24..24usize.saturating_add(len)).ok_or("truncated")?;
+    let len = usize::try_from(header(16).ok_or("truncated")?).map_err(|_| "truncated")?;
+    let end = 24usize.checked_add(len).ok_or("truncated")?;
+    let index = bytes.get(24..end).ok_or("truncated")?;
     let index: Vec<IndexEntry> = postcard::from_bytes(index).map_err(|e| e.to_string())?;
-    Ok(Some((index, 24 + len)))
+    Ok(Some((index, end)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_with(entries: &[IndexEntry], body: &[u8], fingerprint: u64) -> Vec<u8> {
+        let index = postcard::to_stdvec(entries).unwrap();
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&fingerprint.to_le_bytes());
+        out.extend_from_slice(&(index.len() as u64).to_le_bytes());
+        out.extend_from_slice(&index);
+        out.extend_from_slice(body);
+        out
+    }
+
+    #[test]
+    fn entries_outside_the_file_or_failing_their_checksum_are_misses() {
+        let dir = tempfile::tempdir().unwrap();
+        let model = FileModel::new(PathBuf::from("a.rs"), Language::Rust);
+        let body = postcard::to_stdvec(&model).unwrap();
+        let entry = |path: &str, offset: u64, len: u64, sum: u64| IndexEntry {
+            path: PathBuf::from(path),
+            key: 7,
+            offset,
+            len,
+            checksum: sum,
+        };
+        let entries = [
+            entry("good.rs", 0, body.len() as u64, checksum(&body)),
+            entry("overflow.rs", u64::MAX, 2, checksum(&body)),
+            entry("past_the_end.rs", 1, body.len() as u64, checksum(&body)),
+            entry("bad_sum.rs", 0, body.len() as u64, checksum(&body) ^ 1),
+        ];
+        std::fs::write(dir.path().join(FILE_NAME), file_with(&entries, &body, 42)).unwrap();
+        let cache = Cache::open(dir.path(), 42);
+        assert!(cache.get(Path::new("good.rs"), 7).is_some());
+        for path in ["overflow.rs", "past_the_end.rs", "bad_sum.rs"] {
+            assert!(cache.get(Path::new(path), 7).is_none(), "{path}");
+        }
+        let index = [entry("x.rs", 0, 1, 0)];
+        let mut huge = file_with(&index, &body, 42);
+        huge[16..24].copy_from_slice(&u64::MAX.to_le_bytes());
+        std::fs::write(dir.path().join(FILE_NAME), huge).unwrap();
+        let cache = Cache::open(dir.path(), 42);
+        assert!(cache.get(Path::new("x.rs"), 7).is_none());
+        assert!(cache.warnings().iter().any(|w| w.contains("truncated")), "{:?}", cache.warnings());
+    }
 }

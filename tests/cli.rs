@@ -685,6 +685,35 @@ fn knowledge_changes_and_corrupt_caches_invalidate_the_cache() {
 }
 
 #[test]
+fn cache_entries_are_checked_and_those_of_deleted_files_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", "import time\nasync def f():\n    time.sleep(1)\n");
+    write(dir.path(), "gone.py", "def g():\n    pass\n");
+    let args = ["check", "-v", "--format", "concise"];
+    let first = run_in(dir.path(), &args);
+    assert!(stdout(&first).contains("a.py:3:5: blocking-sleep"), "{}", stdout(&first));
+    let summaries = dir.path().join(".async-lint-cache/summaries.bin");
+
+    // A flipped byte that still decodes (a callee's name) must not change the findings.
+    let mut bytes = std::fs::read(&summaries).unwrap();
+    let at = bytes.windows(10).position(|w| w == b"time.sleep").expect("the callee is stored");
+    bytes[at + 9] = b'q';
+    std::fs::write(&summaries, &bytes).unwrap();
+    std::fs::remove_file(dir.path().join(".async-lint-cache/findings.bin")).unwrap();
+    let checked = run_in(dir.path(), &args);
+    assert_eq!(stdout(&checked), stdout(&first));
+    assert!(stderr(&checked).contains("1 files from the cache, 1 parsed"), "{}", stderr(&checked));
+
+    // A deleted file's summary goes when the cache is next written.
+    std::fs::remove_file(dir.path().join("gone.py")).unwrap();
+    write(dir.path(), "new.py", "def h():\n    pass\n");
+    run_in(dir.path(), &args);
+    let bytes = std::fs::read(&summaries).unwrap();
+    assert!(bytes.windows(6).any(|w| w == b"new.py"));
+    assert!(!bytes.windows(7).any(|w| w == b"gone.py"), "the deleted file's entry is dropped");
+}
+
+#[test]
 fn a_new_top_level_module_invalidates_the_cached_python_summaries() {
     let dir = tempfile::tempdir().unwrap();
     // `helpers` is not part of the project yet: the frontend leaves the call to it out.
