@@ -41,6 +41,9 @@ pub enum Command {
     Confirm {
         /// A Python script, or a single-file Rust program.
         file: PathBuf,
+        /// End the program (its whole process group) after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+        timeout: u64,
     },
 }
 
@@ -149,7 +152,9 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Rule { id } => show_rule(&id),
         Command::Config { path } => show_config(&path),
         Command::Server => crate::lsp::serve(),
-        Command::Confirm { file } => crate::executor::confirm::confirm(&file),
+        Command::Confirm { file, timeout } => {
+            crate::executor::confirm::confirm(&file, std::time::Duration::from_secs(timeout))
+        }
     };
     match result {
         Ok(code) => code,

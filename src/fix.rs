@@ -296,7 +296,7 @@ impl std::fmt::Display for NotWritten {
 /// Writes a change if the file still holds `change.before`: through a temporary file created
 /// exclusively, with an unpredictable name, beside the file, given the file's mode, owner and
 /// group, then renamed over it. A symlink stays a symlink: its target is written. The temporary
-/// file is removed on every error path (and, through [`interrupt_guard`], on Ctrl-C).
+/// file is removed on every error path (and, through an [`crate::interrupt::guard`], on Ctrl-C).
 pub fn write_fixed(change: &Change) -> Result<(), NotWritten> {
     let io = |e: std::io::Error| NotWritten::Io(e.to_string());
     let target = match std::fs::symlink_metadata(&change.path).map_err(io)? {
@@ -323,7 +323,7 @@ pub fn write_fixed(change: &Change) -> Result<(), NotWritten> {
     }
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let _writing = interrupt_guard();
+    let _writing = crate::interrupt::guard();
     let mut temporary =
         tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".async-lint-fix").tempfile_in(dir).map_err(io)?;
     std::io::Write::write_all(&mut temporary, change.after.as_bytes()).map_err(io)?;
@@ -341,38 +341,6 @@ pub fn write_fixed(change: &Change) -> Result<(), NotWritten> {
     }
     temporary.persist(&target).map_err(|e| io(e.error))?;
     Ok(())
-}
-
-/// Ctrl-C while a fixed file is being written waits for that file (written whole, or its
-/// temporary file removed), then exits with status 130; at any other time it exits at once.
-pub fn interrupt_guard() -> InterruptGuard {
-    use std::sync::atomic::Ordering;
-    static INSTALLED: std::sync::Once = std::sync::Once::new();
-    INSTALLED.call_once(|| {
-        let _ = ctrlc::set_handler(|| {
-            if WRITING.load(Ordering::SeqCst) == 0 {
-                std::process::exit(130);
-            }
-            INTERRUPTED.store(true, Ordering::SeqCst);
-        });
-    });
-    WRITING.fetch_add(1, Ordering::SeqCst);
-    InterruptGuard(())
-}
-
-static WRITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// While alive, a Ctrl-C is held back (see [`interrupt_guard`]).
-pub struct InterruptGuard(());
-
-impl Drop for InterruptGuard {
-    fn drop(&mut self) {
-        use std::sync::atomic::Ordering;
-        if WRITING.fetch_sub(1, Ordering::SeqCst) == 1 && INTERRUPTED.load(Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    }
 }
 
 /// A unified diff of one change.

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod executor;
 pub mod fix;
 pub mod frontend;
+pub mod interrupt;
 pub mod knowledge;
 pub mod lint;
 pub mod lsp;

@@ -177,7 +177,9 @@ fn tokio_programs(report: &mut Report) {
         let name = program.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
         let mut command = Command::new(target.join("debug").join(&name));
         command.env("RUST_BACKTRACE", "1");
-        let observations = run::run(command, &target.join(format!("run-{name}")))
+        let scratch = target.join(format!("run-{name}"));
+        let how = run::Run { scratch: &scratch, working_dir: None, limit: run::TIME_LIMIT };
+        let observations = run::run(command, &how)
             .map(|outcome| nested_panic(&outcome.stderr, &format!("src/bin/{name}.rs")))
             .map(|line| {
                 line.map(|line| Observation { kind: Kind::Nested, path: program.clone(), line }).into_iter().collect()

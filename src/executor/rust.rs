@@ -7,7 +7,7 @@ use std::process::Command;
 use super::RUNTIME_SOURCE;
 use super::instrument::instrument;
 use super::observation::{self, Observation};
-use super::run::{run, temp_path, write_if_changed};
+use super::run::{Run, TIME_LIMIT, bounded, run, temp_path, write_if_changed};
 
 /// Instruments, builds and runs the single-file program `program`, with its build products in
 /// `build_dir`. The program must run to completion.
@@ -51,7 +51,7 @@ pub fn build(program: &Path, build_dir: &Path) -> Result<Built, String> {
             return Err(format!(
                 "the instrumented {} does not build:\n{}",
                 program.display(),
-                String::from_utf8_lossy(&output.stderr)
+                bounded(&String::from_utf8_lossy(&output.stderr))
             ));
         }
         std::fs::rename(&partial, &binary).map_err(|e| format!("cannot write {}: {e}", binary.display()))?;
@@ -63,7 +63,17 @@ pub fn build(program: &Path, build_dir: &Path) -> Result<Built, String> {
 impl Built {
     /// Runs the program in a fresh scratch directory; it must run to completion.
     pub fn observe(&self) -> Result<Vec<Observation>, String> {
-        let outcome = run(Command::new(&self.binary), &self.scratch)?;
+        self.observe_in(None, TIME_LIMIT)
+    }
+
+    /// Runs the program in `working_dir` (else the scratch directory) for at most `limit`; it must
+    /// run to completion.
+    pub fn observe_in(
+        &self,
+        working_dir: Option<&Path>,
+        limit: std::time::Duration,
+    ) -> Result<Vec<Observation>, String> {
+        let outcome = run(Command::new(&self.binary), &Run { scratch: &self.scratch, working_dir, limit })?;
         if !outcome.status.success() {
             return Err(format!(
                 "{} failed at run time ({}):\n{}",
