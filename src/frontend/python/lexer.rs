@@ -263,6 +263,9 @@ pub struct Lexer<'a> {
     /// Whether `End` was given out.
     done: bool,
     fstring_nesting: u32,
+    /// An f-string's replacement field ran into a line that begins a statement: the string was
+    /// never closed, and lexing resumes at that line.
+    fstring_abandoned: bool,
     /// The tokens of all f-string fields (see [`Text::Fields`]).
     pub fields: Vec<Token>,
     /// The identifiers that NFKC normalisation changes, normalised (see [`normalised_names`]).
@@ -272,6 +275,9 @@ pub struct Lexer<'a> {
     scratch: Vec<Token>,
     comments: Vec<Comment>,
     errors: Vec<SyntaxError>,
+    /// Where lexing resumed after a bracket or f-string that was never closed: the parser's
+    /// complaint about the statement cut short there says nothing new.
+    resumed: Vec<Span>,
 }
 
 fn is_newline(b: u8) -> bool {
@@ -400,17 +406,20 @@ impl<'a> Lexer<'a> {
             last: None,
             done: false,
             fstring_nesting: 0,
+            fstring_abandoned: false,
             fields: Vec::new(),
             normalised: Vec::new(),
             scratch: Vec::new(),
             comments: Vec::new(),
             errors: Vec::new(),
+            resumed: Vec::new(),
         }
     }
 
-    /// What was read besides the tokens: the comments and the errors.
-    pub fn into_comments_and_errors(self) -> (Vec<Comment>, Vec<SyntaxError>) {
-        (self.comments, self.errors)
+    /// What was read besides the tokens: the comments, the errors, and where lexing resumed
+    /// after a construct that was never closed.
+    pub fn into_comments_and_errors(self) -> (Vec<Comment>, Vec<SyntaxError>, Vec<Span>) {
+        (self.comments, self.errors, self.resumed)
     }
 
     fn emit(&mut self, out: &mut Vec<Token>, token: Token) {
@@ -440,7 +449,9 @@ impl<'a> Lexer<'a> {
                 self.error(at, "this bracket is never closed");
             }
             self.open.clear();
-            self.emit(out, mark(Kind::Newline, self.pos()));
+            let here = self.pos();
+            self.resumed.push(Span::point(here.line, here.col));
+            self.emit(out, mark(Kind::Newline, here));
         }
         if at_line_start && self.open.is_empty() {
             let width = self.indentation();
@@ -496,6 +507,12 @@ impl<'a> Lexer<'a> {
                 _ => {}
             }
             self.emit(out, token);
+            if std::mem::take(&mut self.fstring_abandoned) {
+                self.at_line_start = true;
+                if self.open.is_empty() {
+                    self.emit(out, mark(Kind::Newline, self.pos()));
+                }
+            }
         }
         true
     }
@@ -524,7 +541,14 @@ impl<'a> Lexer<'a> {
         let word = rest.iter().take_while(|&&b| is_ascii_name_char(b)).count();
         // A word that goes on with a non-ASCII character is no keyword.
         let next = rest.get(word).copied();
-        STATEMENT_KEYWORDS.contains(&&rest[..word]) && next.is_none_or(|c| c == b' ' || c == b':' || is_newline(c))
+        let ends_word = |c: Option<u8>| c.is_none_or(|c| c == b' ' || c == b':' || is_newline(c));
+        if &rest[..word] == b"async" {
+            // `async def` and `async with` begin statements; `async for` may be a comprehension's.
+            let after = &rest[word..];
+            let after = &after[after.iter().take_while(|&&b| b == b' ' || b == b'\t').count()..];
+            return [b"def ".as_slice(), b"with ".as_slice()].iter().any(|k| after.starts_with(k));
+        }
+        STATEMENT_KEYWORDS.contains(&&rest[..word]) && ends_word(next)
     }
 
     /// Consumes leading blanks and returns the indentation width (tabs to multiples of 8; a form
@@ -794,6 +818,10 @@ impl<'a> Lexer<'a> {
                 } else if c == b'{' {
                     self.i += 1;
                     self.field(quote, triple);
+                    if self.fstring_abandoned {
+                        self.error(start, "unterminated string literal");
+                        return;
+                    }
                 } else {
                     self.i += 1;
                 }
@@ -816,6 +844,9 @@ impl<'a> Lexer<'a> {
             }
         } else {
             self.field_expression();
+            if self.fstring_abandoned {
+                return;
+            }
         }
         if self.peek() == Some(b'=') {
             self.i += 1;
@@ -843,6 +874,9 @@ impl<'a> Lexer<'a> {
                     Some(b'{') => {
                         self.i += 1;
                         self.field(quote, triple);
+                        if self.fstring_abandoned {
+                            return;
+                        }
                     }
                     Some(_) => self.bump(),
                 }
@@ -862,7 +896,17 @@ impl<'a> Lexer<'a> {
         loop {
             match self.peek() {
                 None => break,
-                Some(b' ' | b'\t' | b'\x0c' | b'\n' | b'\r') => {
+                Some(b'\n' | b'\r') => {
+                    self.bump();
+                    if self.starts_statement() {
+                        self.fstring_abandoned = true;
+                        let here = self.pos();
+                        self.resumed.push(Span::point(here.line, here.col));
+                        break;
+                    }
+                    continue;
+                }
+                Some(b' ' | b'\t' | b'\x0c') => {
                     self.bump();
                     continue;
                 }

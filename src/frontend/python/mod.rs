@@ -53,7 +53,7 @@ fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHa
     let mut lexer = lexer::Lexer::new(text);
     let (body, parse_errors) = parser::parse(&mut lexer, spellings);
     // The tree borrows the source and the normalised names, not the lexer's tokens.
-    let (comments, errors) = lexer.into_comments_and_errors();
+    let (comments, errors, resumed) = lexer.into_comments_and_errors();
     let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut lowerer = lower::Lowerer::new(kb, &file.unit, &stem, roots);
     let notebook = crate::frontend::notebook::is_notebook(&file.path);
@@ -64,7 +64,8 @@ fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHa
     model.comments = comments;
     model.errors = errors;
     model.bound_names = lowerer.bound_names;
-    model.errors.extend(parse_errors);
+    let cut_short = |e: &SyntaxError| resumed.iter().any(|r| (r.line, r.column) == (e.span.line, e.span.column));
+    model.errors.extend(parse_errors.into_iter().filter(|e| !cut_short(e)));
     model.errors.sort_by_key(|e| e.span);
     model
 }
@@ -285,7 +286,8 @@ mod tests {
         assert_eq!(m.comments.len(), 2);
         assert!(m.comments[0].trailing && !m.comments[1].trailing);
         let lines: Vec<u32> = m.errors.iter().map(|e| e.span.line).collect();
-        assert_eq!(lines, [2, 2, 5, 6], "{:?}", m.errors);
+        // The header cut short at line 6 is reported once, where its bracket opens.
+        assert_eq!(lines, [2, 2, 5], "{:?}", m.errors);
         assert!(m.functions.iter().flat_map(|f| &f.calls).any(|c| c.written == "time.sleep"));
     }
 
