@@ -581,19 +581,26 @@ fn fixing_the_testdata_leaves_parsing_code_free_of_the_fixed_findings() {
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(language), &dir.path().join(language));
     }
     let before = stdout(&run_in(dir.path(), &["check", "--format", "concise"]));
+    // The cases of syntax recovery do not parse to begin with.
+    let broken: Vec<String> = before
+        .lines()
+        .filter(|l| l.contains(": parse-error "))
+        .filter_map(|l| l.split(':').next().map(str::to_string))
+        .collect();
     let fixed = run_in(dir.path(), &["check", "--fix", "--format", "concise"]);
     assert!(stderr(&fixed).contains("fixed "), "{}", stderr(&fixed));
     let after = stdout(&run_in(dir.path(), &["check", "--format", "json"]));
     let findings: serde_json::Value = serde_json::from_str(&after).unwrap();
     for f in findings.as_array().unwrap() {
-        assert_ne!(f["rule"], "parse-error", "a fix broke {}", f["path"]);
+        let path = f["path"].as_str().unwrap();
+        let broken_before = broken.iter().any(|b| path.trim_start_matches("./") == b.trim_start_matches("./"));
+        assert!(f["rule"] != "parse-error" || broken_before, "a fix broke {path}");
         if f["rule"] == "missing-await" {
             assert!(!f["help"].as_str().unwrap().starts_with("add"), "left a fixable missing-await: {f}");
         }
     }
     assert!(before.lines().count() > findings.as_array().unwrap().len());
-    let check =
-        "import ast, pathlib, sys\nfor p in pathlib.Path(sys.argv[1]).rglob('*.py'): ast.parse(p.read_text(), str(p))";
+    let check = "import ast, pathlib, sys\nfor p in pathlib.Path(sys.argv[1]).rglob('*.py'):\n    if 'syntax_recovery' not in p.parts: ast.parse(p.read_text(), str(p))";
     let parsed = Command::new("python3").args(["-c", check]).arg(dir.path().join("python")).output().unwrap();
     assert!(parsed.status.success(), "a fixed Python file does not parse: {}", String::from_utf8_lossy(&parsed.stderr));
     let again = run_in(dir.path(), &["check", "--diff"]);

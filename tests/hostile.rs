@@ -1,6 +1,8 @@
 //! Input that must not break the linter: every odd file becomes a finding or a correct result,
 //! and the other files of the run are still linted.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -132,4 +134,13 @@ fn files_that_vanish_or_change_after_discovery() {
     let expected = [("changed.rs", "blocking-sleep"), ("gone.rs", "parse-error"), ("kept.rs", "blocking-sleep")];
     assert_eq!(summary, expected.map(|(p, r)| (p.to_string(), r)));
     assert!(found[1].message.starts_with("cannot read the file"), "{}", found[1].message);
+}
+
+#[test]
+fn a_published_edition_2015_crate_parses() {
+    // rand 0.4 declares trait methods with anonymous parameters (`fn fill_bytes(&mut self, &mut [u8]);`).
+    let rand = support::crate_source("rand", "0.4.6");
+    let lines = concise(&rand, &["--no-cache", "src"]);
+    let errors: Vec<&String> = lines.iter().filter(|l| l.contains("parse-error")).collect();
+    assert!(errors.is_empty(), "{errors:?}");
 }

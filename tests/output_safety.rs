@@ -96,33 +96,9 @@ fn decoded(uri: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
-/// The SARIF 2.1.0 schema, as the `serde-sarif` crate publishes it on crates.io (fetched by cargo,
-/// which checks the crate's checksum), in a scratch project under the test cache.
+/// The SARIF 2.1.0 schema, as the `serde-sarif` crate publishes it on crates.io.
 fn sarif_schema() -> PathBuf {
-    let scratch = support::cache_dir("sarif-schema");
-    let _lock = support::lock(&scratch);
-    std::fs::write(
-        scratch.join("Cargo.toml"),
-        "[package]\nname = \"schema-fetch\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n\n[dependencies]\nserde-sarif = \"=0.8.0\"\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(scratch.join("src")).unwrap();
-    std::fs::write(scratch.join("src/lib.rs"), "").unwrap();
-    let metadata = support::run_ok(
-        Command::new("cargo").args(["metadata", "--format-version", "1"]).current_dir(&scratch),
-        "cargo metadata (fetches serde-sarif)",
-        Duration::from_secs(600),
-    );
-    let metadata: Value = serde_json::from_slice(&metadata.stdout).unwrap();
-    let manifest = metadata["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "serde-sarif")
-        .and_then(|p| p["manifest_path"].as_str())
-        .expect("serde-sarif is resolved")
-        .to_string();
-    let schema = Path::new(&manifest).parent().unwrap().join("src/schema.json");
+    let schema = support::crate_source("serde-sarif", "0.8.0").join("src/schema.json");
     let text = std::fs::read_to_string(&schema).unwrap();
     assert!(text.contains("Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"), "{}", schema.display());
     schema

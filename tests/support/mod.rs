@@ -189,3 +189,31 @@ pub fn corpus_dirs(script: &str) -> Vec<(String, PathBuf)> {
         })
         .collect()
 }
+
+/// The published source of crate `name` at exactly `version`, fetched by cargo (which checks the
+/// crate's checksum) through a scratch project under the test cache; returns its directory.
+pub fn crate_source(name: &str, version: &str) -> PathBuf {
+    let scratch = cache_dir(&format!("crate-{name}-{version}"));
+    let _lock = lock(&scratch);
+    let manifest = format!(
+        "[package]\nname = \"fetch\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n\n[dependencies]\n{name} = \"={version}\"\n"
+    );
+    std::fs::write(scratch.join("Cargo.toml"), manifest).unwrap();
+    std::fs::create_dir_all(scratch.join("src")).unwrap();
+    std::fs::write(scratch.join("src/lib.rs"), "").unwrap();
+    let output = run_ok(
+        Command::new("cargo").args(["metadata", "--format-version", "1"]).current_dir(&scratch),
+        &format!("cargo metadata (fetches {name} {version})"),
+        Duration::from_secs(600),
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let manifest = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name && p["version"] == version)
+        .and_then(|p| p["manifest_path"].as_str())
+        .unwrap_or_else(|| panic!("{name} {version} is resolved"))
+        .to_string();
+    Path::new(&manifest).parent().unwrap().to_path_buf()
+}

@@ -5,6 +5,7 @@ mod comments;
 mod edition;
 mod lower;
 mod macros;
+mod recover;
 mod scope;
 
 use super::SourceFile;
@@ -37,17 +38,33 @@ fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
         return model;
     }
     let text = edition::blank_frontmatter(text);
-    let parsed = syn::parse_file(&text)
-        .or_else(|error| edition::with_dyn_fn_objects(&text).and_then(|tokens| syn::parse2(tokens).ok()).ok_or(error));
+    let parsed = syn::parse_file(&text).or_else(|error| {
+        edition::with_older_edition_syntax(&text).and_then(|tokens| syn::parse2(tokens).ok()).ok_or(error)
+    });
     match parsed {
         Ok(ast) => lower::lower_file(&ast, file, kb, &mut model),
-        Err(error) => {
-            let start = error.span().start();
-            model.errors.push(SyntaxError {
-                span: Span::point(start.line as u32, start.column as u32 + 1),
-                message: format!("cannot parse this file: {error}"),
-            });
-        }
+        Err(error) => match edition::with_older_edition_syntax(&text) {
+            // The items that parse are linted; each one that does not is an error of its own.
+            Some(tokens) => {
+                let recovered = recover::items(tokens);
+                for (span, message) in recovered.errors {
+                    let start = span.start();
+                    model
+                        .errors
+                        .push(SyntaxError { span: Span::point(start.line as u32, start.column as u32 + 1), message });
+                }
+                if let Some(ast) = recovered.file {
+                    lower::lower_file(&ast, file, kb, &mut model);
+                }
+            }
+            None => {
+                let start = error.span().start();
+                model.errors.push(SyntaxError {
+                    span: Span::point(start.line as u32, start.column as u32 + 1),
+                    message: format!("cannot parse this file: {error}"),
+                });
+            }
+        },
     }
     model
 }
