@@ -34,6 +34,11 @@ pub const RUNTIME: &str = "runtime";
 
 /// How far resolution follows re-exports (chains are short; this bounds cycles and fan-out).
 const MAX_ALIAS_HOPS: usize = 8;
+/// How many base classes deep a member is looked for (this bounds cycles too).
+const MAX_BASE_DEPTH: usize = 8;
+/// What calling a Python class runs, in the order looked for: `__post_init__` stands for the
+/// `__init__` that `@dataclass` generates.
+const CONSTRUCTORS: [&str; 2] = ["__init__", "__post_init__"];
 const MAX_EXPANSIONS: usize = 32;
 
 pub struct Project<'a> {
@@ -77,6 +82,8 @@ struct Index<'a> {
     by_hash: FxHashMap<u64, (u32, u32)>,
     /// Glob re-exports: module -> the modules whose every name it re-exports (`module::*`).
     globs: FxHashMap<&'a str, Vec<&'a str>>,
+    /// Python classes and their bases, by the class's qualified name.
+    bases: FxHashMap<NameKey, &'a [Name]>,
     knowledge: Kbs<'a>,
 }
 
@@ -314,7 +321,11 @@ impl<'a> Index<'a> {
         let mut functions = Vec::with_capacity(files.iter().map(|f| f.functions.len() + f.leaves.len()).sum());
         let mut aliases: Vec<(Name, Name)> = Vec::with_capacity(files.iter().map(|f| f.aliases.len()).sum());
         let mut globs: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        let mut bases: FxHashMap<NameKey, &[Name]> = FxHashMap::default();
         for (file_index, file) in files.iter().enumerate() {
+            for class in &file.classes {
+                bases.entry(NameKey::of(class.name.as_str())).or_insert(&class.bases);
+            }
             for (function_index, function) in file.functions.iter().enumerate() {
                 let at = FnRef { file: file_index as u32, function: function_index as u32 };
                 functions.push((function.key, at));
@@ -342,7 +353,7 @@ impl<'a> Index<'a> {
             by_hash.entry(prefix_hash(module.as_bytes())).or_insert((0, 0));
         }
         functions.par_sort_unstable();
-        Index { files, functions, aliases, by_hash, globs, knowledge }
+        Index { files, functions, aliases, by_hash, globs, bases, knowledge }
     }
 
     /// Resolves each distinct callee of the run once (calls of the same callee resolve alike): its
@@ -391,11 +402,36 @@ impl<'a> Index<'a> {
         (slots, distinct)
     }
 
-    /// The function that `path` names: the first defined under that name, in file order.
+    /// The function that `path` names: the first defined under that name, in file order; for a
+    /// Python class, its constructor; for a member its class does not define, the nearest base's.
     fn lookup(&self, path: &str) -> Option<FnRef> {
+        self.lookup_in_classes(path, 0)
+    }
+
+    fn defined(&self, path: &str) -> Option<FnRef> {
         let key = NameKey::of(path);
         let first = self.functions.partition_point(|(k, _)| *k < key);
         self.functions.get(first).filter(|(k, _)| *k == key).map(|&(_, at)| at)
+    }
+
+    fn lookup_in_classes(&self, path: &str, depth: usize) -> Option<FnRef> {
+        if let Some(found) = self.defined(path) {
+            return Some(found);
+        }
+        if self.bases.is_empty() || depth > MAX_BASE_DEPTH {
+            return None;
+        }
+        if self.bases.contains_key(&NameKey::of(path)) {
+            return CONSTRUCTORS.iter().find_map(|init| self.lookup_in_classes(&format!("{path}.{init}"), depth + 1));
+        }
+        let (owner, member) = path.rsplit_once('.')?;
+        let bases = self.bases.get(&NameKey::of(owner))?;
+        let mut candidates: Vec<Cow<'_, str>> = Vec::new();
+        for base in bases.iter() {
+            candidates.push(Cow::Borrowed(base.as_str()));
+            self.expand_into(base.as_str(), Language::Python, &mut candidates);
+        }
+        candidates.iter().find_map(|base| self.lookup_in_classes(&format!("{base}.{member}"), depth + 1))
     }
 
     /// The facts of a call to `candidates` whose own knowledge-base ids are `ids`.
@@ -594,6 +630,10 @@ struct Reach<'f> {
     closed_module: Option<String>,
     /// The keys of the file's functions.
     defined: FxHashSet<NameKey>,
+    /// The keys of the file's classes (calling one runs its constructor), and of those with bases
+    /// (whose members may be inherited from anywhere).
+    classes: FxHashSet<NameKey>,
+    derived: FxHashSet<NameKey>,
     aliases: FxHashSet<&'static str>,
 }
 
@@ -611,6 +651,13 @@ impl<'f> Reach<'f> {
             sep,
             closed_module: closed.then(|| format!("{module}{sep}")),
             defined: file.functions.iter().map(|f| f.key).collect(),
+            classes: file.classes.iter().map(|c| NameKey::of(c.name.as_str())).collect(),
+            derived: file
+                .classes
+                .iter()
+                .filter(|c| !c.bases.is_empty())
+                .map(|c| NameKey::of(c.name.as_str()))
+                .collect(),
             aliases: file.aliases.iter().map(|(alias, _)| alias.as_str()).collect(),
         }
     }
@@ -620,7 +667,10 @@ impl<'f> Reach<'f> {
             && path.starts_with(module.as_str())
         {
             let prefixes = path.match_indices(self.sep).map(|(at, _)| &path[..at]).chain([path]);
-            return self.defined.contains(&NameKey::of(path)) || prefixes.into_iter().any(|p| self.aliases.contains(p));
+            let key = NameKey::of(path);
+            return self.defined.contains(&key)
+                || self.classes.contains(&key)
+                || prefixes.into_iter().any(|p| self.aliases.contains(p) || self.derived.contains(&NameKey::of(p)));
         }
         match self.roots {
             None => true,

@@ -71,6 +71,17 @@ pub struct FileModel {
     /// For a notebook, its code cells in the order they are joined into the linted text.
     #[serde(default)]
     pub cells: Vec<Cell>,
+    /// The classes the file defines (Python), each with the qualified paths of its bases as the
+    /// file names them: calling a class runs its constructor, and a member it does not define is
+    /// looked up in its bases, across files.
+    #[serde(default)]
+    pub classes: Vec<Class>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Class {
+    pub name: Name,
+    pub bases: Vec<Name>,
 }
 
 /// A notebook's code cell: its number among all the notebook's cells (1-based, as Jupyter counts
@@ -117,6 +128,7 @@ impl FileModel {
             bound_names: Vec::new(),
             test_lines: Vec::new(),
             cells: Vec::new(),
+            classes: Vec::new(),
         }
     }
 }

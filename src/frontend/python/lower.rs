@@ -316,6 +316,8 @@ pub struct Lowerer<'k, 'a> {
     /// See [`crate::model::FileModel::bound_names`].
     pub bound_names: Vec<Name>,
     classes: FxHashSet<String>,
+    /// The classes defined, with their bases (see [`crate::model::FileModel::classes`]).
+    pub defined_classes: Vec<crate::model::Class>,
     /// Attribute types per class: `self.client = httpx.Client()` in `__init__`, `client: T`.
     class_attrs: FxHashMap<String, FxHashMap<&'a str, Value>>,
     star_modules: Vec<String>,
@@ -380,6 +382,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             aliases: Vec::new(),
             bound_names: Vec::new(),
             classes: FxHashSet::default(),
+            defined_classes: Vec::new(),
             class_attrs: FxHashMap::default(),
             star_modules: Vec::new(),
             annotated_returns: FxHashMap::default(),
@@ -970,6 +973,15 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         self.args(&class.bases, None, false, ctx);
         let qual = join(self.scopes.last().map_or("", |s| &s.qual), class.name);
         self.classes.insert(qual.clone());
+        let bases = class
+            .bases
+            .iter()
+            .filter_map(|base| match self.callee(base, true) {
+                Some(Callee::Path(paths)) => paths.first().copied(),
+                _ => None,
+            })
+            .collect();
+        self.defined_classes.push(crate::model::Class { name: Name::new(&qual), bases });
         let mut collected = Collected::default();
         collect_block(&class.body, &mut collected, &self.unit, None);
         let mut attrs = FxHashMap::default();
