@@ -308,7 +308,12 @@ impl Knowledge {
                     }
                 }
             }
-            Callee::Method(name) => {
+            Callee::Method(_) | Callee::Returned(_) => {
+                let name = match callee {
+                    Callee::Returned(call) => call.method,
+                    Callee::Method(name) => *name,
+                    _ => unreachable!("matched above"),
+                };
                 if let Some(found) = self.methods.get(name.as_str()) {
                     ids = *found;
                 }

@@ -84,6 +84,8 @@ struct Index<'a> {
     globs: FxHashMap<&'a str, Vec<&'a str>>,
     /// Python classes and their bases, by the class's qualified name.
     bases: FxHashMap<NameKey, &'a [Name]>,
+    /// The type each function with a known result type returns (see [`FileModel::returns`]).
+    returns: FxHashMap<NameKey, Name>,
     knowledge: Kbs<'a>,
 }
 
@@ -322,7 +324,11 @@ impl<'a> Index<'a> {
         let mut aliases: Vec<(Name, Name)> = Vec::with_capacity(files.iter().map(|f| f.aliases.len()).sum());
         let mut globs: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         let mut bases: FxHashMap<NameKey, &[Name]> = FxHashMap::default();
+        let mut returns: FxHashMap<NameKey, Name> = FxHashMap::default();
         for (file_index, file) in files.iter().enumerate() {
+            for &(function, returned) in &file.returns {
+                returns.entry(function).or_insert(returned);
+            }
             for class in &file.classes {
                 bases.entry(NameKey::of(class.name.as_str())).or_insert(&class.bases);
             }
@@ -353,7 +359,7 @@ impl<'a> Index<'a> {
             by_hash.entry(prefix_hash(module.as_bytes())).or_insert((0, 0));
         }
         functions.par_sort_unstable();
-        Index { files, functions, aliases, by_hash, globs, bases, knowledge }
+        Index { files, functions, aliases, by_hash, globs, bases, returns, knowledge }
     }
 
     /// Resolves each distinct callee of the run once (calls of the same callee resolve alike): its
@@ -376,11 +382,11 @@ impl<'a> Index<'a> {
             .par_iter()
             .map(|&(language, callee)| {
                 let ids = self.knowledge.get(language).callee_ids(callee);
-                let candidates = match callee {
-                    Callee::Path(paths) => paths,
-                    _ => &[][..],
-                };
-                self.path_facts(candidates, ids, language)
+                match callee {
+                    Callee::Path(paths) => self.path_facts(paths, ids, language),
+                    Callee::Returned(call) => self.returned_facts(call.function, call.method, ids, language),
+                    _ => self.path_facts(&[], ids, language),
+                }
             })
             .collect();
         drop(callees);
@@ -432,6 +438,19 @@ impl<'a> Index<'a> {
             self.expand_into(base.as_str(), Language::Python, &mut candidates);
         }
         candidates.iter().find_map(|base| self.lookup_in_classes(&format!("{base}.{member}"), depth + 1))
+    }
+
+    /// The facts of a call of `method` on what the project function `function` gives: those of
+    /// that method of the type the function returns, when it is known; else what the method's
+    /// name alone says (`ids`).
+    fn returned_facts(&self, function: Name, method: Name, ids: Ids, language: Language) -> Packed {
+        let mut paths = vec![Cow::Borrowed(function.as_str())];
+        self.expand_into(function.as_str(), language, &mut paths);
+        let returns = paths.iter().find_map(|path| self.returns.get(&NameKey::of(path)).copied());
+        let Some(returns) = returns else { return self.path_facts(&[], ids, language) };
+        let path = Name::new(&format!("{}{}{}", returns.as_str(), language.separator(), method.as_str()));
+        let own = self.knowledge.get(language).path_ids(path.as_str()).copied().unwrap_or([NO_ENTRY; Table::ALL.len()]);
+        self.path_facts(&[path], own, language)
     }
 
     /// The facts of a call to `candidates` whose own knowledge-base ids are `ids`.
@@ -583,8 +602,13 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
             }
             let tables: &[Table] = if reported { &Table::ALL } else { &[Table::Blocking, Table::Runtime] };
             let ids = kb.callee_ids(&call.callee);
+            let returned_by = match &call.callee {
+                Callee::Returned(call) => Some(call.function.as_str()),
+                _ => None,
+            };
             let matters = tables.iter().any(|t| ids[t.index()] != NO_ENTRY)
-                || call.candidates().iter().any(|p| reach.may_reach(p));
+                || call.candidates().iter().any(|p| reach.may_reach(p))
+                || returned_by.is_some_and(|f| reach.may_reach(f));
             match (matters, reported) {
                 (false, _) => Fate::Drop,
                 (true, true) => Fate::Keep,

@@ -76,6 +76,11 @@ pub struct FileModel {
     /// looked up in its bases, across files.
     #[serde(default)]
     pub classes: Vec<Class>,
+    /// The functions whose result has a declared or evident type (`-> Session`, `return
+    /// Session()`), by key, with that type: the linker resolves the methods called on such a
+    /// result in other files.
+    #[serde(default)]
+    pub returns: Vec<(NameKey, Name)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -129,6 +134,7 @@ impl FileModel {
             test_lines: Vec::new(),
             cells: Vec::new(),
             classes: Vec::new(),
+            returns: Vec::new(),
         }
     }
 }
@@ -314,8 +320,18 @@ pub enum Callee {
     Path(Paths),
     /// A method call whose receiver's type is unknown.
     Method(Name),
+    /// A method called on what calling a project function gives, whose type the linker finds
+    /// (see [`FileModel::returns`]); boxed, since few calls are such.
+    Returned(Box<ReturnedCall>),
     /// A closure, a local variable, an expression: nothing to resolve.
     Unknown,
+}
+
+/// See [`Callee::Returned`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct ReturnedCall {
+    pub function: Name,
+    pub method: Name,
 }
 
 /// A callee's candidate paths, in one word when there is one (nearly always).
@@ -393,6 +409,7 @@ impl CallSite {
     pub fn method_name(&self) -> Option<&str> {
         match &self.callee {
             Callee::Method(name) => Some(name),
+            Callee::Returned(call) => Some(&call.method),
             _ => None,
         }
     }

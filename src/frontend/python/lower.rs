@@ -11,7 +11,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::ast::{self, Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, Function, Name, NameKey, Span, Usage};
+use crate::model::{
+    BoundName, CallSite, Callee, ClosureArg, Context, Function, Name, NameKey, ReturnedCall, Span, Usage,
+};
 
 /// Names Python provides without an import (`dir(builtins)` of CPython 3.11, and 3.13's additions).
 const BUILTINS: [&str; 149] = [
@@ -180,6 +182,8 @@ enum Value {
     Global(String),
     /// An instance of the class at this path.
     Instance(String),
+    /// What calling the project function at this path gives, of a type the linker finds.
+    Returned(String),
     Unknown,
 }
 
@@ -292,11 +296,20 @@ struct Open<'a> {
     params: Vec<&'a str>,
     /// The lambdas being walked that are arguments of this function's calls, innermost last.
     closure_args: Vec<ClosureArg>,
+    /// The type of what it returns, declared or evident (see [`crate::model::FileModel::returns`]).
+    returns: Option<Name>,
 }
 
 impl<'a> Open<'a> {
     fn new(function: Function, params: Vec<&'a str>) -> Open<'a> {
-        Open { function, calls: Vec::new(), offloaded_params: Vec::new(), params, closure_args: Vec::new() }
+        Open {
+            function,
+            calls: Vec::new(),
+            offloaded_params: Vec::new(),
+            params,
+            closure_args: Vec::new(),
+            returns: None,
+        }
     }
 
     fn finish(self) -> Function {
@@ -318,6 +331,8 @@ pub struct Lowerer<'k, 'a> {
     classes: FxHashSet<String>,
     /// The classes defined, with their bases (see [`crate::model::FileModel::classes`]).
     pub defined_classes: Vec<crate::model::Class>,
+    /// See [`crate::model::FileModel::returns`].
+    pub returns: Vec<(NameKey, Name)>,
     /// Attribute types per class: `self.client = httpx.Client()` in `__init__`, `client: T`.
     class_attrs: FxHashMap<String, FxHashMap<&'a str, Value>>,
     star_modules: Vec<String>,
@@ -383,6 +398,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             bound_names: Vec::new(),
             classes: FxHashSet::default(),
             defined_classes: Vec::new(),
+            returns: Vec::new(),
             class_attrs: FxHashMap::default(),
             star_modules: Vec::new(),
             annotated_returns: FxHashMap::default(),
@@ -602,8 +618,16 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Some(Returns::One(t)) => Value::Instance(t.clone()),
             Some(Returns::Tuple(_)) => Value::Unknown,
             None if self.is_class(path) => Value::Instance(path.to_string()),
+            None if self.kb.path_ids(path).is_none() && self.in_project(path) => Value::Returned(path.to_string()),
             None => Value::Unknown,
         }
+    }
+
+    /// Whether `path` may name a function of the project (any path, when the roots are unknown).
+    fn in_project(&self, path: &str) -> bool {
+        let Some(roots) = self.roots else { return true };
+        (!self.module_prefix.is_empty() && path.starts_with(&self.module_prefix))
+            || roots.contains(path.split('.').next().unwrap_or(path))
     }
 
     /// A class of this file, or by convention a capitalised name that is not a constant.
@@ -688,6 +712,9 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                     }
                     Callee::Path(Name::new(&path).into())
                 }
+                Value::Returned(function) => {
+                    Callee::Returned(Box::new(ReturnedCall { function: Name::new(function), method: Name::new(attr) }))
+                }
                 _ if !keep && !self.kb.knows_method(attr) => return None,
                 _ => Callee::Method(Name::new(attr)),
             },
@@ -718,6 +745,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 self.kb.contains_path(Table::Offload, p) || self.kb.contains_method(Table::Offload, last_segment(p))
             }),
             Callee::Method(name) => self.kb.contains_method(Table::Offload, name),
+            Callee::Returned(call) => self.kb.contains_method(Table::Offload, &call.method),
             Callee::Unknown => false,
         }
     }
@@ -768,6 +796,14 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Stmt::Return(value) => {
                 if let Some(value) = value {
                     self.expr(value, Usage::Used, ctx);
+                    if self.open.last().is_some_and(|open| open.returns.is_none())
+                        && let Value::Instance(class) = &*self.value(value)
+                    {
+                        let class = Name::new(class);
+                        if let Some(open) = self.open.last_mut() {
+                            open.returns = Some(class);
+                        }
+                    }
                 }
             }
             Stmt::Delete(exprs) | Stmt::Exprs(exprs) => {
@@ -914,6 +950,11 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         let params = def.params.iter().skip(receivers).map(|p| p.name).collect();
         self.enter_scope(Scope::new(ScopeKind::Function, Rc::from(qualname.as_str())), collected);
         let display = qualname.strip_prefix(&self.module).and_then(|rest| rest.strip_prefix('.')).unwrap_or(&qualname);
+        // A coroutine gives a coroutine; what awaiting it gives is another matter.
+        let declared = match def.returns.as_ref().map(|a| self.annotation(a)) {
+            Some(Value::Instance(class)) if !def.is_async => Some(Name::new(&class)),
+            _ => None,
+        };
         let function = Function {
             key: NameKey::of(&qualname),
             display: display.into(),
@@ -924,12 +965,17 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             calls: Box::default(),
             effect_calls: Box::default(),
         };
-        self.open.push(Open::new(function, params));
+        let mut open = Open::new(function, params);
+        open.returns = declared;
+        self.open.push(open);
         self.loop_start.push(None);
         self.block(&def.body, if def.is_async { Context::Async } else { Context::Sync });
         self.loop_start.pop();
         self.scopes.pop();
         if let Some(open) = self.open.pop() {
+            if let Some(returned) = open.returns {
+                self.returns.push((open.function.key, returned));
+            }
             self.done.push(open.finish());
         }
     }
