@@ -308,9 +308,9 @@ impl Knowledge {
                     }
                 }
             }
-            Callee::Method(_) | Callee::Returned(_) => {
+            Callee::Method(_) | Callee::Query(_) => {
                 let name = match callee {
-                    Callee::Returned(call) => call.method,
+                    Callee::Query(query) => query.method,
                     Callee::Method(name) => *name,
                     _ => unreachable!("matched above"),
                 };

@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::diagnostic::Step;
 use crate::frontend::SourceFile;
 use crate::knowledge::{BLOCKING_CATEGORIES, Ids, Knowledge, Match, NO_ENTRY, Table, fill_missing};
-use crate::model::{Callee, Context, Fate, FileModel, Function, Language, Name, NameKey, Usage};
+use crate::model::{Callee, Context, Fate, FileModel, Function, Language, Name, NameKey, TypeQuery, Typed, Usage};
 
 /// A function of the run: `(file index, function index)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,7 +34,7 @@ pub const RUNTIME: &str = "runtime";
 
 /// How far resolution follows re-exports (chains are short; this bounds cycles and fan-out).
 const MAX_ALIAS_HOPS: usize = 8;
-/// How many base classes deep a member is looked for (this bounds cycles too).
+/// How many base classes deep a class's method resolution order goes (this bounds cycles too).
 const MAX_BASE_DEPTH: usize = 8;
 /// What calling a Python class runs, in the order looked for: `__post_init__` stands for the
 /// `__init__` that `@dataclass` generates.
@@ -86,6 +86,8 @@ struct Index<'a> {
     bases: FxHashMap<NameKey, &'a [Name]>,
     /// The type each function with a known result type returns (see [`FileModel::returns`]).
     returns: FxHashMap<NameKey, Name>,
+    /// The type of each field of known type (see [`FileModel::fields`]).
+    fields: FxHashMap<NameKey, Name>,
     knowledge: Kbs<'a>,
 }
 
@@ -325,9 +327,13 @@ impl<'a> Index<'a> {
         let mut globs: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         let mut bases: FxHashMap<NameKey, &[Name]> = FxHashMap::default();
         let mut returns: FxHashMap<NameKey, Name> = FxHashMap::default();
+        let mut fields: FxHashMap<NameKey, Name> = FxHashMap::default();
         for (file_index, file) in files.iter().enumerate() {
             for &(function, returned) in &file.returns {
                 returns.entry(function).or_insert(returned);
+            }
+            for &(field, ty) in &file.fields {
+                fields.entry(field).or_insert(ty);
             }
             for class in &file.classes {
                 bases.entry(NameKey::of(class.name.as_str())).or_insert(&class.bases);
@@ -359,7 +365,7 @@ impl<'a> Index<'a> {
             by_hash.entry(prefix_hash(module.as_bytes())).or_insert((0, 0));
         }
         functions.par_sort_unstable();
-        Index { files, functions, aliases, by_hash, globs, bases, returns, knowledge }
+        Index { files, functions, aliases, by_hash, globs, bases, returns, fields, knowledge }
     }
 
     /// Resolves each distinct callee of the run once (calls of the same callee resolve alike): its
@@ -384,7 +390,7 @@ impl<'a> Index<'a> {
                 let ids = self.knowledge.get(language).callee_ids(callee);
                 match callee {
                     Callee::Path(paths) => self.path_facts(paths, ids, language),
-                    Callee::Returned(call) => self.returned_facts(call.function, call.method, ids, language),
+                    Callee::Query(query) => self.query_facts(query, ids, language),
                     _ => self.path_facts(&[], ids, language),
                 }
             })
@@ -424,33 +430,103 @@ impl<'a> Index<'a> {
         if let Some(found) = self.defined(path) {
             return Some(found);
         }
-        if self.bases.is_empty() || depth > MAX_BASE_DEPTH {
+        if self.bases.is_empty() || depth > 1 {
             return None;
         }
         if self.bases.contains_key(&NameKey::of(path)) {
             return CONSTRUCTORS.iter().find_map(|init| self.lookup_in_classes(&format!("{path}.{init}"), depth + 1));
         }
         let (owner, member) = path.rsplit_once('.')?;
-        let bases = self.bases.get(&NameKey::of(owner))?;
-        let mut candidates: Vec<Cow<'_, str>> = Vec::new();
-        for base in bases.iter() {
-            candidates.push(Cow::Borrowed(base.as_str()));
-            self.expand_into(base.as_str(), Language::Python, &mut candidates);
-        }
-        candidates.iter().find_map(|base| self.lookup_in_classes(&format!("{base}.{member}"), depth + 1))
+        self.bases.get(&NameKey::of(owner))?;
+        self.mro(owner).iter().skip(1).find_map(|class| self.defined(&format!("{class}.{member}")))
     }
 
-    /// The facts of a call of `method` on what the project function `function` gives: those of
-    /// that method of the type the function returns, when it is known; else what the method's
-    /// name alone says (`ids`).
-    fn returned_facts(&self, function: Name, method: Name, ids: Ids, language: Language) -> Packed {
-        let mut paths = vec![Cow::Borrowed(function.as_str())];
-        self.expand_into(function.as_str(), language, &mut paths);
-        let returns = paths.iter().find_map(|path| self.returns.get(&NameKey::of(path)).copied());
-        let Some(returns) = returns else { return self.path_facts(&[], ids, language) };
-        let path = Name::new(&format!("{}{}{}", returns.as_str(), language.separator(), method.as_str()));
+    /// A Python class and its bases in the order Python looks members up in (C3 linearisation,
+    /// as `Class.__mro__`), each base named by where it is defined; bounded in depth, and in
+    /// depth-first order where the bases admit no linearisation.
+    fn mro(&self, class: &str) -> Vec<String> {
+        self.mro_at(class, 0)
+    }
+
+    fn mro_at(&self, class: &str, depth: usize) -> Vec<String> {
+        let mut order = vec![class.to_string()];
+        let Some(bases) = self.bases.get(&NameKey::of(class)).filter(|_| depth <= MAX_BASE_DEPTH) else {
+            return order;
+        };
+        let bases: Vec<String> = bases.iter().map(|base| self.defining(base.as_str())).collect();
+        let mut lists: Vec<Vec<String>> = bases.iter().map(|base| self.mro_at(base, depth + 1)).collect();
+        lists.push(bases);
+        loop {
+            lists.retain(|list| !list.is_empty());
+            let Some(head) =
+                lists.iter().map(|list| &list[0]).find(|head| !lists.iter().any(|l| l[1..].contains(head)))
+            else {
+                break;
+            };
+            let head = head.clone();
+            for list in &mut lists {
+                if list[0] == head {
+                    list.remove(0);
+                }
+            }
+            order.push(head);
+        }
+        // No linearisation: what is left, depth-first.
+        for list in lists {
+            for class in list {
+                if !order.contains(&class) {
+                    order.push(class);
+                }
+            }
+        }
+        order
+    }
+
+    /// The path where the class that `name` refers to is defined: through re-exports, the first
+    /// that names a class of the project, else `name`.
+    fn defining(&self, name: &str) -> String {
+        let mut paths = vec![Cow::Borrowed(name)];
+        self.expand_into(name, Language::Python, &mut paths);
+        paths.iter().find(|p| self.bases.contains_key(&NameKey::of(p))).unwrap_or(&paths[0]).to_string()
+    }
+
+    /// The facts of a call of the query's method on the value it names: those of that method of
+    /// the value's type, when the project tells it; else what the method's name alone says (`ids`).
+    fn query_facts(&self, query: &TypeQuery, ids: Ids, language: Language) -> Packed {
+        let Some(ty) = self.type_of(query.of, language) else { return self.path_facts(&[], ids, language) };
+        let path = Name::new(&format!("{}{}{}", ty.as_str(), language.separator(), query.method.as_str()));
         let own = self.knowledge.get(language).path_ids(path.as_str()).copied().unwrap_or([NO_ENTRY; Table::ALL.len()]);
         self.path_facts(&[path], own, language)
+    }
+
+    /// The type the project tells for a value: a function's declared or evident result type, or
+    /// a field's (in Python also a base class's attribute), through re-exports.
+    fn type_of(&self, of: Typed, language: Language) -> Option<Name> {
+        let sep = language.separator();
+        match of {
+            Typed::Returned(function) => self
+                .through_reexports(function.as_str(), language, |path| self.returns.get(&NameKey::of(path)).copied()),
+            Typed::Field { owner, field } => {
+                let found = self.through_reexports(owner.as_str(), language, |owner| {
+                    self.fields.get(&NameKey::of(&format!("{owner}{sep}{}", field.as_str()))).copied()
+                });
+                if found.is_some() || language != Language::Python {
+                    return found;
+                }
+                // A class's attribute may be assigned in any class of its method resolution order.
+                let owner = self.defining(owner.as_str());
+                self.mro(&owner).iter().skip(1).find_map(|class| {
+                    self.fields.get(&NameKey::of(&format!("{class}{sep}{}", field.as_str()))).copied()
+                })
+            }
+        }
+    }
+
+    /// The first answer `find` gives for `path` or what it re-exports.
+    fn through_reexports<T>(&self, path: &str, language: Language, find: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let mut paths = vec![Cow::Borrowed(path)];
+        self.expand_into(path, language, &mut paths);
+        paths.iter().find_map(|path| find(path))
     }
 
     /// The facts of a call to `candidates` whose own knowledge-base ids are `ids`.
@@ -603,7 +679,7 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
             let tables: &[Table] = if reported { &Table::ALL } else { &[Table::Blocking, Table::Runtime] };
             let ids = kb.callee_ids(&call.callee);
             let returned_by = match &call.callee {
-                Callee::Returned(call) => Some(call.function.as_str()),
+                Callee::Query(query) => Some(query.of.path().as_str()),
                 _ => None,
             };
             let matters = tables.iter().any(|t| ids[t.index()] != NO_ENTRY)

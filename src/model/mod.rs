@@ -81,6 +81,10 @@ pub struct FileModel {
     /// result in other files.
     #[serde(default)]
     pub returns: Vec<(NameKey, Name)>,
+    /// The fields and attributes of known type (`client: reqwest::blocking::Client`,
+    /// `self.session = requests.Session()`), by the key of `owner` + separator + field.
+    #[serde(default)]
+    pub fields: Vec<(NameKey, Name)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -135,6 +139,7 @@ impl FileModel {
             cells: Vec::new(),
             classes: Vec::new(),
             returns: Vec::new(),
+            fields: Vec::new(),
         }
     }
 }
@@ -320,18 +325,38 @@ pub enum Callee {
     Path(Paths),
     /// A method call whose receiver's type is unknown.
     Method(Name),
-    /// A method called on what calling a project function gives, whose type the linker finds
-    /// (see [`FileModel::returns`]); boxed, since few calls are such.
-    Returned(Box<ReturnedCall>),
+    /// A method called on a value whose type the file does not tell but the project may: the
+    /// linker answers the query (see [`FileModel::returns`], [`FileModel::fields`]); boxed, since
+    /// few calls are such.
+    Query(Box<TypeQuery>),
     /// A closure, a local variable, an expression: nothing to resolve.
     Unknown,
 }
 
-/// See [`Callee::Returned`].
+/// See [`Callee::Query`]: `method` called on the value `of` stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct ReturnedCall {
-    pub function: Name,
+pub struct TypeQuery {
+    pub of: Typed,
     pub method: Name,
+}
+
+/// A value whose type another file may tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Typed {
+    /// What calling the project function at this path gives.
+    Returned(Name),
+    /// The field or attribute `field` of a value of the type `owner` (a struct or class path).
+    Field { owner: Name, field: Name },
+}
+
+impl Typed {
+    /// The project path whose file may answer the query.
+    pub fn path(&self) -> Name {
+        match self {
+            Typed::Returned(function) => *function,
+            Typed::Field { owner, .. } => *owner,
+        }
+    }
 }
 
 /// A callee's candidate paths, in one word when there is one (nearly always).
@@ -409,7 +434,7 @@ impl CallSite {
     pub fn method_name(&self) -> Option<&str> {
         match &self.callee {
             Callee::Method(name) => Some(name),
-            Callee::Returned(call) => Some(&call.method),
+            Callee::Query(query) => Some(&query.method),
             _ => None,
         }
     }

@@ -12,7 +12,7 @@ use super::ast::{self, Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
 use crate::model::{
-    BoundName, CallSite, Callee, ClosureArg, Context, Function, Name, NameKey, ReturnedCall, Span, Usage,
+    BoundName, CallSite, Callee, ClosureArg, Context, Function, Name, NameKey, Span, TypeQuery, Typed, Usage,
 };
 
 /// Names Python provides without an import (`dir(builtins)` of CPython 3.11, and 3.13's additions).
@@ -182,8 +182,8 @@ enum Value {
     Global(String),
     /// An instance of the class at this path.
     Instance(String),
-    /// What calling the project function at this path gives, of a type the linker finds.
-    Returned(String),
+    /// A value whose type another file of the project may tell.
+    Typed(Typed),
     Unknown,
 }
 
@@ -333,6 +333,8 @@ pub struct Lowerer<'k, 'a> {
     pub defined_classes: Vec<crate::model::Class>,
     /// See [`crate::model::FileModel::returns`].
     pub returns: Vec<(NameKey, Name)>,
+    /// See [`crate::model::FileModel::fields`].
+    pub fields: Vec<(NameKey, Name)>,
     /// Attribute types per class: `self.client = httpx.Client()` in `__init__`, `client: T`.
     class_attrs: FxHashMap<String, FxHashMap<&'a str, Value>>,
     star_modules: Vec<String>,
@@ -399,6 +401,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             classes: FxHashSet::default(),
             defined_classes: Vec::new(),
             returns: Vec::new(),
+            fields: Vec::new(),
             class_attrs: FxHashMap::default(),
             star_modules: Vec::new(),
             annotated_returns: FxHashMap::default(),
@@ -561,6 +564,16 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 Value::Path(path) => Value::Path(join(path, attr)),
                 Value::Instance(class) => match self.class_attrs.get(class).and_then(|attrs| attrs.get(*attr)) {
                     Some(value) => return Cow::Borrowed(value),
+                    // Another module may tell: the class is defined there, or a base class is.
+                    None if self.in_project(class)
+                        && (!self.classes.contains(class)
+                            || self
+                                .defined_classes
+                                .iter()
+                                .any(|c| c.name.as_str() == class && !c.bases.is_empty())) =>
+                    {
+                        Value::Typed(Typed::Field { owner: Name::new(class), field: Name::new(attr) })
+                    }
                     None => Value::Unknown,
                 },
                 _ => Value::Unknown,
@@ -618,7 +631,9 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Some(Returns::One(t)) => Value::Instance(t.clone()),
             Some(Returns::Tuple(_)) => Value::Unknown,
             None if self.is_class(path) => Value::Instance(path.to_string()),
-            None if self.kb.path_ids(path).is_none() && self.in_project(path) => Value::Returned(path.to_string()),
+            None if self.kb.path_ids(path).is_none() && self.in_project(path) => {
+                Value::Typed(Typed::Returned(Name::new(path)))
+            }
             None => Value::Unknown,
         }
     }
@@ -712,9 +727,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                     }
                     Callee::Path(Name::new(&path).into())
                 }
-                Value::Returned(function) => {
-                    Callee::Returned(Box::new(ReturnedCall { function: Name::new(function), method: Name::new(attr) }))
-                }
+                Value::Typed(of) => Callee::Query(Box::new(TypeQuery { of: *of, method: Name::new(attr) })),
                 _ if !keep && !self.kb.knows_method(attr) => return None,
                 _ => Callee::Method(Name::new(attr)),
             },
@@ -745,7 +758,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 self.kb.contains_path(Table::Offload, p) || self.kb.contains_method(Table::Offload, last_segment(p))
             }),
             Callee::Method(name) => self.kb.contains_method(Table::Offload, name),
-            Callee::Returned(call) => self.kb.contains_method(Table::Offload, &call.method),
+            Callee::Query(query) => self.kb.contains_method(Table::Offload, &query.method),
             Callee::Unknown => false,
         }
     }
@@ -1054,7 +1067,12 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             }
             self.scopes.pop();
         }
-        attrs.retain(|_, v| *v != Value::Unknown);
+        // Attributes assigned values of unknown type stay, as unknown: no other file tells them.
+        for (attr, value) in &attrs {
+            if let Value::Instance(ty) = value {
+                self.fields.push((NameKey::of(&join(&qual, attr)), Name::new(ty)));
+            }
+        }
         self.class_attrs.insert(qual, attrs);
         self.block(&class.body, ctx);
         self.scopes.pop();

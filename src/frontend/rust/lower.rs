@@ -807,7 +807,7 @@ impl<'a> Lowerer<'a, '_> {
                     || last_segment(p).is_some_and(|name| kb.contains_method(Table::Offload, name))
             }),
             Callee::Method(name) => kb.contains_method(Table::Offload, name),
-            Callee::Returned(call) => kb.contains_method(Table::Offload, &call.method),
+            Callee::Query(query) => kb.contains_method(Table::Offload, &query.method),
             Callee::Unknown => false,
         }
     }
