@@ -9,8 +9,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::Step;
 use crate::frontend::SourceFile;
-use crate::knowledge::{BLOCKING_CATEGORIES, Ids, Knowledge, Match, NO_ENTRY, Table, fill_missing};
-use crate::model::{Callee, Context, Fate, FileModel, Function, Language, Name, NameKey, TypeQuery, Typed, Usage};
+use crate::knowledge::{BLOCKING_CATEGORIES, Ids, Knowledge, Match, NO_ENTRY, Returns, Table, fill_missing};
+use crate::model::{
+    Callee, Context, Fate, FileModel, Function, Language, Name, NameKey, TypeQuery, TypeStart, TypeStep, Typed, Usage,
+};
 
 /// A function of the run: `(file index, function index)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -493,33 +495,50 @@ impl<'a> Index<'a> {
     /// The facts of a call of the query's method on the value it names: those of that method of
     /// the value's type, when the project tells it; else what the method's name alone says (`ids`).
     fn query_facts(&self, query: &TypeQuery, ids: Ids, language: Language) -> Packed {
-        let Some(ty) = self.type_of(query.of, language) else { return self.path_facts(&[], ids, language) };
+        let Some(ty) = self.type_of(&query.of, language) else { return self.path_facts(&[], ids, language) };
         let path = Name::new(&format!("{}{}{}", ty.as_str(), language.separator(), query.method.as_str()));
         let own = self.knowledge.get(language).path_ids(path.as_str()).copied().unwrap_or([NO_ENTRY; Table::ALL.len()]);
         self.path_facts(&[path], own, language)
     }
 
-    /// The type the project tells for a value: a function's declared or evident result type, or
-    /// a field's (in Python also a base class's attribute), through re-exports.
-    fn type_of(&self, of: Typed, language: Language) -> Option<Name> {
-        let sep = language.separator();
-        match of {
-            Typed::Returned(function) => self
-                .through_reexports(function.as_str(), language, |path| self.returns.get(&NameKey::of(path)).copied()),
-            Typed::Field { owner, field } => {
-                let found = self.through_reexports(owner.as_str(), language, |owner| {
-                    self.fields.get(&NameKey::of(&format!("{owner}{sep}{}", field.as_str()))).copied()
-                });
-                if found.is_some() || language != Language::Python {
-                    return found;
+    /// The type the project tells for a value: its start's (a function's declared or evident
+    /// result type, or a type), then each field's and each method result's, through re-exports
+    /// (and in Python through the method resolution order).
+    fn type_of(&self, of: &Typed, language: Language) -> Option<Name> {
+        let mut ty = match of.start {
+            TypeStart::Returned(function) => self
+                .through_reexports(function.as_str(), language, |path| self.returns.get(&NameKey::of(path)).copied())?,
+            TypeStart::Type(ty) => ty,
+        };
+        for step in &of.steps {
+            ty = match *step {
+                TypeStep::Field(field) => self.member(ty, field, language, |key| self.fields.get(&key).copied())?,
+                TypeStep::Call(method) => {
+                    let kb = self.knowledge.get(language);
+                    self.member(ty, method, language, |key| self.returns.get(&key).copied()).or_else(|| {
+                        let path = format!("{}{}{}", ty.as_str(), language.separator(), method.as_str());
+                        self.through_reexports(&path, language, |path| match kb.returns(path)? {
+                            Returns::One(t) => Some(Name::new(t)),
+                            Returns::Tuple(_) => None,
+                        })
+                    })?
                 }
-                // A class's attribute may be assigned in any class of its method resolution order.
-                let owner = self.defining(owner.as_str());
-                self.mro(&owner).iter().skip(1).find_map(|class| {
-                    self.fields.get(&NameKey::of(&format!("{class}{sep}{}", field.as_str()))).copied()
-                })
-            }
+            };
         }
+        Some(ty)
+    }
+
+    /// What `find` says of the member `member` of the type `ty`: by the member's key, through
+    /// re-exports of the type, and for a Python class in the classes of its method resolution order.
+    fn member<T>(&self, ty: Name, member: Name, language: Language, find: impl Fn(NameKey) -> Option<T>) -> Option<T> {
+        let sep = language.separator();
+        let key = |owner: &str| NameKey::of(&format!("{owner}{sep}{}", member.as_str()));
+        let found = self.through_reexports(ty.as_str(), language, |owner| find(key(owner)));
+        if found.is_some() || language != Language::Python {
+            return found;
+        }
+        let owner = self.defining(ty.as_str());
+        self.mro(&owner).iter().skip(1).find_map(|class| find(key(class)))
     }
 
     /// The first answer `find` gives for `path` or what it re-exports.

@@ -340,21 +340,46 @@ pub struct TypeQuery {
     pub method: Name,
 }
 
-/// A value whose type another file may tell.
+/// A value whose type another file may tell: a start, then fields read and methods called on it
+/// (`pool().primary.query(..)`: the result of `pool`, its field `primary`, then `query`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Typed {
+    pub start: TypeStart,
+    pub steps: Box<[TypeStep]>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum Typed {
+pub enum TypeStart {
     /// What calling the project function at this path gives.
     Returned(Name),
-    /// The field or attribute `field` of a value of the type `owner` (a struct or class path).
-    Field { owner: Name, field: Name },
+    /// A value of the type at this path.
+    Type(Name),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum TypeStep {
+    /// The field or attribute of that name.
+    Field(Name),
+    /// What calling the method of that name gives.
+    Call(Name),
 }
 
 impl Typed {
+    pub fn new(start: TypeStart) -> Typed {
+        Typed { start, steps: Box::default() }
+    }
+
+    /// This value, then `step`.
+    pub fn then(&self, step: TypeStep) -> Typed {
+        let mut steps = self.steps.to_vec();
+        steps.push(step);
+        Typed { start: self.start, steps: steps.into() }
+    }
+
     /// The project path whose file may answer the query.
     pub fn path(&self) -> Name {
-        match self {
-            Typed::Returned(function) => *function,
-            Typed::Field { owner, .. } => *owner,
+        match self.start {
+            TypeStart::Returned(path) | TypeStart::Type(path) => path,
         }
     }
 }

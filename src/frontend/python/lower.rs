@@ -12,7 +12,8 @@ use super::ast::{self, Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
 use crate::model::{
-    BoundName, CallSite, Callee, ClosureArg, Context, Function, Name, NameKey, Span, TypeQuery, Typed, Usage,
+    BoundName, CallSite, Callee, ClosureArg, Context, Function, Name, NameKey, Span, TypeQuery, TypeStart, TypeStep,
+    Typed, Usage,
 };
 
 /// Names Python provides without an import (`dir(builtins)` of CPython 3.11, and 3.13's additions).
@@ -572,12 +573,22 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                                 .iter()
                                 .any(|c| c.name.as_str() == class && !c.bases.is_empty())) =>
                     {
-                        Value::Typed(Typed::Field { owner: Name::new(class), field: Name::new(attr) })
+                        Value::Typed(
+                            Typed::new(TypeStart::Type(Name::new(class))).then(TypeStep::Field(Name::new(attr))),
+                        )
                     }
                     None => Value::Unknown,
                 },
+                Value::Typed(typed) => Value::Typed(typed.then(TypeStep::Field(Name::new(attr)))),
                 _ => Value::Unknown,
             },
+            // A method called on a value another file types: what it gives, that file may tell.
+            Expr::Call(call)
+                if let Expr::Attr(base, method, _) = &call.func
+                    && let Value::Typed(typed) = &*self.value(base) =>
+            {
+                Value::Typed(typed.then(TypeStep::Call(Name::new(method))))
+            }
             Expr::Call(call) => match self.callee_text(&call.func) {
                 CalleeText::Path(p) => match self.annotated_returns.get(&*p) {
                     Some((false, value)) => return Cow::Borrowed(value),
@@ -632,7 +643,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Some(Returns::Tuple(_)) => Value::Unknown,
             None if self.is_class(path) => Value::Instance(path.to_string()),
             None if self.kb.path_ids(path).is_none() && self.in_project(path) => {
-                Value::Typed(Typed::Returned(Name::new(path)))
+                Value::Typed(Typed::new(TypeStart::Returned(Name::new(path))))
             }
             None => Value::Unknown,
         }
@@ -727,7 +738,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                     }
                     Callee::Path(Name::new(&path).into())
                 }
-                Value::Typed(of) => Callee::Query(Box::new(TypeQuery { of: *of, method: Name::new(attr) })),
+                Value::Typed(of) => Callee::Query(Box::new(TypeQuery { of: of.clone(), method: Name::new(attr) })),
                 _ if !keep && !self.kb.knows_method(attr) => return None,
                 _ => Callee::Method(Name::new(attr)),
             },
