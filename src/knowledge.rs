@@ -184,6 +184,8 @@ pub struct Knowledge {
     pub language: Language,
     tables: [Entries; Table::ALL.len()],
     paths: FxHashMap<String, Ids>,
+    /// The last segment of every path in `paths`, made when first asked for.
+    last_segments: std::sync::OnceLock<FxHashSet<String>>,
     methods: FxHashMap<String, Ids>,
     runtime_attributes: FxHashSet<String>,
     executor_traits: FxHashSet<String>,
@@ -214,6 +216,7 @@ impl Knowledge {
             language,
             tables: Default::default(),
             paths: FxHashMap::default(),
+            last_segments: std::sync::OnceLock::new(),
             methods: FxHashMap::default(),
             runtime_attributes: FxHashSet::default(),
             executor_traits: FxHashSet::default(),
@@ -270,6 +273,7 @@ impl Knowledge {
         entries.advice.push(Advice { category, replacement: group.replacement, fix: group.fix });
         for path in group.paths {
             let id = entries.add(path.clone(), index);
+            self.last_segments = std::sync::OnceLock::new();
             self.paths.entry(path).or_insert([NO_ENTRY; Table::ALL.len()])[table.index()] = id;
         }
         for method in group.methods {
@@ -321,6 +325,16 @@ impl Knowledge {
             Callee::Unknown => {}
         }
         ids
+    }
+
+    /// Whether some path listed in any table ends with the segment `name` (a method a type of the
+    /// knowledge base has, or a function of one of its modules).
+    pub fn has_path_ending_with(&self, name: &str) -> bool {
+        let sep = self.language.separator();
+        let last = self
+            .last_segments
+            .get_or_init(|| self.paths.keys().map(|p| p.rsplit(sep).next().unwrap_or(p).to_string()).collect());
+        last.contains(name)
     }
 
     /// The ids of the entries listed under exactly `path`, per table.

@@ -90,6 +90,8 @@ struct Index<'a> {
     returns: FxHashMap<NameKey, Name>,
     /// The type of each field of known type (see [`FileModel::fields`]).
     fields: FxHashMap<NameKey, Name>,
+    /// See [`Index::with_mros`].
+    mros: FxHashMap<NameKey, Box<[Name]>>,
     knowledge: Kbs<'a>,
 }
 
@@ -367,7 +369,19 @@ impl<'a> Index<'a> {
             by_hash.entry(prefix_hash(module.as_bytes())).or_insert((0, 0));
         }
         functions.par_sort_unstable();
-        Index { files, functions, aliases, by_hash, globs, bases, returns, fields, knowledge }
+        Index {
+            files,
+            functions,
+            aliases,
+            by_hash,
+            globs,
+            bases,
+            returns,
+            fields,
+            mros: FxHashMap::default(),
+            knowledge,
+        }
+        .with_mros(files)
     }
 
     /// Resolves each distinct callee of the run once (calls of the same callee resolve alike): its
@@ -440,23 +454,40 @@ impl<'a> Index<'a> {
         }
         let (owner, member) = path.rsplit_once('.')?;
         self.bases.get(&NameKey::of(owner))?;
-        self.mro(owner).iter().skip(1).find_map(|class| self.defined(&format!("{class}.{member}")))
+        self.mro(owner).iter().skip(1).find_map(|class| self.defined(&format!("{}.{member}", class.as_str())))
     }
 
-    /// A Python class and its bases in the order Python looks members up in (C3 linearisation,
-    /// as `Class.__mro__`), each base named by where it is defined; bounded in depth, and in
-    /// depth-first order where the bases admit no linearisation.
-    fn mro(&self, class: &str) -> Vec<String> {
-        self.mro_at(class, 0)
+    /// A Python class and its bases in the order Python looks members up in (see
+    /// [`Index::with_mros`]); empty for a class without bases.
+    fn mro(&self, class: &str) -> &[Name] {
+        self.mros.get(&NameKey::of(class)).map_or(&[], |mro| &mro[..])
     }
 
-    fn mro_at(&self, class: &str, depth: usize) -> Vec<String> {
+    /// The method resolution order of every class with bases, made once: the class and its
+    /// bases in C3 linearisation (as `Class.__mro__`), each base named by where it is defined;
+    /// bounded in depth, and depth-first where the bases admit no linearisation.
+    fn with_mros(mut self, files: &[FileModel]) -> Self {
+        let mut memo: FxHashMap<String, Vec<String>> = FxHashMap::default();
+        let mut mros = FxHashMap::default();
+        for class in files.iter().flat_map(|f| &f.classes).filter(|c| !c.bases.is_empty()) {
+            let order = self.linearise(class.name.as_str(), 0, &mut memo);
+            mros.entry(NameKey::of(class.name.as_str()))
+                .or_insert_with(|| order.iter().map(|c| Name::new(c)).collect::<Box<[Name]>>());
+        }
+        self.mros = mros;
+        self
+    }
+
+    fn linearise(&self, class: &str, depth: usize, memo: &mut FxHashMap<String, Vec<String>>) -> Vec<String> {
+        if let Some(done) = memo.get(class) {
+            return done.clone();
+        }
         let mut order = vec![class.to_string()];
         let Some(bases) = self.bases.get(&NameKey::of(class)).filter(|_| depth <= MAX_BASE_DEPTH) else {
             return order;
         };
         let bases: Vec<String> = bases.iter().map(|base| self.defining(base.as_str())).collect();
-        let mut lists: Vec<Vec<String>> = bases.iter().map(|base| self.mro_at(base, depth + 1)).collect();
+        let mut lists: Vec<Vec<String>> = bases.iter().map(|base| self.linearise(base, depth + 1, memo)).collect();
         lists.push(bases);
         loop {
             lists.retain(|list| !list.is_empty());
@@ -481,6 +512,7 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        memo.insert(class.to_string(), order.clone());
         order
     }
 
@@ -538,7 +570,7 @@ impl<'a> Index<'a> {
             return found;
         }
         let owner = self.defining(ty.as_str());
-        self.mro(&owner).iter().skip(1).find_map(|class| find(key(class)))
+        self.mro(&owner).iter().skip(1).find_map(|class| find(key(class.as_str())))
     }
 
     /// The first answer `find` gives for `path` or what it re-exports.
@@ -738,6 +770,52 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
     // The model now waits in memory for the others: no spare capacity.
     file.functions.shrink_to_fit();
     file.aliases.shrink_to_fit();
+}
+
+/// Drops, once every file is lowered, the calls that can reach nothing: no knowledge-base entry
+/// matches them and no function of the project that does anything bears their name. A call
+/// reaches a function only through a path or a method name ending in the function's own name
+/// (or a class's, for its constructor, or an alias's), and a sync function left with no call that
+/// matters ([`FileModel::leaves`]) can give a call nothing; so a call whose every name is none of
+/// those can matter to no rule. Most of what this drops are calls of inherited members and
+/// methods on values of types that other files tell.
+pub fn drop_unreachable_calls<'k>(models: &mut [FileModel], kb_for: &(dyn Fn(Language) -> &'k Knowledge + Sync)) {
+    let mut names: FxHashSet<&str> = FxHashSet::default();
+    for model in models.iter() {
+        let sep = model.language.separator();
+        let last = |path: &'static str| path.rsplit(sep).next().unwrap_or(path);
+        for function in &model.functions {
+            let display: &str = &function.display;
+            names.insert(display.rsplit(sep).next().unwrap_or(display));
+        }
+        for class in &model.classes {
+            names.insert(last(class.name.as_str()));
+        }
+        for (alias, target) in &model.aliases {
+            names.insert(last(alias.as_str()));
+            names.insert(last(target.as_str()));
+        }
+    }
+    // The names borrow the models, which are about to change: keep them apart.
+    let names: FxHashSet<String> = names.into_iter().map(str::to_string).collect();
+    models.par_iter_mut().for_each(|model| {
+        let kb = kb_for(model.language);
+        let sep = model.language.separator();
+        let may_reach = |name: &str| names.contains(name) || kb.has_path_ending_with(name);
+        let unneeded = |callee: &Callee| {
+            if kb.callee_ids(callee).iter().any(|&id| id != NO_ENTRY) {
+                return false;
+            }
+            match callee {
+                Callee::Path(paths) => !paths.iter().any(|p| may_reach(p.as_str().rsplit(sep).next().unwrap_or(""))),
+                Callee::Query(query) => !may_reach(query.method.as_str()),
+                Callee::Method(_) | Callee::Unknown => false,
+            }
+        };
+        for function in &mut model.functions {
+            function.drop_calls(unneeded);
+        }
+    });
 }
 
 /// Which paths of one file may lead to a project function or through a re-export.

@@ -261,6 +261,46 @@ impl Function {
     }
 }
 
+impl Function {
+    /// Drops the calls and effect calls whose callee `unneeded` says so, except the calls that
+    /// closure links tie together; the links and the effect calls' places are renumbered.
+    pub fn drop_calls(&mut self, unneeded: impl Fn(&Callee) -> bool) {
+        let linked: Vec<u32> = self.calls.iter().filter_map(|c| c.in_closure_arg.map(|arg| arg.call)).collect();
+        let keep: Vec<bool> = (0..self.calls.len())
+            .map(|i| {
+                let call = &self.calls[i];
+                !unneeded(&call.callee) || call.in_closure_arg.is_some() || linked.contains(&(i as u32))
+            })
+            .collect();
+        let effects_kept = self.effect_calls.iter().all(|e| !unneeded(&e.callee));
+        if keep.iter().all(|&k| k) && effects_kept {
+            return;
+        }
+        // Kept calls before each old position.
+        let mut before = Vec::with_capacity(keep.len() + 1);
+        let mut kept = 0u32;
+        for &k in &keep {
+            before.push(kept);
+            kept += u32::from(k);
+        }
+        before.push(kept);
+        let calls = std::mem::take(&mut self.calls).into_vec();
+        let mut calls: Vec<CallSite> = calls.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c).collect();
+        for call in &mut calls {
+            if let Some(arg) = &mut call.in_closure_arg {
+                arg.call = before.get(arg.call as usize).copied().unwrap_or(u32::MAX);
+            }
+        }
+        let effect_calls = std::mem::take(&mut self.effect_calls).into_vec();
+        self.effect_calls = effect_calls
+            .into_iter()
+            .filter(|e| !unneeded(&e.callee))
+            .map(|e| EffectCall { after: before.get(e.after as usize).copied().unwrap_or(kept), ..e })
+            .collect();
+        self.calls = calls.into_boxed_slice();
+    }
+}
+
 /// What [`Function::sort_calls`] does with a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fate {
