@@ -184,8 +184,6 @@ pub struct Knowledge {
     pub language: Language,
     tables: [Entries; Table::ALL.len()],
     paths: FxHashMap<String, Ids>,
-    /// The last segment of every path in `paths`, made when first asked for.
-    last_segments: std::sync::OnceLock<FxHashSet<String>>,
     methods: FxHashMap<String, Ids>,
     runtime_attributes: FxHashSet<String>,
     executor_traits: FxHashSet<String>,
@@ -216,7 +214,6 @@ impl Knowledge {
             language,
             tables: Default::default(),
             paths: FxHashMap::default(),
-            last_segments: std::sync::OnceLock::new(),
             methods: FxHashMap::default(),
             runtime_attributes: FxHashSet::default(),
             executor_traits: FxHashSet::default(),
@@ -273,7 +270,6 @@ impl Knowledge {
         entries.advice.push(Advice { category, replacement: group.replacement, fix: group.fix });
         for path in group.paths {
             let id = entries.add(path.clone(), index);
-            self.last_segments = std::sync::OnceLock::new();
             self.paths.entry(path).or_insert([NO_ENTRY; Table::ALL.len()])[table.index()] = id;
         }
         for method in group.methods {
@@ -312,12 +308,7 @@ impl Knowledge {
                     }
                 }
             }
-            Callee::Method(_) | Callee::Query(_) => {
-                let name = match callee {
-                    Callee::Query(query) => query.method,
-                    Callee::Method(name) => *name,
-                    _ => unreachable!("matched above"),
-                };
+            Callee::Method(name) => {
                 if let Some(found) = self.methods.get(name.as_str()) {
                     ids = *found;
                 }
@@ -325,16 +316,6 @@ impl Knowledge {
             Callee::Unknown => {}
         }
         ids
-    }
-
-    /// Whether some path listed in any table ends with the segment `name` (a method a type of the
-    /// knowledge base has, or a function of one of its modules).
-    pub fn has_path_ending_with(&self, name: &str) -> bool {
-        let sep = self.language.separator();
-        let last = self
-            .last_segments
-            .get_or_init(|| self.paths.keys().map(|p| p.rsplit(sep).next().unwrap_or(p).to_string()).collect());
-        last.contains(name)
     }
 
     /// The ids of the entries listed under exactly `path`, per table.

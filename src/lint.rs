@@ -168,9 +168,7 @@ impl Linter {
         let unchanged = reuse
             .as_ref()
             .is_some_and(|(_, _, stamps)| files.par_iter().map(cache::stamp).collect::<Vec<_>>() == *stamps);
-        let (mut models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) =
-            loaded.into_iter().map(|(_, l)| l).unzip();
-        crate::project::drop_unreachable_calls(&mut models, &|language| self.knowledge(language));
+        let (models, internal): (Vec<FileModel>, Vec<Option<Diagnostic>>) = loaded.into_iter().map(|(_, l)| l).unzip();
         let kb_for = |language| self.knowledge(language);
         let project = Project::new(&models, &kb_for);
         let mut found: Vec<Diagnostic> = models

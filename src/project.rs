@@ -9,10 +9,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::Step;
 use crate::frontend::SourceFile;
-use crate::knowledge::{BLOCKING_CATEGORIES, Ids, Knowledge, Match, NO_ENTRY, Returns, Table, fill_missing};
-use crate::model::{
-    Callee, Context, Fate, FileModel, Function, Language, Name, NameKey, TypeQuery, TypeStart, TypeStep, Typed, Usage,
-};
+use crate::knowledge::{BLOCKING_CATEGORIES, Ids, Knowledge, Match, NO_ENTRY, Table, fill_missing};
+use crate::model::{Callee, Context, Fate, FileModel, Function, Language, Name, NameKey, Usage};
 
 /// A function of the run: `(file index, function index)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,11 +34,6 @@ pub const RUNTIME: &str = "runtime";
 
 /// How far resolution follows re-exports (chains are short; this bounds cycles and fan-out).
 const MAX_ALIAS_HOPS: usize = 8;
-/// How many base classes deep a class's method resolution order goes (this bounds cycles too).
-const MAX_BASE_DEPTH: usize = 8;
-/// What calling a Python class runs, in the order looked for: `__post_init__` stands for the
-/// `__init__` that `@dataclass` generates.
-const CONSTRUCTORS: [&str; 2] = ["__init__", "__post_init__"];
 const MAX_EXPANSIONS: usize = 32;
 
 pub struct Project<'a> {
@@ -84,14 +77,6 @@ struct Index<'a> {
     by_hash: FxHashMap<u64, (u32, u32)>,
     /// Glob re-exports: module -> the modules whose every name it re-exports (`module::*`).
     globs: FxHashMap<&'a str, Vec<&'a str>>,
-    /// Python classes and their bases, by the class's qualified name.
-    bases: FxHashMap<NameKey, &'a [Name]>,
-    /// The type each function with a known result type returns (see [`FileModel::returns`]).
-    returns: FxHashMap<NameKey, Name>,
-    /// The type of each field of known type (see [`FileModel::fields`]).
-    fields: FxHashMap<NameKey, Name>,
-    /// See [`Index::with_mros`].
-    mros: FxHashMap<NameKey, Box<[Name]>>,
     knowledge: Kbs<'a>,
 }
 
@@ -329,19 +314,7 @@ impl<'a> Index<'a> {
         let mut functions = Vec::with_capacity(files.iter().map(|f| f.functions.len() + f.leaves.len()).sum());
         let mut aliases: Vec<(Name, Name)> = Vec::with_capacity(files.iter().map(|f| f.aliases.len()).sum());
         let mut globs: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
-        let mut bases: FxHashMap<NameKey, &[Name]> = FxHashMap::default();
-        let mut returns: FxHashMap<NameKey, Name> = FxHashMap::default();
-        let mut fields: FxHashMap<NameKey, Name> = FxHashMap::default();
         for (file_index, file) in files.iter().enumerate() {
-            for &(function, returned) in &file.returns {
-                returns.entry(function).or_insert(returned);
-            }
-            for &(field, ty) in &file.fields {
-                fields.entry(field).or_insert(ty);
-            }
-            for class in &file.classes {
-                bases.entry(NameKey::of(class.name.as_str())).or_insert(&class.bases);
-            }
             for (function_index, function) in file.functions.iter().enumerate() {
                 let at = FnRef { file: file_index as u32, function: function_index as u32 };
                 functions.push((function.key, at));
@@ -369,19 +342,7 @@ impl<'a> Index<'a> {
             by_hash.entry(prefix_hash(module.as_bytes())).or_insert((0, 0));
         }
         functions.par_sort_unstable();
-        Index {
-            files,
-            functions,
-            aliases,
-            by_hash,
-            globs,
-            bases,
-            returns,
-            fields,
-            mros: FxHashMap::default(),
-            knowledge,
-        }
-        .with_mros(files)
+        Index { files, functions, aliases, by_hash, globs, knowledge }
     }
 
     /// Resolves each distinct callee of the run once (calls of the same callee resolve alike): its
@@ -404,11 +365,11 @@ impl<'a> Index<'a> {
             .par_iter()
             .map(|&(language, callee)| {
                 let ids = self.knowledge.get(language).callee_ids(callee);
-                match callee {
-                    Callee::Path(paths) => self.path_facts(paths, ids, language),
-                    Callee::Query(query) => self.query_facts(query, ids, language),
-                    _ => self.path_facts(&[], ids, language),
-                }
+                let candidates = match callee {
+                    Callee::Path(paths) => paths,
+                    _ => &[][..],
+                };
+                self.path_facts(candidates, ids, language)
             })
             .collect();
         drop(callees);
@@ -430,154 +391,11 @@ impl<'a> Index<'a> {
         (slots, distinct)
     }
 
-    /// The function that `path` names: the first defined under that name, in file order; for a
-    /// Python class, its constructor; for a member its class does not define, the nearest base's.
+    /// The function that `path` names: the first defined under that name, in file order.
     fn lookup(&self, path: &str) -> Option<FnRef> {
-        self.lookup_in_classes(path, 0)
-    }
-
-    fn defined(&self, path: &str) -> Option<FnRef> {
         let key = NameKey::of(path);
         let first = self.functions.partition_point(|(k, _)| *k < key);
         self.functions.get(first).filter(|(k, _)| *k == key).map(|&(_, at)| at)
-    }
-
-    fn lookup_in_classes(&self, path: &str, depth: usize) -> Option<FnRef> {
-        if let Some(found) = self.defined(path) {
-            return Some(found);
-        }
-        if self.bases.is_empty() || depth > 1 {
-            return None;
-        }
-        if self.bases.contains_key(&NameKey::of(path)) {
-            return CONSTRUCTORS.iter().find_map(|init| self.lookup_in_classes(&format!("{path}.{init}"), depth + 1));
-        }
-        let (owner, member) = path.rsplit_once('.')?;
-        self.bases.get(&NameKey::of(owner))?;
-        self.mro(owner).iter().skip(1).find_map(|class| self.defined(&format!("{}.{member}", class.as_str())))
-    }
-
-    /// A Python class and its bases in the order Python looks members up in (see
-    /// [`Index::with_mros`]); empty for a class without bases.
-    fn mro(&self, class: &str) -> &[Name] {
-        self.mros.get(&NameKey::of(class)).map_or(&[], |mro| &mro[..])
-    }
-
-    /// The method resolution order of every class with bases, made once: the class and its
-    /// bases in C3 linearisation (as `Class.__mro__`), each base named by where it is defined;
-    /// bounded in depth, and depth-first where the bases admit no linearisation.
-    fn with_mros(mut self, files: &[FileModel]) -> Self {
-        let mut memo: FxHashMap<String, Vec<String>> = FxHashMap::default();
-        let mut mros = FxHashMap::default();
-        for class in files.iter().flat_map(|f| &f.classes).filter(|c| !c.bases.is_empty()) {
-            let order = self.linearise(class.name.as_str(), 0, &mut memo);
-            mros.entry(NameKey::of(class.name.as_str()))
-                .or_insert_with(|| order.iter().map(|c| Name::new(c)).collect::<Box<[Name]>>());
-        }
-        self.mros = mros;
-        self
-    }
-
-    fn linearise(&self, class: &str, depth: usize, memo: &mut FxHashMap<String, Vec<String>>) -> Vec<String> {
-        if let Some(done) = memo.get(class) {
-            return done.clone();
-        }
-        let mut order = vec![class.to_string()];
-        let Some(bases) = self.bases.get(&NameKey::of(class)).filter(|_| depth <= MAX_BASE_DEPTH) else {
-            return order;
-        };
-        let bases: Vec<String> = bases.iter().map(|base| self.defining(base.as_str())).collect();
-        let mut lists: Vec<Vec<String>> = bases.iter().map(|base| self.linearise(base, depth + 1, memo)).collect();
-        lists.push(bases);
-        loop {
-            lists.retain(|list| !list.is_empty());
-            let Some(head) =
-                lists.iter().map(|list| &list[0]).find(|head| !lists.iter().any(|l| l[1..].contains(head)))
-            else {
-                break;
-            };
-            let head = head.clone();
-            for list in &mut lists {
-                if list[0] == head {
-                    list.remove(0);
-                }
-            }
-            order.push(head);
-        }
-        // No linearisation: what is left, depth-first.
-        for list in lists {
-            for class in list {
-                if !order.contains(&class) {
-                    order.push(class);
-                }
-            }
-        }
-        memo.insert(class.to_string(), order.clone());
-        order
-    }
-
-    /// The path where the class that `name` refers to is defined: through re-exports, the first
-    /// that names a class of the project, else `name`.
-    fn defining(&self, name: &str) -> String {
-        let mut paths = vec![Cow::Borrowed(name)];
-        self.expand_into(name, Language::Python, &mut paths);
-        paths.iter().find(|p| self.bases.contains_key(&NameKey::of(p))).unwrap_or(&paths[0]).to_string()
-    }
-
-    /// The facts of a call of the query's method on the value it names: those of that method of
-    /// the value's type, when the project tells it; else what the method's name alone says (`ids`).
-    fn query_facts(&self, query: &TypeQuery, ids: Ids, language: Language) -> Packed {
-        let Some(ty) = self.type_of(&query.of, language) else { return self.path_facts(&[], ids, language) };
-        let path = Name::new(&format!("{}{}{}", ty.as_str(), language.separator(), query.method.as_str()));
-        let own = self.knowledge.get(language).path_ids(path.as_str()).copied().unwrap_or([NO_ENTRY; Table::ALL.len()]);
-        self.path_facts(&[path], own, language)
-    }
-
-    /// The type the project tells for a value: its start's (a function's declared or evident
-    /// result type, or a type), then each field's and each method result's, through re-exports
-    /// (and in Python through the method resolution order).
-    fn type_of(&self, of: &Typed, language: Language) -> Option<Name> {
-        let mut ty = match of.start {
-            TypeStart::Returned(function) => self
-                .through_reexports(function.as_str(), language, |path| self.returns.get(&NameKey::of(path)).copied())?,
-            TypeStart::Type(ty) => ty,
-        };
-        for step in &of.steps {
-            ty = match *step {
-                TypeStep::Field(field) => self.member(ty, field, language, |key| self.fields.get(&key).copied())?,
-                TypeStep::Call(method) => {
-                    let kb = self.knowledge.get(language);
-                    self.member(ty, method, language, |key| self.returns.get(&key).copied()).or_else(|| {
-                        let path = format!("{}{}{}", ty.as_str(), language.separator(), method.as_str());
-                        self.through_reexports(&path, language, |path| match kb.returns(path)? {
-                            Returns::One(t) => Some(Name::new(t)),
-                            Returns::Tuple(_) => None,
-                        })
-                    })?
-                }
-            };
-        }
-        Some(ty)
-    }
-
-    /// What `find` says of the member `member` of the type `ty`: by the member's key, through
-    /// re-exports of the type, and for a Python class in the classes of its method resolution order.
-    fn member<T>(&self, ty: Name, member: Name, language: Language, find: impl Fn(NameKey) -> Option<T>) -> Option<T> {
-        let sep = language.separator();
-        let key = |owner: &str| NameKey::of(&format!("{owner}{sep}{}", member.as_str()));
-        let found = self.through_reexports(ty.as_str(), language, |owner| find(key(owner)));
-        if found.is_some() || language != Language::Python {
-            return found;
-        }
-        let owner = self.defining(ty.as_str());
-        self.mro(&owner).iter().skip(1).find_map(|class| find(key(class.as_str())))
-    }
-
-    /// The first answer `find` gives for `path` or what it re-exports.
-    fn through_reexports<T>(&self, path: &str, language: Language, find: impl Fn(&str) -> Option<T>) -> Option<T> {
-        let mut paths = vec![Cow::Borrowed(path)];
-        self.expand_into(path, language, &mut paths);
-        paths.iter().find_map(|path| find(path))
     }
 
     /// The facts of a call to `candidates` whose own knowledge-base ids are `ids`.
@@ -729,13 +547,8 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
             }
             let tables: &[Table] = if reported { &Table::ALL } else { &[Table::Blocking, Table::Runtime] };
             let ids = kb.callee_ids(&call.callee);
-            let returned_by = match &call.callee {
-                Callee::Query(query) => Some(query.of.path().as_str()),
-                _ => None,
-            };
             let matters = tables.iter().any(|t| ids[t.index()] != NO_ENTRY)
-                || call.candidates().iter().any(|p| reach.may_reach(p))
-                || returned_by.is_some_and(|f| reach.may_reach(f));
+                || call.candidates().iter().any(|p| reach.may_reach(p));
             match (matters, reported) {
                 (false, _) => Fate::Drop,
                 (true, true) => Fate::Keep,
@@ -772,52 +585,6 @@ pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, ro
     file.aliases.shrink_to_fit();
 }
 
-/// Drops, once every file is lowered, the calls that can reach nothing: no knowledge-base entry
-/// matches them and no function of the project that does anything bears their name. A call
-/// reaches a function only through a path or a method name ending in the function's own name
-/// (or a class's, for its constructor, or an alias's), and a sync function left with no call that
-/// matters ([`FileModel::leaves`]) can give a call nothing; so a call whose every name is none of
-/// those can matter to no rule. Most of what this drops are calls of inherited members and
-/// methods on values of types that other files tell.
-pub fn drop_unreachable_calls<'k>(models: &mut [FileModel], kb_for: &(dyn Fn(Language) -> &'k Knowledge + Sync)) {
-    let mut names: FxHashSet<&str> = FxHashSet::default();
-    for model in models.iter() {
-        let sep = model.language.separator();
-        let last = |path: &'static str| path.rsplit(sep).next().unwrap_or(path);
-        for function in &model.functions {
-            let display: &str = &function.display;
-            names.insert(display.rsplit(sep).next().unwrap_or(display));
-        }
-        for class in &model.classes {
-            names.insert(last(class.name.as_str()));
-        }
-        for (alias, target) in &model.aliases {
-            names.insert(last(alias.as_str()));
-            names.insert(last(target.as_str()));
-        }
-    }
-    // The names borrow the models, which are about to change: keep them apart.
-    let names: FxHashSet<String> = names.into_iter().map(str::to_string).collect();
-    models.par_iter_mut().for_each(|model| {
-        let kb = kb_for(model.language);
-        let sep = model.language.separator();
-        let may_reach = |name: &str| names.contains(name) || kb.has_path_ending_with(name);
-        let unneeded = |callee: &Callee| {
-            if kb.callee_ids(callee).iter().any(|&id| id != NO_ENTRY) {
-                return false;
-            }
-            match callee {
-                Callee::Path(paths) => !paths.iter().any(|p| may_reach(p.as_str().rsplit(sep).next().unwrap_or(""))),
-                Callee::Query(query) => !may_reach(query.method.as_str()),
-                Callee::Method(_) | Callee::Unknown => false,
-            }
-        };
-        for function in &mut model.functions {
-            function.drop_calls(unneeded);
-        }
-    });
-}
-
 /// Which paths of one file may lead to a project function or through a re-export.
 struct Reach<'f> {
     roots: Option<&'f FxHashSet<&'f str>>,
@@ -827,10 +594,6 @@ struct Reach<'f> {
     closed_module: Option<String>,
     /// The keys of the file's functions.
     defined: FxHashSet<NameKey>,
-    /// The keys of the file's classes (calling one runs its constructor), and of those with bases
-    /// (whose members may be inherited from anywhere).
-    classes: FxHashSet<NameKey>,
-    derived: FxHashSet<NameKey>,
     aliases: FxHashSet<&'static str>,
 }
 
@@ -848,13 +611,6 @@ impl<'f> Reach<'f> {
             sep,
             closed_module: closed.then(|| format!("{module}{sep}")),
             defined: file.functions.iter().map(|f| f.key).collect(),
-            classes: file.classes.iter().map(|c| NameKey::of(c.name.as_str())).collect(),
-            derived: file
-                .classes
-                .iter()
-                .filter(|c| !c.bases.is_empty())
-                .map(|c| NameKey::of(c.name.as_str()))
-                .collect(),
             aliases: file.aliases.iter().map(|(alias, _)| alias.as_str()).collect(),
         }
     }
@@ -864,10 +620,7 @@ impl<'f> Reach<'f> {
             && path.starts_with(module.as_str())
         {
             let prefixes = path.match_indices(self.sep).map(|(at, _)| &path[..at]).chain([path]);
-            let key = NameKey::of(path);
-            return self.defined.contains(&key)
-                || self.classes.contains(&key)
-                || prefixes.into_iter().any(|p| self.aliases.contains(p) || self.derived.contains(&NameKey::of(p)));
+            return self.defined.contains(&NameKey::of(path)) || prefixes.into_iter().any(|p| self.aliases.contains(p));
         }
         match self.roots {
             None => true,

@@ -71,26 +71,6 @@ pub struct FileModel {
     /// For a notebook, its code cells in the order they are joined into the linted text.
     #[serde(default)]
     pub cells: Vec<Cell>,
-    /// The classes the file defines (Python), each with the qualified paths of its bases as the
-    /// file names them: calling a class runs its constructor, and a member it does not define is
-    /// looked up in its bases, across files.
-    #[serde(default)]
-    pub classes: Vec<Class>,
-    /// The functions whose result has a declared or evident type (`-> Session`, `return
-    /// Session()`), by key, with that type: the linker resolves the methods called on such a
-    /// result in other files.
-    #[serde(default)]
-    pub returns: Vec<(NameKey, Name)>,
-    /// The fields and attributes of known type (`client: reqwest::blocking::Client`,
-    /// `self.session = requests.Session()`), by the key of `owner` + separator + field.
-    #[serde(default)]
-    pub fields: Vec<(NameKey, Name)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Class {
-    pub name: Name,
-    pub bases: Vec<Name>,
 }
 
 /// A notebook's code cell: its number among all the notebook's cells (1-based, as Jupyter counts
@@ -137,9 +117,6 @@ impl FileModel {
             bound_names: Vec::new(),
             test_lines: Vec::new(),
             cells: Vec::new(),
-            classes: Vec::new(),
-            returns: Vec::new(),
-            fields: Vec::new(),
         }
     }
 }
@@ -261,46 +238,6 @@ impl Function {
     }
 }
 
-impl Function {
-    /// Drops the calls and effect calls whose callee `unneeded` says so, except the calls that
-    /// closure links tie together; the links and the effect calls' places are renumbered.
-    pub fn drop_calls(&mut self, unneeded: impl Fn(&Callee) -> bool) {
-        let linked: Vec<u32> = self.calls.iter().filter_map(|c| c.in_closure_arg.map(|arg| arg.call)).collect();
-        let keep: Vec<bool> = (0..self.calls.len())
-            .map(|i| {
-                let call = &self.calls[i];
-                !unneeded(&call.callee) || call.in_closure_arg.is_some() || linked.contains(&(i as u32))
-            })
-            .collect();
-        let effects_kept = self.effect_calls.iter().all(|e| !unneeded(&e.callee));
-        if keep.iter().all(|&k| k) && effects_kept {
-            return;
-        }
-        // Kept calls before each old position.
-        let mut before = Vec::with_capacity(keep.len() + 1);
-        let mut kept = 0u32;
-        for &k in &keep {
-            before.push(kept);
-            kept += u32::from(k);
-        }
-        before.push(kept);
-        let calls = std::mem::take(&mut self.calls).into_vec();
-        let mut calls: Vec<CallSite> = calls.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c).collect();
-        for call in &mut calls {
-            if let Some(arg) = &mut call.in_closure_arg {
-                arg.call = before.get(arg.call as usize).copied().unwrap_or(u32::MAX);
-            }
-        }
-        let effect_calls = std::mem::take(&mut self.effect_calls).into_vec();
-        self.effect_calls = effect_calls
-            .into_iter()
-            .filter(|e| !unneeded(&e.callee))
-            .map(|e| EffectCall { after: before.get(e.after as usize).copied().unwrap_or(kept), ..e })
-            .collect();
-        self.calls = calls.into_boxed_slice();
-    }
-}
-
 /// What [`Function::sort_calls`] does with a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fate {
@@ -365,63 +302,8 @@ pub enum Callee {
     Path(Paths),
     /// A method call whose receiver's type is unknown.
     Method(Name),
-    /// A method called on a value whose type the file does not tell but the project may: the
-    /// linker answers the query (see [`FileModel::returns`], [`FileModel::fields`]); boxed, since
-    /// few calls are such.
-    Query(Box<TypeQuery>),
     /// A closure, a local variable, an expression: nothing to resolve.
     Unknown,
-}
-
-/// See [`Callee::Query`]: `method` called on the value `of` stands for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct TypeQuery {
-    pub of: Typed,
-    pub method: Name,
-}
-
-/// A value whose type another file may tell: a start, then fields read and methods called on it
-/// (`pool().primary.query(..)`: the result of `pool`, its field `primary`, then `query`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Typed {
-    pub start: TypeStart,
-    pub steps: Box<[TypeStep]>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum TypeStart {
-    /// What calling the project function at this path gives.
-    Returned(Name),
-    /// A value of the type at this path.
-    Type(Name),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum TypeStep {
-    /// The field or attribute of that name.
-    Field(Name),
-    /// What calling the method of that name gives.
-    Call(Name),
-}
-
-impl Typed {
-    pub fn new(start: TypeStart) -> Typed {
-        Typed { start, steps: Box::default() }
-    }
-
-    /// This value, then `step`.
-    pub fn then(&self, step: TypeStep) -> Typed {
-        let mut steps = self.steps.to_vec();
-        steps.push(step);
-        Typed { start: self.start, steps: steps.into() }
-    }
-
-    /// The project path whose file may answer the query.
-    pub fn path(&self) -> Name {
-        match self.start {
-            TypeStart::Returned(path) | TypeStart::Type(path) => path,
-        }
-    }
 }
 
 /// A callee's candidate paths, in one word when there is one (nearly always).
@@ -499,7 +381,6 @@ impl CallSite {
     pub fn method_name(&self) -> Option<&str> {
         match &self.callee {
             Callee::Method(name) => Some(name),
-            Callee::Query(query) => Some(&query.method),
             _ => None,
         }
     }

@@ -11,10 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::ast::{self, Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{
-    BoundName, CallSite, Callee, ClosureArg, Context, Function, Name, NameKey, Span, TypeQuery, TypeStart, TypeStep,
-    Typed, Usage,
-};
+use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, Function, Name, NameKey, Span, Usage};
 
 /// Names Python provides without an import (`dir(builtins)` of CPython 3.11, and 3.13's additions).
 const BUILTINS: [&str; 149] = [
@@ -183,8 +180,6 @@ enum Value {
     Global(String),
     /// An instance of the class at this path.
     Instance(String),
-    /// A value whose type another file of the project may tell.
-    Typed(Typed),
     Unknown,
 }
 
@@ -297,20 +292,11 @@ struct Open<'a> {
     params: Vec<&'a str>,
     /// The lambdas being walked that are arguments of this function's calls, innermost last.
     closure_args: Vec<ClosureArg>,
-    /// The type of what it returns, declared or evident (see [`crate::model::FileModel::returns`]).
-    returns: Option<Name>,
 }
 
 impl<'a> Open<'a> {
     fn new(function: Function, params: Vec<&'a str>) -> Open<'a> {
-        Open {
-            function,
-            calls: Vec::new(),
-            offloaded_params: Vec::new(),
-            params,
-            closure_args: Vec::new(),
-            returns: None,
-        }
+        Open { function, calls: Vec::new(), offloaded_params: Vec::new(), params, closure_args: Vec::new() }
     }
 
     fn finish(self) -> Function {
@@ -330,12 +316,6 @@ pub struct Lowerer<'k, 'a> {
     /// See [`crate::model::FileModel::bound_names`].
     pub bound_names: Vec<Name>,
     classes: FxHashSet<String>,
-    /// The classes defined, with their bases (see [`crate::model::FileModel::classes`]).
-    pub defined_classes: Vec<crate::model::Class>,
-    /// See [`crate::model::FileModel::returns`].
-    pub returns: Vec<(NameKey, Name)>,
-    /// See [`crate::model::FileModel::fields`].
-    pub fields: Vec<(NameKey, Name)>,
     /// Attribute types per class: `self.client = httpx.Client()` in `__init__`, `client: T`.
     class_attrs: FxHashMap<String, FxHashMap<&'a str, Value>>,
     star_modules: Vec<String>,
@@ -400,9 +380,6 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             aliases: Vec::new(),
             bound_names: Vec::new(),
             classes: FxHashSet::default(),
-            defined_classes: Vec::new(),
-            returns: Vec::new(),
-            fields: Vec::new(),
             class_attrs: FxHashMap::default(),
             star_modules: Vec::new(),
             annotated_returns: FxHashMap::default(),
@@ -565,30 +542,10 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 Value::Path(path) => Value::Path(join(path, attr)),
                 Value::Instance(class) => match self.class_attrs.get(class).and_then(|attrs| attrs.get(*attr)) {
                     Some(value) => return Cow::Borrowed(value),
-                    // Another module may tell: the class is defined there, or a base class is.
-                    None if self.in_project(class)
-                        && (!self.classes.contains(class)
-                            || self
-                                .defined_classes
-                                .iter()
-                                .any(|c| c.name.as_str() == class && !c.bases.is_empty())) =>
-                    {
-                        Value::Typed(
-                            Typed::new(TypeStart::Type(Name::new(class))).then(TypeStep::Field(Name::new(attr))),
-                        )
-                    }
                     None => Value::Unknown,
                 },
-                Value::Typed(typed) => Value::Typed(typed.then(TypeStep::Field(Name::new(attr)))),
                 _ => Value::Unknown,
             },
-            // A method called on a value another file types: what it gives, that file may tell.
-            Expr::Call(call)
-                if let Expr::Attr(base, method, _) = &call.func
-                    && let Value::Typed(typed) = &*self.value(base) =>
-            {
-                Value::Typed(typed.then(TypeStep::Call(Name::new(method))))
-            }
             Expr::Call(call) => match self.callee_text(&call.func) {
                 CalleeText::Path(p) => match self.annotated_returns.get(&*p) {
                     Some((false, value)) => return Cow::Borrowed(value),
@@ -642,18 +599,8 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Some(Returns::One(t)) => Value::Instance(t.clone()),
             Some(Returns::Tuple(_)) => Value::Unknown,
             None if self.is_class(path) => Value::Instance(path.to_string()),
-            None if self.kb.path_ids(path).is_none() && self.in_project(path) => {
-                Value::Typed(Typed::new(TypeStart::Returned(Name::new(path))))
-            }
             None => Value::Unknown,
         }
-    }
-
-    /// Whether `path` may name a function of the project (any path, when the roots are unknown).
-    fn in_project(&self, path: &str) -> bool {
-        let Some(roots) = self.roots else { return true };
-        (!self.module_prefix.is_empty() && path.starts_with(&self.module_prefix))
-            || roots.contains(path.split('.').next().unwrap_or(path))
     }
 
     /// A class of this file, or by convention a capitalised name that is not a constant.
@@ -738,7 +685,6 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                     }
                     Callee::Path(Name::new(&path).into())
                 }
-                Value::Typed(of) => Callee::Query(Box::new(TypeQuery { of: of.clone(), method: Name::new(attr) })),
                 _ if !keep && !self.kb.knows_method(attr) => return None,
                 _ => Callee::Method(Name::new(attr)),
             },
@@ -769,7 +715,6 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 self.kb.contains_path(Table::Offload, p) || self.kb.contains_method(Table::Offload, last_segment(p))
             }),
             Callee::Method(name) => self.kb.contains_method(Table::Offload, name),
-            Callee::Query(query) => self.kb.contains_method(Table::Offload, &query.method),
             Callee::Unknown => false,
         }
     }
@@ -820,14 +765,6 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Stmt::Return(value) => {
                 if let Some(value) = value {
                     self.expr(value, Usage::Used, ctx);
-                    if self.open.last().is_some_and(|open| open.returns.is_none())
-                        && let Value::Instance(class) = &*self.value(value)
-                    {
-                        let class = Name::new(class);
-                        if let Some(open) = self.open.last_mut() {
-                            open.returns = Some(class);
-                        }
-                    }
                 }
             }
             Stmt::Delete(exprs) | Stmt::Exprs(exprs) => {
@@ -974,11 +911,6 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         let params = def.params.iter().skip(receivers).map(|p| p.name).collect();
         self.enter_scope(Scope::new(ScopeKind::Function, Rc::from(qualname.as_str())), collected);
         let display = qualname.strip_prefix(&self.module).and_then(|rest| rest.strip_prefix('.')).unwrap_or(&qualname);
-        // A coroutine gives a coroutine; what awaiting it gives is another matter.
-        let declared = match def.returns.as_ref().map(|a| self.annotation(a)) {
-            Some(Value::Instance(class)) if !def.is_async => Some(Name::new(&class)),
-            _ => None,
-        };
         let function = Function {
             key: NameKey::of(&qualname),
             display: display.into(),
@@ -989,17 +921,12 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             calls: Box::default(),
             effect_calls: Box::default(),
         };
-        let mut open = Open::new(function, params);
-        open.returns = declared;
-        self.open.push(open);
+        self.open.push(Open::new(function, params));
         self.loop_start.push(None);
         self.block(&def.body, if def.is_async { Context::Async } else { Context::Sync });
         self.loop_start.pop();
         self.scopes.pop();
         if let Some(open) = self.open.pop() {
-            if let Some(returned) = open.returns {
-                self.returns.push((open.function.key, returned));
-            }
             self.done.push(open.finish());
         }
     }
@@ -1043,15 +970,6 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         self.args(&class.bases, None, false, ctx);
         let qual = join(self.scopes.last().map_or("", |s| &s.qual), class.name);
         self.classes.insert(qual.clone());
-        let bases = class
-            .bases
-            .iter()
-            .filter_map(|base| match self.callee(base, true) {
-                Some(Callee::Path(paths)) => paths.first().copied(),
-                _ => None,
-            })
-            .collect();
-        self.defined_classes.push(crate::model::Class { name: Name::new(&qual), bases });
         let mut collected = Collected::default();
         collect_block(&class.body, &mut collected, &self.unit, None);
         let mut attrs = FxHashMap::default();
@@ -1078,12 +996,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             }
             self.scopes.pop();
         }
-        // Attributes assigned values of unknown type stay, as unknown: no other file tells them.
-        for (attr, value) in &attrs {
-            if let Value::Instance(ty) = value {
-                self.fields.push((NameKey::of(&join(&qual, attr)), Name::new(ty)));
-            }
-        }
+        attrs.retain(|_, v| *v != Value::Unknown);
         self.class_attrs.insert(qual, attrs);
         self.block(&class.body, ctx);
         self.scopes.pop();

@@ -64,9 +64,6 @@ fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHa
     model.comments = comments;
     model.errors = errors;
     model.bound_names = lowerer.bound_names;
-    model.classes = lowerer.defined_classes;
-    model.returns = lowerer.returns;
-    model.fields = lowerer.fields;
     let cut_short = |e: &SyntaxError| resumed.iter().any(|r| (r.line, r.column) == (e.span.line, e.span.column));
     model.errors.extend(parse_errors.into_iter().filter(|e| !cut_short(e)));
     model.errors.sort_by_key(|e| e.span);

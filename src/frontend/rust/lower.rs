@@ -15,10 +15,7 @@ use super::scope::{
 };
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{
-    BoundName, CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, NameKey, Span, TypeQuery, TypeStart,
-    TypeStep, Typed, Usage,
-};
+use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, NameKey, Span, Usage};
 
 pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let root = Segment::from(file.unit.root.as_str());
@@ -70,47 +67,6 @@ struct Lowerer<'a, 'm> {
 const TRANSPARENT_WRAPPERS: [&str; 3] = ["Box", "Arc", "Rc"];
 /// Methods that pass their receiver's type through (`Result`/`Option` unwrapping).
 const PASS_THROUGH: [&str; 4] = ["unwrap", "expect", "unwrap_or_default", "unwrap_unchecked"];
-
-/// A type that another file may tell stands as a path behind a marker (no Rust name holds
-/// braces, dots or parentheses): what calling the function after `{returned}` gives, or a value of
-/// the type after `{type}`; then a segment per field read (`.name`) or method called (`()name`).
-/// The linker answers it ([`crate::model::Typed`]).
-const DEFERRED_RETURN: &str = "{returned}";
-const DEFERRED_TYPE: &str = "{type}";
-
-fn deferred(marker: &str, path: &Path) -> Path {
-    let mut out = Vec::with_capacity(path.len() + 2);
-    out.push(Segment::from(marker));
-    out.extend(path.iter().cloned());
-    out
-}
-
-/// A deferred type, then `step` (`.field` or `()method`); a type the file tells becomes deferred.
-fn deferred_step(ty: Path, step: &str) -> Path {
-    let mut ty = if typed(&ty).is_some() { ty } else { deferred(DEFERRED_TYPE, &ty) };
-    ty.push(Segment::from(step));
-    ty
-}
-
-/// The query a deferred type stands for, or `None` for a type the file tells.
-fn typed(ty: &Path) -> Option<Typed> {
-    let (marker, rest) = ty.split_first()?;
-    let steps_at = rest.iter().position(|s| s.starts_with('.') || s.starts_with("()")).unwrap_or(rest.len());
-    let start = with_text(|text| push_path(text, &rest[..steps_at]), Name::new);
-    let start = match &**marker {
-        DEFERRED_RETURN => TypeStart::Returned(start),
-        DEFERRED_TYPE => TypeStart::Type(start),
-        _ => return None,
-    };
-    let steps = rest[steps_at..]
-        .iter()
-        .map(|step| match step.strip_prefix('.') {
-            Some(field) => TypeStep::Field(Name::new(field)),
-            None => TypeStep::Call(Name::new(step.trim_start_matches("()"))),
-        })
-        .collect();
-    Some(Typed { start, steps })
-}
 
 fn ident_path(path: &syn::Path) -> Path {
     let mut segments: Path = path.segments.iter().map(|s| segment(&s.ident)).collect();
@@ -249,12 +205,6 @@ impl<'a> Lowerer<'a, '_> {
                     .iter()
                     .filter_map(|f| Some((f.ident.as_ref()?.to_string(), self.type_path(&f.ty)?)))
                     .collect();
-                for (field, ty) in &fields {
-                    let key =
-                        with_text(|text| push_path(text, &path), |owner| NameKey::of(&format!("{owner}::{field}")));
-                    let ty = with_text(|text| push_path(text, ty), Name::new);
-                    self.model.fields.push((key, ty));
-                }
                 self.fields.insert(path, fields);
             }
         }
@@ -266,8 +216,6 @@ impl<'a> Lowerer<'a, '_> {
         {
             let mut path = owner.clone();
             path.push(segment(&sig.ident));
-            let key = with_text(|text| push_path(text, &path), NameKey::of);
-            self.model.returns.push((key, with_text(|text| push_path(text, &ty), Name::new)));
             self.fn_returns.insert(path, ty);
         }
     }
@@ -513,32 +461,17 @@ impl<'a> Lowerer<'a, '_> {
                     path.last().is_some_and(|s| s.starts_with(char::is_uppercase)).then_some(path)
                 }
             },
-            Expr::Call(c) => {
-                let path = self.callee_path(&c.func)?;
-                match self.returns(&path) {
-                    Some(returned) => one(returned),
-                    // Another file may declare it.
-                    None => Some(deferred(DEFERRED_RETURN, &path)),
-                }
-            }
+            Expr::Call(c) => one(self.returns(&self.callee_path(&c.func)?)?),
             Expr::MethodCall(m) => {
                 if is_pass_through(&m.method) {
                     return self.type_of(&m.receiver);
                 }
                 let method = m.method.to_string();
                 let receiver = self.type_of(&m.receiver);
-                if let Some(path) = receiver.as_ref().filter(|ty| typed(ty).is_some()) {
-                    return Some(deferred_step(path.clone(), &format!("(){method}")));
-                }
                 if let Some(mut path) = receiver {
                     path.push(Segment::from(method.as_str()));
                     if let Some(returns) = self.returns(&path) {
                         return one(returns);
-                    }
-                    // The method may be declared in another file.
-                    if self.resolver.kb.method_returns(&method).is_none() {
-                        path.pop();
-                        return Some(deferred_step(path, &format!("(){method}")));
                     }
                 }
                 self.resolver.kb.method_returns(&method).map(split_path)
@@ -552,11 +485,7 @@ impl<'a> Lowerer<'a, '_> {
                 let syn::Member::Named(name) = &f.member else {
                     return None;
                 };
-                match self.fields.get(&base) {
-                    Some(fields) => fields.get(&name.to_string()).cloned(),
-                    // A struct of another file, which may tell the field's type.
-                    None => Some(deferred_step(base, &format!(".{name}"))),
-                }
+                self.fields.get(&base)?.get(&name.to_string()).cloned()
             }
             Expr::Struct(s) if s.qself.is_none() => self.resolver.resolve_path(&ident_path(&s.path)),
             _ => None,
@@ -822,16 +751,6 @@ impl<'a> Lowerer<'a, '_> {
         let switches_to_nonblocking = self.resolver.kb.switches_to_nonblocking(&method);
         let receiver_type = self.type_of(&call.receiver);
         let (callee, written) = match receiver_type {
-            Some(ty) if let Some(of) = typed(&ty) => {
-                let written = match &*call.receiver {
-                    Expr::Path(p) if let Some(receiver) = p.path.get_ident() => with_text(
-                        |text| write!(text, "{receiver}.{method}").expect("a string takes any text"),
-                        Name::new,
-                    ),
-                    _ => Name::from(method.as_str()),
-                };
-                (Callee::Query(Box::new(TypeQuery { of, method: Name::new(&method) })), written)
-            }
             Some(ty) => {
                 let written = with_text(
                     |text| {
@@ -888,7 +807,6 @@ impl<'a> Lowerer<'a, '_> {
                     || last_segment(p).is_some_and(|name| kb.contains_method(Table::Offload, name))
             }),
             Callee::Method(name) => kb.contains_method(Table::Offload, name),
-            Callee::Query(query) => kb.contains_method(Table::Offload, &query.method),
             Callee::Unknown => false,
         }
     }
