@@ -52,8 +52,24 @@ pub struct CheckArgs {
     /// Files or directories to lint.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value = "human")]
+    /// The report's format (`--output-format`, as ruff names it, is the same).
+    #[arg(long, value_enum, default_value = "human", alias = "output-format")]
     pub format: Format,
+    /// Exit with 0 whatever is found (errors of the run itself still exit with 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// The least severity that makes the run fail (exit 1): `error` lets warnings pass.
+    #[arg(long, value_enum, default_value = "warning", value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// Color the human report: `auto` when standard output is a terminal and `NO_COLOR` is unset.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print the findings and nothing else (no summary line, no notes on fixes).
+    #[arg(long, short = 'q', conflicts_with = "silent")]
+    pub quiet: bool,
+    /// Print nothing; the exit status tells.
+    #[arg(long, short = 's')]
+    pub silent: bool,
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     pub select: Option<Vec<String>>,
@@ -84,6 +100,19 @@ pub struct CheckArgs {
     /// Tell on standard error how many files were parsed and how many came from the cache.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 /// `cargo async-lint [OPTIONS] [PATHS...]`: `check` on the workspace's targets.
@@ -217,7 +246,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 Err(reason) => eprintln!("warning: {}: fixes not written: {reason}", change.path.display()),
             }
         }
-        if fixed > 0 {
+        if fixed > 0 && !args.quiet && !args.silent {
             eprintln!("fixed {fixed} findings in {files_fixed} files");
         }
     }
@@ -246,16 +275,24 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     if let Some(path) = &args.baseline {
         crate::baseline::apply(&mut diagnostics, path)?;
     }
-    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let style = output::Style { color, summary: !args.quiet };
     let written = match &args.output {
+        _ if args.silent => Ok(()),
         Some(path) => std::fs::File::create(path).and_then(|file| {
             let mut out = std::io::BufWriter::new(file);
-            output::render(&diagnostics, args.format, color, &mut out)?;
+            output::render(&diagnostics, args.format, style, &mut out)?;
             out.flush()
         }),
         None => {
             let mut out = std::io::stdout().lock();
-            output::render(&diagnostics, args.format, color, &mut out).and_then(|()| out.flush())
+            output::render(&diagnostics, args.format, style, &mut out).and_then(|()| out.flush())
         }
     };
     match written {
@@ -269,7 +306,10 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         }
         Ok(()) => {}
     }
-    Ok(if diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    let fails = |d: &crate::diagnostic::Diagnostic| {
+        args.fail_on == FailOn::Warning || d.severity == crate::diagnostic::Severity::Error
+    };
+    Ok(if args.exit_zero || !diagnostics.iter().any(fails) { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn absolute(path: &Path) -> PathBuf {

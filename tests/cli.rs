@@ -758,3 +758,29 @@ fn python_fixes_await_and_import_asyncio() {
     assert!(compiles.success(), "the fixed file is valid Python");
     assert_eq!(run_in(dir.path(), &["check", "app.py", "--diff"]).status.code(), Some(0));
 }
+
+#[test]
+fn ci_controls_decide_the_exit_status_and_what_is_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.rs", BLOCKING);
+    let status = |args: &[&str]| run_in(dir.path(), args).status.code();
+    // ruff's name for the format flag.
+    let concise = run_in(dir.path(), &["check", "--output-format", "concise", "--no-cache"]);
+    assert!(stdout(&concise).starts_with("a.rs:2:5: blocking-sleep"), "{}", stdout(&concise));
+    assert_eq!(status(&["check", "--no-cache", "--exit-zero"]), Some(0));
+    // blocking-sleep is a warning: `--fail-on error` lets it pass, unless configured an error.
+    assert_eq!(status(&["check", "--no-cache"]), Some(1));
+    assert_eq!(status(&["check", "--no-cache", "--fail-on", "error"]), Some(0));
+    write(dir.path(), "async-lint.toml", "[severity]\nblocking-sleep = \"error\"\n");
+    assert_eq!(status(&["check", "--no-cache", "--fail-on", "error"]), Some(1));
+    std::fs::remove_file(dir.path().join("async-lint.toml")).unwrap();
+
+    let quiet = run_in(dir.path(), &["check", "--no-cache", "-q"]);
+    assert!(stdout(&quiet).contains("blocking-sleep") && !stdout(&quiet).contains("Found"), "{}", stdout(&quiet));
+    let silent = run_in(dir.path(), &["check", "--no-cache", "--silent"]);
+    assert_eq!((stdout(&silent).as_str(), silent.status.code()), ("", Some(1)));
+    let colored = run_in(dir.path(), &["check", "--no-cache", "--color", "always"]);
+    assert!(stdout(&colored).contains("\u{1b}["), "{}", stdout(&colored));
+    let plain = run_in(dir.path(), &["check", "--no-cache", "--color", "never"]);
+    assert!(!stdout(&plain).contains('\u{1b}'), "{}", stdout(&plain));
+}

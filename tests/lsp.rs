@@ -194,10 +194,12 @@ fn survives_bad_messages_and_coalesces_bursts() {
     }
     // Whatever was published in between, the last publication is for the last version.
     let mut last = Vec::new();
+    let mut last_version = -1;
     loop {
         match client.messages.recv_timeout(Duration::from_secs(3)) {
             Ok(m) if m["method"] == "textDocument/publishDiagnostics" => {
-                last = m["params"]["diagnostics"].as_array().unwrap().clone()
+                last = m["params"]["diagnostics"].as_array().unwrap().clone();
+                last_version = m["params"]["version"].as_i64().unwrap_or(-1);
             }
             Ok(_) => {}
             Err(_) => break,
@@ -205,6 +207,8 @@ fn survives_bad_messages_and_coalesces_bursts() {
     }
     assert_eq!(last.len(), 1, "{last:?}");
     assert_eq!(last[0]["code"], "blocking-sleep");
+    assert_eq!(last_version, 1001, "the publication names the version it was made from");
+    assert!(last[0]["codeDescription"]["href"].as_str().is_some_and(|h| h.contains("blocking-sleep")), "{last:?}");
     client.shutdown();
 }
 

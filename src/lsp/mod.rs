@@ -45,6 +45,8 @@ pub fn serve() -> Result<std::process::ExitCode, String> {
 
 struct Document {
     text: String,
+    /// The editor's version of the text, which publications name.
+    version: Option<i32>,
     /// The findings last published for it, with their fixes.
     findings: Vec<Diagnostic>,
 }
@@ -154,8 +156,8 @@ impl Server {
         match notification.method.as_str() {
             DidOpenTextDocument::METHOD => {
                 let params: lsp_types::DidOpenTextDocumentParams = serde_json::from_value(notification.params).ok()?;
-                let uri = params.text_document.uri;
-                self.documents.insert(uri.clone(), Document { text: params.text_document.text, findings: Vec::new() });
+                let lsp_types::TextDocumentItem { uri, text, version, .. } = params.text_document;
+                self.documents.insert(uri.clone(), Document { text, version: Some(version), findings: Vec::new() });
                 Some(uri)
             }
             DidChangeTextDocument::METHOD => {
@@ -165,6 +167,7 @@ impl Server {
                 let text = params.content_changes.into_iter().last()?.text;
                 let document = self.documents.get_mut(&uri)?;
                 document.text = text;
+                document.version = Some(params.text_document.version);
                 Some(uri)
             }
             DidSaveTextDocument::METHOD => {
@@ -185,15 +188,15 @@ impl Server {
                 let params: lsp_types::DidCloseTextDocumentParams = serde_json::from_value(notification.params).ok()?;
                 let uri = params.text_document.uri;
                 self.documents.remove(&uri);
-                self.send_diagnostics(uri, Vec::new());
+                self.send_diagnostics(uri, Vec::new(), None);
                 None
             }
             _ => None,
         }
     }
 
-    fn send_diagnostics(&self, uri: Url, diagnostics: Vec<lsp_types::Diagnostic>) {
-        let params = PublishDiagnosticsParams { uri, diagnostics, version: None };
+    fn send_diagnostics(&self, uri: Url, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
+        let params = PublishDiagnosticsParams { uri, diagnostics, version };
         self.send(Notification::new(PublishDiagnostics::METHOD.into(), params));
     }
 
@@ -206,7 +209,8 @@ impl Server {
                 Vec::new()
             }
         };
-        self.send_diagnostics(uri.clone(), diagnostics);
+        let version = self.documents.get(uri).and_then(|d| d.version);
+        self.send_diagnostics(uri.clone(), diagnostics, version);
     }
 
     fn lint(&mut self, uri: &Url) -> Result<Vec<lsp_types::Diagnostic>, String> {

@@ -93,8 +93,8 @@ fn shown_text(text: &str, language: Language) -> String {
     String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
 }
 
-pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> io::Result<()> {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+pub fn render(diagnostics: &[Diagnostic], style: super::Style, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme);
     let mut sources = Sources::default();
     for d in diagnostics {
@@ -130,6 +130,9 @@ pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> i
             writeln!(out, "{}", escape::line(&location))?;
         }
         writeln!(out, "{rendered}")?;
+    }
+    if !style.summary {
+        return Ok(());
     }
     match diagnostics.len() {
         0 => writeln!(out, "No findings."),

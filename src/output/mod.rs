@@ -26,9 +26,17 @@ pub enum Format {
     Github,
 }
 
-pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
+/// How the human report looks.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    /// The closing "Found N findings." line.
+    pub summary: bool,
+}
+
+pub fn render(diagnostics: &[Diagnostic], format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Human => human::render(diagnostics, color, out),
+        Format::Human => human::render(diagnostics, style, out),
         Format::Concise => concise::render(diagnostics, out),
         Format::Json => json::render(diagnostics, out),
         Format::Sarif => sarif::render(diagnostics, out),
