@@ -194,12 +194,12 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     }
 }
 
-fn check(args: CheckArgs) -> Result<ExitCode, String> {
-    for id in args.select.iter().flatten().chain(&args.ignore) {
-        if rules::find(id).is_none() && id != "internal-error" {
-            return Err(format!("unknown rule `{id}` (see `async-lint rules`)"));
-        }
-    }
+fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
+    let resolve = |names: &[String]| -> Result<Vec<String>, String> {
+        names.iter().map(|n| rules::resolve_name(n).map(str::to_string)).collect()
+    };
+    args.select = args.select.as_deref().map(resolve).transpose()?;
+    args.ignore = resolve(&args.ignore)?;
     let mut configs = Configs::default();
     let mut excluded = |path: &Path| {
         Ok(configs.for_file(path).map_err(|e| e.to_string())?.is_some_and(|c| c.excludes(&absolute(path))))

@@ -175,23 +175,26 @@ impl Config {
         Config::new(path, &text, options).map(Some)
     }
 
-    fn new(origin: &Path, text: &str, options: Options) -> Result<Config, ConfigError> {
+    fn new(origin: &Path, text: &str, mut options: Options) -> Result<Config, ConfigError> {
         let at = |key: &str, message: String| {
             ConfigError(format!("{}:{}: {message}", origin.display(), line_of_key(text, key)))
         };
-        let rules_named = options
-            .select
-            .iter()
-            .flatten()
-            .chain(&options.ignore)
-            .chain(options.per_file_ignores.values().flatten())
-            .chain(options.severity.keys())
-            .chain(options.tests_per_rule.keys());
-        for rule in rules_named {
-            if rules::find(rule).is_none() {
-                return Err(at(rule, format!("unknown rule `{rule}` (see `async-lint rules`)")));
-            }
+        // Rule ids or flake8-async/ruff codes, as rule ids.
+        let resolve = |name: &String| rules::resolve_name(name).map(str::to_string).map_err(|e| at(name, e));
+        let resolve_all = |names: &[String]| names.iter().map(resolve).collect::<Result<Vec<_>, _>>();
+        options.select = options.select.as_deref().map(resolve_all).transpose()?;
+        options.ignore = resolve_all(&options.ignore)?;
+        for names in options.per_file_ignores.values_mut() {
+            *names = resolve_all(names)?;
         }
+        options.severity = std::mem::take(&mut options.severity)
+            .into_iter()
+            .map(|(k, v)| Ok((resolve(&k)?, v)))
+            .collect::<Result<_, _>>()?;
+        options.tests_per_rule = std::mem::take(&mut options.tests_per_rule)
+            .into_iter()
+            .map(|(k, v)| Ok((resolve(&k)?, v)))
+            .collect::<Result<_, _>>()?;
         let glob = |pattern: &str| {
             Glob::new(pattern).map_err(|e| at(pattern, format!("invalid glob `{pattern}`: {}", e.kind())))
         };
@@ -376,7 +379,10 @@ mod tests {
         let err = config("async-lint.toml", "\n[severity]\nblocking-io = \"fatal\"\n").unwrap_err();
         assert!(err.0.starts_with("DIR/async-lint.toml:3: unknown variant `fatal`"), "{}", err.0);
         let err = config("async-lint.toml", "ignore = [\"blocking-nap\"]\n").unwrap_err();
-        assert_eq!(err.0, "DIR/async-lint.toml:1: unknown rule `blocking-nap` (see `async-lint rules`)");
+        assert_eq!(
+            err.0,
+            "DIR/async-lint.toml:1: unknown rule `blocking-nap`; did you mean `blocking-io` or `blocking-wait`? (see `async-lint rules`)"
+        );
         let err = config("async-lint.toml", "\n[[knowledge.rust.blocking]]\ncategory = \"nap\"\n").unwrap_err();
         assert!(err.0.starts_with("DIR/async-lint.toml:3: unknown variant `nap`"), "{}", err.0);
     }

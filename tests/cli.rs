@@ -784,3 +784,29 @@ fn ci_controls_decide_the_exit_status_and_what_is_printed() {
     let plain = run_in(dir.path(), &["check", "--no-cache", "--color", "never"]);
     assert!(!stdout(&plain).contains('\u{1b}'), "{}", stdout(&plain));
 }
+
+#[test]
+fn flake8_async_and_ruff_codes_select_rules_and_typos_name_the_nearest() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.py",
+        "import asyncio, time\n\nasync def f():\n    time.sleep(1)\n    asyncio.create_task(f())\n",
+    );
+    let concise = |args: &[&str]| {
+        let mut all = vec!["check", "--no-cache", "--format", "concise"];
+        all.extend_from_slice(args);
+        run_in(dir.path(), &all)
+    };
+    let rules =
+        |out: &Output| stdout(out).lines().map(|l| l.split(' ').nth(1).unwrap_or("").to_string()).collect::<Vec<_>>();
+    assert_eq!(rules(&concise(&[])), ["blocking-sleep", "dangling-task"]);
+    assert_eq!(rules(&concise(&["--select", "ASYNC251"])), ["blocking-sleep"]);
+    assert_eq!(rules(&concise(&["--ignore", "RUF006"])), ["blocking-sleep"]);
+    write(dir.path(), "async-lint.toml", "ignore = [\"ASYNC251\"]\n");
+    assert_eq!(rules(&concise(&[])), ["dangling-task"]);
+    std::fs::remove_file(dir.path().join("async-lint.toml")).unwrap();
+    let typo = concise(&["--select", "blocking-slep"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(stderr(&typo).contains("did you mean `blocking-sleep`"), "{}", stderr(&typo));
+}

@@ -130,6 +130,49 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)
 }
 
+/// The rule a name given by the user stands for: a rule id, or the flake8-async or ruff code that
+/// `noqa` comments also accept (`ASYNC251` is `blocking-sleep`). An unknown name is an error that
+/// names the nearest ids.
+pub fn resolve_name(name: &str) -> Result<&'static str, String> {
+    if let Some(rule) = find(name) {
+        return Ok(rule.meta().id);
+    }
+    if name == "internal-error" {
+        return Ok("internal-error");
+    }
+    if let Some(rule) = crate::suppress::rule_of_code(&name.to_ascii_uppercase()) {
+        return Ok(rule);
+    }
+    let mut ids: Vec<(usize, &str)> = RULES.iter().map(|r| (edit_distance(name, r.meta().id), r.meta().id)).collect();
+    ids.sort();
+    let near: Vec<String> = ids
+        .iter()
+        .take_while(|(d, _)| *d <= (name.len() / 4).max(2))
+        .take(2)
+        .map(|(_, id)| format!("`{id}`"))
+        .collect();
+    Err(match near.as_slice() {
+        [] => format!("unknown rule `{name}` (see `async-lint rules`)"),
+        _ => format!("unknown rule `{name}`; did you mean {}? (see `async-lint rules`)", near.join(" or ")),
+    })
+}
+
+/// The edit distance (Levenshtein), by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substituted = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substituted.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 /// The one walk over a file's model: each call goes to each enabled rule.
 pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
     let file = &project.files[file_index];
@@ -194,6 +237,19 @@ pub fn await_syntax(language: Language) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn names_are_rule_ids_or_peer_codes_and_typos_get_the_nearest() {
+        assert_eq!(resolve_name("blocking-sleep"), Ok("blocking-sleep"));
+        assert_eq!(resolve_name("ASYNC251"), Ok("blocking-sleep"));
+        assert_eq!(resolve_name("async210"), Ok("blocking-network"));
+        assert_eq!(resolve_name("RUF006"), Ok("dangling-task"));
+        let typo = resolve_name("blocking-slep").unwrap_err();
+        assert!(typo.contains("did you mean `blocking-sleep`"), "{typo}");
+        let far = resolve_name("xyz").unwrap_err();
+        assert!(!far.contains("did you mean"), "{far}");
+    }
+
     use super::*;
 
     #[test]
