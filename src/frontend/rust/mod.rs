@@ -38,34 +38,34 @@ fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
         return model;
     }
     let text = edition::blank_frontmatter(text);
-    let parsed = syn::parse_file(&text).or_else(|error| {
-        edition::with_older_edition_syntax(&text).and_then(|tokens| syn::parse2(tokens).ok()).ok_or(error)
-    });
-    match parsed {
-        Ok(ast) => lower::lower_file(&ast, file, kb, &mut model),
-        Err(error) => match edition::with_older_edition_syntax(&text) {
+    let point = |span: proc_macro2::Span| Span::point(span.start().line as u32, span.start().column as u32 + 1);
+    let error = match syn::parse_file(&text) {
+        Ok(ast) => return lower_ast(&ast, file, kb, model),
+        Err(error) => error,
+    };
+    match edition::with_older_edition_syntax(&text) {
+        Some(tokens) => match syn::parse2::<syn::File>(tokens.clone()) {
+            Ok(ast) => return lower_ast(&ast, file, kb, model),
             // The items that parse are linted; each one that does not is an error of its own.
-            Some(tokens) => {
+            Err(_) => {
                 let recovered = recover::items(tokens);
                 for (span, message) in recovered.errors {
-                    let start = span.start();
-                    model
-                        .errors
-                        .push(SyntaxError { span: Span::point(start.line as u32, start.column as u32 + 1), message });
+                    model.errors.push(SyntaxError { span: point(span), message });
                 }
                 if let Some(ast) = recovered.file {
                     lower::lower_file(&ast, file, kb, &mut model);
                 }
             }
-            None => {
-                let start = error.span().start();
-                model.errors.push(SyntaxError {
-                    span: Span::point(start.line as u32, start.column as u32 + 1),
-                    message: format!("cannot parse this file: {error}"),
-                });
-            }
         },
+        None => model
+            .errors
+            .push(SyntaxError { span: point(error.span()), message: format!("cannot parse this file: {error}") }),
     }
+    model
+}
+
+fn lower_ast(ast: &syn::File, file: &SourceFile, kb: &Knowledge, mut model: FileModel) -> FileModel {
+    lower::lower_file(ast, file, kb, &mut model);
     model
 }
 
