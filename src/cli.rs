@@ -73,9 +73,17 @@ pub struct CheckArgs {
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     pub select: Option<Vec<String>>,
+    /// Run these rules besides those selected (comma-separated ids), on the command line or in
+    /// the configuration.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
     /// Do not run these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Print how many findings each rule has instead of the findings (text, or JSON with
+    /// `--format json`).
+    #[arg(long)]
+    pub statistics: bool,
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
@@ -200,6 +208,10 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
     };
     args.select = args.select.as_deref().map(resolve).transpose()?;
     args.ignore = resolve(&args.ignore)?;
+    args.extend_select = resolve(&args.extend_select)?;
+    if args.statistics && !matches!(args.format, Format::Human | Format::Concise | Format::Json) {
+        return Err("--statistics prints text or JSON: use it with --format human, concise or json".into());
+    }
     let mut configs = Configs::default();
     let mut excluded = |path: &Path| {
         Ok(configs.for_file(path).map_err(|e| e.to_string())?.is_some_and(|c| c.excludes(&absolute(path))))
@@ -219,9 +231,10 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
         linter.set_cache(crate::cache::Cache::open(&dir, linter.fingerprint()));
     }
     let cli_selects = args.select.is_some();
-    let selection = Selection { select: args.select, ignore: args.ignore };
+    let selection = Selection { select: args.select, extend: args.extend_select, ignore: args.ignore };
     let mut configured = |d: &mut crate::diagnostic::Diagnostic| {
         let Ok(Some(config)) = configs.for_file(&d.path) else { return true };
+        let cli_selects = cli_selects || selection.extend.iter().any(|r| r == d.rule);
         config.apply(d, &absolute(&d.path), cli_selects)
     };
     if args.fix || args.diff {
@@ -283,16 +296,20 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
         }
     };
     let style = output::Style { color, summary: !args.quiet };
+    let render = |diagnostics: &[crate::diagnostic::Diagnostic], out: &mut dyn Write| match args.statistics {
+        true => output::render_statistics(diagnostics, args.format, out),
+        false => output::render(diagnostics, args.format, style, out),
+    };
     let written = match &args.output {
         _ if args.silent => Ok(()),
         Some(path) => std::fs::File::create(path).and_then(|file| {
             let mut out = std::io::BufWriter::new(file);
-            output::render(&diagnostics, args.format, style, &mut out)?;
+            render(&diagnostics, &mut out)?;
             out.flush()
         }),
         None => {
             let mut out = std::io::stdout().lock();
-            output::render(&diagnostics, args.format, style, &mut out).and_then(|()| out.flush())
+            render(&diagnostics, &mut out).and_then(|()| out.flush())
         }
     };
     match written {

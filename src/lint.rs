@@ -22,12 +22,15 @@ use crate::suppress::Suppressions;
 pub struct Selection {
     /// When set, only these rules run.
     pub select: Option<Vec<String>>,
+    /// Run besides those selected (`--extend-select`).
+    pub extend: Vec<String>,
     pub ignore: Vec<String>,
 }
 
 impl Selection {
     pub fn enabled(&self, rule: &str) -> bool {
-        self.select.as_ref().is_none_or(|s| s.iter().any(|r| r == rule)) && !self.ignore.iter().any(|r| r == rule)
+        let selected = self.select.as_ref().is_none_or(|s| s.iter().any(|r| r == rule));
+        (selected || self.extend.iter().any(|r| r == rule)) && !self.ignore.iter().any(|r| r == rule)
     }
 }
 
@@ -135,6 +138,8 @@ impl Linter {
             let stamps: Vec<Option<u64>> = files.par_iter().map(cache::stamp).collect();
             let mut selected: Vec<&str> = vec!["select"];
             selected.extend(selection.select.iter().flatten().map(String::as_str));
+            selected.push("extend");
+            selected.extend(selection.extend.iter().map(String::as_str));
             selected.push("ignore");
             selected.extend(selection.ignore.iter().map(String::as_str));
             let entries: Vec<(&std::path::Path, Result<u64, &str>)> =

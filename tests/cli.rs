@@ -810,3 +810,72 @@ fn flake8_async_and_ruff_codes_select_rules_and_typos_name_the_nearest() {
     assert_eq!(typo.status.code(), Some(2));
     assert!(stderr(&typo).contains("did you mean `blocking-sleep`"), "{}", stderr(&typo));
 }
+
+#[test]
+fn extend_select_adds_rules_to_the_command_line_and_the_configuration_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let three = "async fn g() {}\nasync fn f() {\n    std::fs::read(\"x\");\n    std::thread::sleep(std::time::Duration::from_millis(1));\n    g();\n}\n";
+    write(dir.path(), "a.rs", three);
+    let rules = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "a.rs", "--no-cache", "--format", "concise"];
+        all.extend_from_slice(args);
+        stdout(&run_in(dir.path(), &all)).lines().map(|l| l.split(' ').nth(1).unwrap().to_string()).collect()
+    };
+    assert_eq!(
+        rules(&["--select", "blocking-io", "--extend-select", "missing-await"]),
+        ["blocking-io", "missing-await"]
+    );
+    // Codes as noqa takes them; ignore still wins.
+    assert_eq!(
+        rules(&["--select", "blocking-io", "--extend-select", "ASYNC251,missing-await", "--ignore", "missing-await"]),
+        ["blocking-io", "blocking-sleep"]
+    );
+    let unknown = run_in(dir.path(), &["check", "a.rs", "--extend-select", "missing-awiat"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("missing-await"), "{}", stderr(&unknown));
+
+    // The configuration selects one rule; the command line adds another, and the findings of a
+    // run with the configuration's selection are not reused for it.
+    write(dir.path(), "async-lint.toml", "select = [\"blocking-io\"]\n");
+    let cached = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "a.rs", "--format", "concise"];
+        all.extend_from_slice(args);
+        stdout(&run_in(dir.path(), &all)).lines().map(|l| l.split(' ').nth(1).unwrap().to_string()).collect()
+    };
+    assert_eq!(cached(&[]), ["blocking-io"]);
+    assert_eq!(cached(&["--extend-select", "missing-await"]), ["blocking-io", "missing-await"]);
+    assert_eq!(cached(&[]), ["blocking-io"]);
+    assert_eq!(cached(&["--select", "blocking-io"]), ["blocking-io"]);
+    assert_eq!(
+        cached(&["--select", "blocking-io", "--extend-select", "missing-await"]),
+        ["blocking-io", "missing-await"]
+    );
+}
+
+#[test]
+fn statistics_count_the_findings_of_each_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "async fn g() {}\nasync fn f() {\n    std::fs::read(\"x\");\n    std::fs::read(\"y\");\n    g();\n}\n";
+    write(dir.path(), "a.rs", text);
+    let out = run_in(dir.path(), &["check", "a.rs", "--statistics"]);
+    assert_eq!(out.status.code(), Some(1), "the exit status still follows the findings");
+    let lines: Vec<Vec<String>> =
+        stdout(&out).lines().map(|l| l.split_whitespace().take(3).map(str::to_string).collect()).collect();
+    assert_eq!(lines, [["2", "blocking-io", "blocking"], ["1", "missing-await", "[*]"]], "{}", stdout(&out));
+
+    let out = run_in(dir.path(), &["check", "a.rs", "--statistics", "--format", "json"]);
+    let counts: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let seen: Vec<(&str, u64, u64)> = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["rule"].as_str().unwrap(), c["count"].as_u64().unwrap(), c["fixable"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(seen, [("blocking-io", 2, 0), ("missing-await", 1, 1)]);
+
+    let clean = run_in(dir.path(), &["check", "a.rs", "--statistics", "--select", "blocking-sleep"]);
+    assert_eq!((clean.status.code(), stdout(&clean)), (Some(0), String::new()));
+    let sarif = run_in(dir.path(), &["check", "a.rs", "--statistics", "--format", "sarif"]);
+    assert_eq!(sarif.status.code(), Some(2));
+    assert!(stderr(&sarif).contains("--statistics"), "{}", stderr(&sarif));
+}

@@ -7,6 +7,7 @@ mod human;
 mod json;
 mod sarif;
 pub mod source;
+mod statistics;
 
 use std::io::{self, Write};
 
@@ -32,6 +33,14 @@ pub struct Style {
     pub color: bool,
     /// The closing "Found N findings." line.
     pub summary: bool,
+}
+
+/// `--statistics`: counts per rule, as JSON for `json`, else as text.
+pub fn render_statistics(diagnostics: &[Diagnostic], format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Json => statistics::render_json(diagnostics, out),
+        _ => statistics::render(diagnostics, out),
+    }
 }
 
 pub fn render(diagnostics: &[Diagnostic], format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
