@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its one-line summary.
     Rules,
     /// Print a rule's documentation.
@@ -80,6 +80,16 @@ pub struct CheckArgs {
     /// Do not run these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Skip the files and directories that match these globs (comma-separated, relative to the
+    /// working directory), instead of those of the configuration's `exclude`.
+    #[arg(long, value_delimiter = ',', value_name = "PATTERNS")]
+    pub exclude: Option<Vec<String>>,
+    /// Skip these too, besides the configuration's `exclude` (or `--exclude`).
+    #[arg(long, value_delimiter = ',', value_name = "PATTERNS")]
+    pub extend_exclude: Vec<String>,
+    /// Apply the exclusions to files named on the command line too (as pre-commit passes them).
+    #[arg(long)]
+    pub force_exclude: bool,
     /// Print how many findings each rule has instead of the findings (text, or JSON with
     /// `--format json`).
     #[arg(long)]
@@ -184,7 +194,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules => list_rules(),
         Command::Rule { id } => show_rule(&id),
         Command::Config { path } => show_config(&path),
@@ -213,11 +223,23 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
         return Err("--statistics prints text or JSON: use it with --format human, concise or json".into());
     }
     let mut configs = Configs::default();
+    let given = args.exclude.iter().flatten().chain(&args.extend_exclude).collect::<Vec<_>>();
+    let given = crate::config::exclusions(&given).map_err(|e| format!("--exclude: {e}"))?;
+    let here = absolute(Path::new("."));
     let mut excluded = |path: &Path| {
-        Ok(configs.for_file(path).map_err(|e| e.to_string())?.is_some_and(|c| c.excludes(&absolute(path))))
+        let path = absolute(path);
+        if path.strip_prefix(&here).is_ok_and(|rel| given.is_match(rel)) {
+            return Ok(true);
+        }
+        // `--exclude` stands for the configurations' own lists.
+        if args.exclude.is_some() {
+            return Ok(false);
+        }
+        Ok(configs.for_file(&path).map_err(|e| e.to_string())?.is_some_and(|c| c.excludes(&path)))
     };
     let mut warn = |warning: String| eprintln!("warning: {warning}");
-    let files = discover_excluding(&args.paths, &mut excluded, &mut warn).map_err(|e| e.to_string())?;
+    let files =
+        discover_excluding(&args.paths, args.force_exclude, &mut excluded, &mut warn).map_err(|e| e.to_string())?;
     for file in &files {
         configs.for_file(&file.path).map_err(|e| e.to_string())?;
     }

@@ -198,11 +198,7 @@ impl Config {
         let glob = |pattern: &str| {
             Glob::new(pattern).map_err(|e| at(pattern, format!("invalid glob `{pattern}`: {}", e.kind())))
         };
-        let mut exclude = GlobSetBuilder::new();
-        for pattern in &options.exclude {
-            exclude.add(glob(pattern)?);
-            exclude.add(glob(&format!("{}/**", pattern.trim_end_matches('/')))?);
-        }
+        let exclude = exclusions(&options.exclude).map_err(|e| at("exclude", e))?;
         let mut per_file_ignores = Vec::new();
         for (pattern, rules) in &options.per_file_ignores {
             let set = GlobSetBuilder::new().add(glob(pattern)?).build().map_err(|e| at(pattern, e.to_string()))?;
@@ -217,13 +213,7 @@ impl Config {
                 .map_err(|e| at("knowledge", format!("invalid knowledge: {e}")))?;
         }
         let dir = origin.parent().map(Path::to_path_buf).unwrap_or_default();
-        Ok(Config {
-            origin: origin.to_path_buf(),
-            dir,
-            exclude: exclude.build().map_err(|e| at("exclude", e.to_string()))?,
-            per_file_ignores,
-            options,
-        })
+        Ok(Config { origin: origin.to_path_buf(), dir, exclude, per_file_ignores, options })
     }
 
     fn relative<'p>(&self, path: &'p Path) -> Option<&'p Path> {
@@ -268,6 +258,19 @@ impl Config {
         }
         self.enables(d.rule, path, cli_selects)
     }
+}
+
+/// What `exclude` patterns match, relative to their base directory: each pattern, and everything
+/// below what it names (`gen` excludes `gen/a.py`).
+pub fn exclusions<S: AsRef<str>>(patterns: &[S]) -> Result<GlobSet, String> {
+    let mut set = GlobSetBuilder::new();
+    for pattern in patterns {
+        let pattern = pattern.as_ref();
+        let glob = |p: &str| Glob::new(p).map_err(|e| format!("invalid glob `{pattern}`: {}", e.kind()));
+        set.add(glob(pattern)?);
+        set.add(glob(&format!("{}/**", pattern.trim_end_matches('/')))?);
+    }
+    set.build().map_err(|e| e.to_string())
 }
 
 /// Finds and caches the configuration nearest to each file.

@@ -27,14 +27,15 @@ pub fn language_of(path: &Path) -> Option<Language> {
 /// Every `.rs` and `.py` file under `paths`, skipping `target/`, hidden directories and what
 /// `.gitignore` ignores; a file named explicitly is always linted.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<SourceFile>, DiscoverError> {
-    discover_excluding(paths, &mut |_| Ok(false), &mut |_| {})
+    discover_excluding(paths, false, &mut |_| Ok(false), &mut |_| {})
 }
 
 /// Like [`discover`], leaving out the files a directory walk finds for which `excluded` says so
-/// (a file named explicitly is never left out), and telling `warn` about what the walk could not
+/// (a file named explicitly only with `force_exclude`), and telling `warn` about what the walk could not
 /// read (a directory without permission).
 pub fn discover_excluding(
     paths: &[PathBuf],
+    force_exclude: bool,
     excluded: &mut dyn FnMut(&Path) -> Result<bool, String>,
     warn: &mut dyn FnMut(String),
 ) -> Result<Vec<SourceFile>, DiscoverError> {
@@ -49,7 +50,9 @@ pub fn discover_excluding(
             if language_of(path).is_none() {
                 return Err(DiscoverError(format!("{}: not a Rust (.rs) or Python (.py) file", path.display())));
             }
-            found.insert(path.clone());
+            if !(force_exclude && excluded(&clean(path)).map_err(DiscoverError)?) {
+                found.insert(path.clone());
+            }
             continue;
         }
         let walker = ignore::WalkBuilder::new(path)

@@ -879,3 +879,32 @@ fn statistics_count_the_findings_of_each_rule() {
     assert_eq!(sarif.status.code(), Some(2));
     assert!(stderr(&sarif).contains("--statistics"), "{}", stderr(&sarif));
 }
+
+#[test]
+fn exclude_extend_exclude_and_force_exclude_work_as_in_ruff() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocking = "import time\n\nasync def f():\n    time.sleep(1)\n";
+    for file in ["gen/a.py", "src/b.py", "vendor/c.py"] {
+        write(dir.path(), file, blocking);
+    }
+    write(dir.path(), "async-lint.toml", "exclude = [\"gen\"]\n");
+    let linted = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--no-cache", "--format", "concise"];
+        all.extend_from_slice(args);
+        let out = run_in(dir.path(), &all);
+        assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+        stdout(&out).lines().map(|l| l.split(':').next().unwrap().to_string()).collect()
+    };
+    assert_eq!(linted(&[]), ["src/b.py", "vendor/c.py"]);
+    // `--exclude` stands for the configuration's list; `--extend-exclude` adds to it.
+    assert_eq!(linted(&["--exclude", "vendor"]), ["gen/a.py", "src/b.py"]);
+    assert_eq!(linted(&["--extend-exclude", "vendor,src/*.py"]), Vec::<String>::new());
+    // A file named on the command line is linted, unless the exclusions are forced on it.
+    assert_eq!(linted(&["gen/a.py", "src/b.py"]), ["gen/a.py", "src/b.py"]);
+    assert_eq!(linted(&["gen/a.py", "src/b.py", "--force-exclude"]), ["src/b.py"]);
+    assert_eq!(linted(&["gen/a.py", "src/b.py", "--force-exclude", "--extend-exclude", "src"]), Vec::<String>::new());
+
+    let bad = run_in(dir.path(), &["check", "--exclude", "["]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--exclude: invalid glob `[`"), "{}", stderr(&bad));
+}

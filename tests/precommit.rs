@@ -63,12 +63,21 @@ fn the_hook_fails_on_a_pitfall_and_passes_clean_files() {
     )
     .unwrap();
     std::fs::write(dir.join("bad.py"), "import time\n\nasync def f():\n    time.sleep(1)\n").unwrap();
+    // Excluded by the configuration: pre-commit names the file, the hook still leaves it out.
+    std::fs::create_dir(dir.join("gen")).unwrap();
+    std::fs::write(dir.join("gen/made.py"), "import time\n\nasync def f():\n    time.sleep(1)\n").unwrap();
+    std::fs::write(dir.join("async-lint.toml"), "exclude = [\"gen\"]\n").unwrap();
     git(dir, &["init", "--quiet"]);
-    git(dir, &["add", "bad.rs", "bad.py", "good.rs"]);
+    git(dir, &["add", "bad.rs", "bad.py", "good.rs", "gen/made.py", "async-lint.toml"]);
 
-    let try_repo = |files: &[&str]| {
+    let try_hook = |hook: &str, files: &[&str]| {
         let mut command = Command::new(tools.join("pre-commit"));
-        command.arg("try-repo").arg(&hook_repo).args(["async-lint", "--files"]).args(files).current_dir(dir);
+        command.arg("try-repo").arg(&hook_repo).args([hook, "--files"]).args(files).current_dir(dir);
+        // The `language: system` hook runs the binary on PATH: this build's.
+        let built = Path::new(env!("CARGO_BIN_EXE_async-lint")).parent().unwrap().to_path_buf();
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let path = std::env::join_paths(std::iter::once(built).chain(std::env::split_paths(&path))).unwrap();
+        command.env("PATH", path);
         command.env("PRE_COMMIT_HOME", cache_dir("precommit/home"));
         command.env("CARGO_TARGET_DIR", cache_dir("precommit/cargo-target"));
         // Every try-repo clones afresh, so cargo sees new sources each time: incremental
@@ -77,6 +86,7 @@ fn the_hook_fails_on_a_pitfall_and_passes_clean_files() {
         run(&mut command, &format!("pre-commit try-repo on {files:?}"), Duration::from_secs(1800))
     };
 
+    let try_repo = |files: &[&str]| try_hook("async-lint", files);
     let bad = try_repo(&["bad.rs", "bad.py", "good.rs"]);
     assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
     assert!(text(&bad).contains("async-lint....") && text(&bad).contains("Failed"), "{}", text(&bad));
@@ -85,7 +95,14 @@ fn the_hook_fails_on_a_pitfall_and_passes_clean_files() {
     assert!(text(&bad).contains("blocking-sleep"), "{}", text(&bad));
     assert!(!text(&bad).contains("good.rs"), "{}", text(&bad));
 
-    let good = try_repo(&["good.rs"]);
+    let good = try_repo(&["good.rs", "gen/made.py"]);
     assert_eq!(good.status.code(), Some(0), "{}", text(&good));
     assert!(text(&good).contains("Passed"), "{}", text(&good));
+
+    let system = try_hook("async-lint-system", &["bad.py", "gen/made.py"]);
+    assert_eq!(system.status.code(), Some(1), "{}", text(&system));
+    assert!(text(&system).contains("bad.py:4:5"), "{}", text(&system));
+    assert!(!text(&system).contains("made.py"), "{}", text(&system));
+    let system = try_hook("async-lint-system", &["good.rs", "gen/made.py"]);
+    assert_eq!(system.status.code(), Some(0), "{}", text(&system));
 }
