@@ -31,8 +31,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<SourceFile>, DiscoverError> {
 }
 
 /// Like [`discover`], leaving out the files a directory walk finds for which `excluded` says so
-/// (a file named explicitly only with `force_exclude`), and telling `warn` about what the walk could not
-/// read (a directory without permission).
+/// (and, with `force_exclude`, the files named explicitly), and telling `warn` about what the walk
+/// could not read (a directory without permission).
 pub fn discover_excluding(
     paths: &[PathBuf],
     force_exclude: bool,
