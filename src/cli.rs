@@ -90,6 +90,10 @@ pub struct CheckArgs {
     /// Apply the exclusions to files named on the command line too (as pre-commit passes them).
     #[arg(long)]
     pub force_exclude: bool,
+    /// The file name of the code read from standard input (the path `-`): its language, its
+    /// module, the configuration that applies and the name in the report (default: Python, `-`).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Print how many findings each rule has instead of the findings (text, or JSON with
     /// `--format json`).
     #[arg(long)]
@@ -238,8 +242,21 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
         Ok(configs.for_file(&path).map_err(|e| e.to_string())?.is_some_and(|c| c.excludes(&path)))
     };
     let mut warn = |warning: String| eprintln!("warning: {warning}");
-    let files =
-        discover_excluding(&args.paths, args.force_exclude, &mut excluded, &mut warn).map_err(|e| e.to_string())?;
+    let mut overlay = std::collections::HashMap::new();
+    let files = if args.paths.iter().any(|p| p == Path::new("-")) {
+        let file = stdin_file(&args)?;
+        let skipped = args.force_exclude && file.path != Path::new("-") && excluded(&file.path)?;
+        if skipped {
+            Vec::new()
+        } else {
+            overlay.insert(file.path.clone(), read_stdin()?);
+            vec![file]
+        }
+    } else if args.stdin_filename.is_some() {
+        return Err("--stdin-filename names the code read from standard input: pass `-` as the path".into());
+    } else {
+        discover_excluding(&args.paths, args.force_exclude, &mut excluded, &mut warn).map_err(|e| e.to_string())?
+    };
     for file in &files {
         configs.for_file(&file.path).map_err(|e| e.to_string())?;
     }
@@ -285,7 +302,7 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
             eprintln!("fixed {fixed} findings in {files_fixed} files");
         }
     }
-    let mut diagnostics = linter.lint(&files, &selection);
+    let mut diagnostics = linter.lint_with_overlay(&files, &selection, &overlay);
     diagnostics.retain_mut(|d| configured(d));
     if let Some(cache) = linter.cache() {
         for warning in cache.warnings() {
@@ -320,7 +337,10 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
     let style = output::Style { color, summary: !args.quiet };
     let render = |diagnostics: &[crate::diagnostic::Diagnostic], out: &mut dyn Write| match args.statistics {
         true => output::render_statistics(diagnostics, args.format, out),
-        false => output::render(diagnostics, args.format, style, out),
+        false => {
+            let sources = output::source::Sources::with_texts(overlay.clone());
+            output::render(diagnostics, args.format, style, sources, out)
+        }
     };
     let written = match &args.output {
         _ if args.silent => Ok(()),
@@ -349,6 +369,41 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
         args.fail_on == FailOn::Warning || d.severity == crate::diagnostic::Severity::Error
     };
     Ok(if args.exit_zero || !diagnostics.iter().any(fails) { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The file that `-` stands for (see `--stdin-filename`).
+fn stdin_file(args: &CheckArgs) -> Result<crate::frontend::SourceFile, String> {
+    if args.paths.len() > 1 {
+        return Err("`-` (standard input) is the only path of its run".into());
+    }
+    if args.fix || args.diff {
+        return Err("--fix and --diff change files: they do not read standard input".into());
+    }
+    let Some(name) = &args.stdin_filename else {
+        let unit = crate::frontend::Unit { root: String::new(), module: Vec::new(), is_package: false };
+        return Ok(crate::frontend::SourceFile {
+            path: PathBuf::from("-"),
+            language: crate::model::Language::Python,
+            unit,
+        });
+    };
+    if crate::frontend::notebook::is_notebook(name) {
+        return Err(format!(
+            "--stdin-filename {}: a notebook is read from its file, not from standard input",
+            name.display()
+        ));
+    }
+    crate::discover::source_file(name)
+        .ok_or_else(|| format!("--stdin-filename {}: not a Rust (.rs) or Python (.py) file", name.display()))
+}
+
+fn read_stdin() -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| format!("standard input is not UTF-8 (byte {} is not valid)", e.utf8_error().valid_up_to() + 1))?;
+    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
 
 fn absolute(path: &Path) -> PathBuf {

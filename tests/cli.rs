@@ -908,3 +908,65 @@ fn exclude_extend_exclude_and_force_exclude_work_as_in_ruff() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("--exclude: invalid glob `[`"), "{}", stderr(&bad));
 }
+
+/// The binary run in `dir` with `input` on its standard input.
+fn run_with_stdin(dir: &Path, args: &[&str], input: impl AsRef<[u8]>) -> Output {
+    use std::io::Write as _;
+    let mut child = bin()
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().unwrap().write_all(input.as_ref()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn standard_input_is_linted_as_the_file_stdin_filename_names() {
+    let dir = tempfile::tempdir().unwrap();
+    // On disk the file is clean; the editor's buffer, piped in, is not. The buffer is linted on
+    // its own, as ruff does: a helper in another file is not followed.
+    write(dir.path(), "pkg/__init__.py", "");
+    write(dir.path(), "pkg/app.py", "async def main():\n    pass\n");
+    let buffer = "import time\n\nasync def main():\n    time.sleep(1)\n";
+    let out = run_with_stdin(dir.path(), &["check", "-", "--stdin-filename", "pkg/app.py"], buffer);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = stdout(&out);
+    assert!(report.contains("pkg/app.py:4:5"), "{report}");
+    assert!(report.contains("4 │     time.sleep(1)"), "the snippet is the buffer's, not the file's:\n{report}");
+    // Without a name it is Python, reported as `-`.
+    let out = run_with_stdin(
+        dir.path(),
+        &["check", "-", "--format", "concise"],
+        "import time\n\nasync def f():\n    time.sleep(1)\n",
+    );
+    assert_eq!(stdout(&out), "-:4:5: blocking-sleep blocking call `time.sleep` in an async context\n");
+    let out = run_with_stdin(dir.path(), &["check", "-", "--stdin-filename", "a.rs", "--format", "concise"], BLOCKING);
+    assert!(stdout(&out).starts_with("a.rs:2:5: blocking-sleep"), "{}", stdout(&out));
+    let clean = run_with_stdin(dir.path(), &["check", "-", "--stdin-filename", "a.rs"], CLEAN);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+
+    // The configuration's exclusions hold for the name with --force-exclude.
+    write(dir.path(), "async-lint.toml", "exclude = [\"pkg\"]\n");
+    let args = ["check", "-", "--stdin-filename", "pkg/app.py", "--format", "concise"];
+    assert_eq!(run_with_stdin(dir.path(), &args, buffer).status.code(), Some(1));
+    let forced = run_with_stdin(dir.path(), &[&args[..], &["--force-exclude"]].concat(), buffer);
+    assert_eq!((forced.status.code(), stdout(&forced)), (Some(0), String::new()));
+
+    for (args, error) in [
+        (&["check", "--stdin-filename", "a.py"][..], "pass `-` as the path"),
+        (&["check", "-", "pkg"][..], "the only path"),
+        (&["check", "-", "--fix"][..], "do not read standard input"),
+        (&["check", "-", "--stdin-filename", "notes.txt"][..], "not a Rust (.rs) or Python (.py) file"),
+    ] {
+        let out = run_with_stdin(dir.path(), args, "x = 1\n");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(error), "{args:?}: {}", stderr(&out));
+    }
+    let out = run_with_stdin(dir.path(), &["check", "-"], b"x = 1\n\xff\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("standard input is not UTF-8"), "{}", stderr(&out));
+}

@@ -93,10 +93,14 @@ fn shown_text(text: &str, language: Language) -> String {
     String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
 }
 
-pub fn render(diagnostics: &[Diagnostic], style: super::Style, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    diagnostics: &[Diagnostic],
+    style: super::Style,
+    mut sources: Sources,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme);
-    let mut sources = Sources::default();
     for d in diagnostics {
         let location = d.location();
         let (source, span) = match (sources.text(&d.path), d.cell) {

@@ -43,12 +43,19 @@ pub fn render_statistics(diagnostics: &[Diagnostic], format: Format, out: &mut d
     }
 }
 
-pub fn render(diagnostics: &[Diagnostic], format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
+/// Renders the findings; the renderers that show or hash lines take them from `sources`.
+pub fn render(
+    diagnostics: &[Diagnostic],
+    format: Format,
+    style: Style,
+    sources: source::Sources,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Human => human::render(diagnostics, style, out),
+        Format::Human => human::render(diagnostics, style, sources, out),
         Format::Concise => concise::render(diagnostics, out),
         Format::Json => json::render(diagnostics, out),
-        Format::Sarif => sarif::render(diagnostics, out),
+        Format::Sarif => sarif::render(diagnostics, sources, out),
         Format::Github => github::render(diagnostics, out),
     }
 }

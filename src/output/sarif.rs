@@ -73,8 +73,7 @@ fn driver_rules() -> Vec<Value> {
         .collect()
 }
 
-pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
-    let mut sources = Sources::default();
+pub fn render(diagnostics: &[Diagnostic], mut sources: Sources, out: &mut dyn Write) -> io::Result<()> {
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|d| {

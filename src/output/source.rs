@@ -9,6 +9,11 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// With these texts for their paths instead of what is on disk (code read from standard input).
+    pub fn with_texts(texts: impl IntoIterator<Item = (PathBuf, String)>) -> Sources {
+        Sources { files: texts.into_iter().map(|(path, text)| (path, Some(text))).collect() }
+    }
+
     /// The file's text without a byte-order mark (a notebook's: its code cells, joined as they
     /// are linted), or `None` when it cannot be read as UTF-8.
     pub fn text(&mut self, path: &Path) -> Option<&str> {
