@@ -321,7 +321,9 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
     }
     if let Some(path) = &args.write_baseline {
         crate::baseline::write(&diagnostics, path)?;
-        eprintln!("recorded {} findings in {}", diagnostics.len(), path.display());
+        if !args.quiet && !args.silent {
+            eprintln!("recorded {} findings in {}", diagnostics.len(), path.display());
+        }
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(path) = &args.baseline {

@@ -476,6 +476,10 @@ fn baselines_hide_recorded_findings_across_unrelated_edits() {
     let record = run_in(dir.path(), &["check", "src", "--write-baseline", "baseline.json"]);
     assert_eq!(record.status.code(), Some(0), "{}", stderr(&record));
     assert!(stderr(&record).contains("recorded 1 findings in baseline.json"));
+    for flag in ["-q", "--silent"] {
+        let quiet = run_in(dir.path(), &["check", "src", "--write-baseline", "baseline.json", flag]);
+        assert_eq!((quiet.status.code(), stderr(&quiet)), (Some(0), String::new()), "{flag}");
+    }
     assert_eq!(run_in(dir.path(), &["check", "src", "--baseline", "baseline.json"]).status.code(), Some(0));
 
     // Lines added above move the old finding; it stays hidden, and the new one is reported.
