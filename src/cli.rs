@@ -80,6 +80,12 @@ pub struct CheckArgs {
     /// Do not run these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Use this configuration file for every file, instead of the nearest one.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file at all: the built-in defaults.
+    #[arg(long)]
+    pub isolated: bool,
     /// Skip the files and directories that match these globs (comma-separated, relative to the
     /// working directory), instead of those of the configuration's `exclude`.
     #[arg(long, value_delimiter = ',', value_name = "PATTERNS")]
@@ -226,7 +232,14 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
     if args.statistics && !matches!(args.format, Format::Human | Format::Concise | Format::Json) {
         return Err("--statistics prints text or JSON: use it with --format human, concise or json".into());
     }
-    let mut configs = Configs::default();
+    let mut configs = match &args.config {
+        Some(file) => match crate::config::Config::read(file).map_err(|e| e.to_string())? {
+            Some(config) => Configs::only(Some(config)),
+            None => return Err(format!("{}: no [tool.async-lint] table in it", file.display())),
+        },
+        None if args.isolated => Configs::only(None),
+        None => Configs::default(),
+    };
     let given = args.exclude.iter().flatten().chain(&args.extend_exclude).collect::<Vec<_>>();
     let given = crate::config::exclusions(&given).map_err(|e| format!("--exclude: {e}"))?;
     let here = absolute(Path::new("."));

@@ -278,9 +278,17 @@ pub fn exclusions<S: AsRef<str>>(patterns: &[S]) -> Result<GlobSet, String> {
 pub struct Configs {
     by_dir: HashMap<PathBuf, Option<usize>>,
     pub loaded: Vec<Config>,
+    /// What every file gets instead of its nearest configuration (`--config`, `--isolated`).
+    fixed: Option<Option<usize>>,
 }
 
 impl Configs {
+    /// One configuration for every file, or with `None` none at all, whatever lies beside them.
+    pub fn only(config: Option<Config>) -> Configs {
+        let fixed = Some(config.as_ref().map(|_| 0));
+        Configs { by_dir: HashMap::new(), loaded: config.into_iter().collect(), fixed }
+    }
+
     /// The configuration nearest to `path` (searching its directory and then each parent).
     pub fn for_path(&mut self, path: &Path) -> Result<Option<&Config>, ConfigError> {
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
@@ -297,6 +305,9 @@ impl Configs {
     }
 
     fn nearest(&mut self, dir: Option<&Path>) -> Result<Option<usize>, ConfigError> {
+        if let Some(fixed) = self.fixed {
+            return Ok(fixed);
+        }
         let Some(dir) = dir else { return Ok(None) };
         if let Some(found) = self.by_dir.get(dir) {
             return Ok(*found);

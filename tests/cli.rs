@@ -974,3 +974,36 @@ fn standard_input_is_linted_as_the_file_stdin_filename_names() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("standard input is not UTF-8"), "{}", stderr(&out));
 }
+
+#[test]
+fn config_names_the_one_configuration_and_isolated_uses_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = "async fn g() {}\nasync fn f() {\n    std::fs::read(\"x\");\n    g();\n}\n";
+    write(dir.path(), "src/a.rs", two);
+    write(dir.path(), "src/async-lint.toml", "select = [\"blocking-io\"]\n");
+    write(dir.path(), "ci/strict.toml", "select = [\"missing-await\"]\n[severity]\nmissing-await = \"warning\"\n");
+    write(dir.path(), "ci/pyproject.toml", "[project]\nname = \"x\"\n");
+    let rules = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "src", "--no-cache", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = run_in(dir.path(), &all);
+        let findings: serde_json::Value =
+            serde_json::from_str(&stdout(&out)).unwrap_or_else(|_| panic!("{}", stderr(&out)));
+        let found = findings.as_array().unwrap().iter();
+        found.map(|f| format!("{} {}", f["rule"].as_str().unwrap(), f["severity"].as_str().unwrap())).collect()
+    };
+    assert_eq!(rules(&[]), ["blocking-io warning"]);
+    assert_eq!(rules(&["--isolated"]), ["blocking-io warning", "missing-await error"]);
+    // The named file stands for the one beside the files.
+    assert_eq!(rules(&["--config", "ci/strict.toml"]), ["missing-await warning"]);
+
+    for (args, error) in [
+        (&["--config", "ci/none.toml"][..], "ci/none.toml: cannot read the configuration"),
+        (&["--config", "ci/pyproject.toml"][..], "ci/pyproject.toml: no [tool.async-lint] table"),
+        (&["--config", "ci/strict.toml", "--isolated"][..], "cannot be used with"),
+    ] {
+        let out = run_in(dir.path(), &[&["check", "src"][..], args].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(error), "{args:?}: {}", stderr(&out));
+    }
+}
