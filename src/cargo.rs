@@ -43,18 +43,17 @@ pub fn target_dirs(args: &CargoArgs) -> Result<Vec<PathBuf>, String> {
     } else if args.workspace {
         members
     } else {
-        // Like cargo: the member whose manifest was named, or whose directory we are in.
+        // Like cargo: the member whose manifest was named, or whose directory we are in. Paths are
+        // compared canonical: `a/../b` would start with `a`.
         let here = match &args.manifest_path {
-            Some(path) => std::path::absolute(path).ok().and_then(|p| p.parent().map(PathBuf::from)),
-            None => std::env::current_dir().ok(),
+            Some(path) => std::fs::canonicalize(path).ok().and_then(|p| p.parent().map(PathBuf::from)),
+            None => std::env::current_dir().ok().and_then(|dir| std::fs::canonicalize(dir).ok()),
         };
-        let nearest = here.and_then(|here| {
-            members
-                .iter()
-                .filter(|p| p.manifest_path.parent().is_some_and(|dir| here.starts_with(dir.as_std_path())))
-                .max_by_key(|p| p.manifest_path.as_str().len())
-                .copied()
-        });
+        let holds_here = |p: &cargo_metadata::Package| {
+            let dir = p.manifest_path.parent().map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.into()));
+            dir.is_some_and(|dir| here.as_ref().is_some_and(|here| here.starts_with(dir)))
+        };
+        let nearest = members.iter().filter(|p| holds_here(p)).max_by_key(|p| p.manifest_path.as_str().len()).copied();
         match nearest {
             Some(package) => vec![package],
             None => members,

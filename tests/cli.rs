@@ -253,6 +253,11 @@ fn cargo_subcommand_lints_the_workspace_targets() {
     assert_eq!(finding_paths(&from_member), ["examples/demo.rs", "src/lib.rs", "tests/it.rs"]);
     let manifest = cargo_in(ws.path(), &["async-lint", "--manifest-path", "b/Cargo.toml", "--format", "concise"]);
     assert_eq!(finding_paths(&manifest), ["b/src/main.rs"]);
+    // Relative to the working directory, as cargo takes it, also from another member.
+    let sibling =
+        cargo_in(&ws.path().join("a"), &["async-lint", "--manifest-path", "../b/Cargo.toml", "--format", "concise"]);
+    let found = finding_paths(&sibling);
+    assert!(found.len() == 1 && found[0].ends_with("b/src/main.rs"), "{found:?} {}", stderr(&sibling));
     let paths = cargo_in(ws.path(), &["async-lint", "--format", "concise", "scratch"]);
     assert_eq!(finding_paths(&paths), ["scratch/x.rs"]);
 
