@@ -37,6 +37,16 @@ pub enum Command {
         #[arg(default_value = ".")]
         path: PathBuf,
     },
+    /// Print a completion script for a shell (`source <(async-lint completions bash)`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, of the command or of one subcommand, as roff (`| man -l -`).
+    Man {
+        /// A subcommand, e.g. `check`.
+        subcommand: Option<String>,
+    },
     /// Run a program and check the findings against what it does at run time.
     Confirm {
         /// A Python script, or a single-file Rust program.
@@ -209,6 +219,20 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Rule { id } => show_rule(&id),
         Command::Config { path } => show_config(&path),
         Command::Server => crate::lsp::serve(),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command, "async-lint", &mut out);
+            let mut script = String::from_utf8_lossy(&out).into_owned();
+            if shell == clap_complete::Shell::Bash {
+                // clap_complete spells the hyphenated name one way in the loop that tracks the
+                // subcommand and another in the arms that complete it, so no subcommand's options
+                // would complete (clap-rs/clap#6421).
+                script = script.replace("async__subcmd__lint", "async__lint");
+            }
+            write_stdout(&script).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Man { subcommand } => man_page(subcommand.as_deref()),
         Command::Confirm { file, timeout } => {
             crate::executor::confirm::confirm(&file, std::time::Duration::from_secs(timeout))
         }
@@ -419,6 +443,26 @@ fn read_stdin() -> Result<String, String> {
     let text = String::from_utf8(bytes)
         .map_err(|e| format!("standard input is not UTF-8 (byte {} is not valid)", e.utf8_error().valid_up_to() + 1))?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+fn man_page(subcommand: Option<&str>) -> Result<ExitCode, String> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let page = match subcommand {
+        None => command,
+        Some(name) => {
+            let found = command.find_subcommand(name).cloned();
+            let names = || command.get_subcommands().map(|c| c.get_name()).collect::<Vec<_>>().join(", ");
+            let found = found.ok_or_else(|| format!("no subcommand `{name}` (there are: {})", names()))?;
+            found.display_name(format!("async-lint-{name}")).bin_name(format!("async-lint {name}"))
+        }
+    };
+    let mut out = Vec::new();
+    let source = concat!("async-lint ", env!("CARGO_PKG_VERSION"));
+    clap_mangen::Man::new(page)
+        .source(source)
+        .render(&mut out)
+        .map_err(|e| format!("cannot render the manual page: {e}"))?;
+    write_stdout(&String::from_utf8_lossy(&out)).map(|()| ExitCode::SUCCESS)
 }
 
 fn absolute(path: &Path) -> PathBuf {

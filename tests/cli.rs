@@ -1,5 +1,7 @@
 //! The real binaries, as users run them.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -1011,4 +1013,71 @@ fn config_names_the_one_configuration_and_isolated_uses_none() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr(&out).contains(error), "{args:?}: {}", stderr(&out));
     }
+}
+
+#[test]
+fn completions_complete_in_a_real_bash() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = run_in(dir.path(), &["completions", "bash"]);
+    assert_eq!(script.status.code(), Some(0), "{}", stderr(&script));
+    write(dir.path(), "completions.bash", &stdout(&script));
+    // What bash offers after `async-lint ch` and `async-lint check --sta`.
+    let complete = |words: &str| {
+        let program = format!(
+            "source completions.bash; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             _async__lint async-lint \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+             printf '%s\\n' \"${{COMPREPLY[@]}}\""
+        );
+        let out = Command::new("bash").arg("-c").arg(program).current_dir(dir.path()).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out).lines().map(str::to_string).collect::<Vec<_>>()
+    };
+    assert_eq!(complete("async-lint ch"), ["check"]);
+    assert_eq!(complete("async-lint check --sta"), ["--statistics"]);
+    assert!(complete("async-lint check --format ''").contains(&"sarif".to_string()));
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let out = run_in(dir.path(), &["completions", shell]);
+        assert!(out.status.success() && stdout(&out).contains("async-lint"), "{shell}: {}", stderr(&out));
+    }
+    let unknown = run_in(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn man_pages_render_with_groff() {
+    support::ensure_tool(&["groff", "--version"], &["groff-base"]);
+    let dir = tempfile::tempdir().unwrap();
+    let render = |args: &[&str]| {
+        let roff = run_in(dir.path(), args);
+        assert_eq!(roff.status.code(), Some(0), "{}", stderr(&roff));
+        let mut groff = Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut groff.stdin.take().unwrap(), &roff.stdout).unwrap();
+        let page = groff.wait_with_output().unwrap();
+        assert!(page.status.success() && page.stderr.is_empty(), "groff: {}", stderr(&page));
+        // Drop groff's overstriking (bold, underline) and justification to read the text.
+        let mut plain = String::new();
+        for c in stdout(&page).chars() {
+            if c == '\u{8}' {
+                plain.pop();
+            } else {
+                plain.push(c);
+            }
+        }
+        plain.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let main = render(&["man"]);
+    assert!(main.contains("async-lint - Finds the pitfalls of async code"), "{main}");
+    assert!(main.contains("check") && main.contains("completions"), "{main}");
+    let check = render(&["man", "check"]);
+    assert!(check.contains("async-lint-check") && check.contains("--extend-select"), "{check}");
+    assert!(check.contains("async-lint check [--format]"), "{check}");
+    let unknown = run_in(dir.path(), &["man", "chek"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("there are: check"), "{}", stderr(&unknown));
 }
