@@ -17,12 +17,33 @@ pub struct CargoArgs {
     /// Lint every member of the workspace.
     #[arg(long)]
     pub workspace: bool,
+    /// `json` (and cargo's other `json-*` values) prints the findings as cargo's JSON messages,
+    /// for rust-analyzer's `check.overrideCommand` and any tool that reads `cargo check`'s;
+    /// `short` is `--format concise`.
+    #[arg(long, value_enum, value_name = "FMT")]
+    pub message_format: Option<MessageFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Short,
+    Json,
+    JsonDiagnosticShort,
+    JsonDiagnosticRenderedAnsi,
+    JsonRenderDiagnostics,
+}
+
+/// The packages chosen, and the directories of their targets.
+pub struct Chosen {
+    pub dirs: Vec<PathBuf>,
+    pub packages: Vec<cargo_metadata::Package>,
 }
 
 /// The directories to lint, as cargo would pick the packages: `-p` names them, `--workspace` takes
 /// all members, and otherwise the package in the current directory (every member for a virtual
 /// workspace).
-pub fn target_dirs(args: &CargoArgs) -> Result<Vec<PathBuf>, String> {
+pub fn target_dirs(args: &CargoArgs) -> Result<Chosen, String> {
     let mut command = MetadataCommand::new();
     command.no_deps();
     if let Some(path) = &args.manifest_path {
@@ -60,7 +81,7 @@ pub fn target_dirs(args: &CargoArgs) -> Result<Vec<PathBuf>, String> {
         }
     };
     let mut dirs = BTreeSet::new();
-    for package in chosen {
+    for package in &chosen {
         for target in &package.targets {
             if let Some(dir) = target.src_path.parent() {
                 dirs.insert(PathBuf::from(dir.as_std_path()));
@@ -69,5 +90,6 @@ pub fn target_dirs(args: &CargoArgs) -> Result<Vec<PathBuf>, String> {
     }
     // A directory inside another one is linted with it.
     let all: Vec<PathBuf> = dirs.into_iter().collect();
-    Ok(all.iter().filter(|d| !all.iter().any(|o| o != *d && d.starts_with(o))).cloned().collect())
+    let dirs = all.iter().filter(|d| !all.iter().any(|o| o != *d && d.starts_with(o))).cloned().collect();
+    Ok(Chosen { dirs, packages: chosen.into_iter().cloned().collect() })
 }

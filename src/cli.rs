@@ -138,6 +138,9 @@ pub struct CheckArgs {
     /// Tell on standard error how many files were parsed and how many came from the cache.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// `cargo async-lint --message-format json`: the packages whose findings become cargo's messages.
+    #[arg(skip)]
+    pub cargo_messages: Option<Vec<cargo_metadata::Package>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -180,9 +183,21 @@ pub fn run_cargo(mut args: Vec<std::ffi::OsString>) -> ExitCode {
         }
     };
     let explicit_paths = cli.check.paths != [PathBuf::from(".")];
-    if !explicit_paths {
+    use crate::cargo::MessageFormat;
+    let json = cli.cargo.message_format.is_some_and(|f| !matches!(f, MessageFormat::Human | MessageFormat::Short));
+    if cli.cargo.message_format == Some(MessageFormat::Short) {
+        cli.check.format = Format::Concise;
+    }
+    if !explicit_paths || json {
         match crate::cargo::target_dirs(&cli.cargo) {
-            Ok(dirs) => cli.check.paths = dirs.iter().map(|d| relative_to_cwd(d)).collect(),
+            Ok(chosen) => {
+                if !explicit_paths {
+                    cli.check.paths = chosen.dirs.iter().map(|d| relative_to_cwd(d)).collect();
+                }
+                if json {
+                    cli.check.cargo_messages = Some(chosen.packages);
+                }
+            }
             Err(message) => {
                 eprintln!("error: {message}");
                 return ExitCode::from(2);
@@ -374,11 +389,12 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
         }
     };
     let style = output::Style { color, summary: !args.quiet };
-    let render = |diagnostics: &[crate::diagnostic::Diagnostic], out: &mut dyn Write| match args.statistics {
-        true => output::render_statistics(diagnostics, args.format, out),
-        false => {
-            let sources = output::source::Sources::with_texts(overlay.clone());
-            output::render(diagnostics, args.format, style, sources, out)
+    let render = |diagnostics: &[crate::diagnostic::Diagnostic], out: &mut dyn Write| {
+        let sources = output::source::Sources::with_texts(overlay.clone());
+        match (&args.cargo_messages, args.statistics) {
+            (Some(packages), _) => output::cargo_messages::render(diagnostics, packages, sources, out),
+            (None, true) => output::render_statistics(diagnostics, args.format, out),
+            (None, false) => output::render(diagnostics, args.format, style, sources, out),
         }
     };
     let written = match &args.output {

@@ -1081,3 +1081,33 @@ fn man_pages_render_with_groff() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("there are: check"), "{}", stderr(&unknown));
 }
+
+#[test]
+fn cargo_json_messages_are_read_by_cargo_metadata_as_cargo_checks_are() {
+    use cargo_metadata::Message;
+    let ws = workspace();
+    let out = cargo_in(&ws.path().join("a"), &["async-lint", "--message-format", "json"]);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let messages: Vec<Message> =
+        Message::parse_stream(out.stdout.as_slice()).collect::<Result<_, _>>().expect("cargo's message stream");
+    let mut seen = Vec::new();
+    for message in &messages {
+        let Message::CompilerMessage(m) = message else { continue };
+        let span = &m.message.spans[0];
+        let file = std::fs::read_to_string(&span.file_name).unwrap();
+        // The byte offsets are the call's own in the file, as rustc gives them.
+        let call = &file[span.byte_start as usize..span.byte_end as usize];
+        assert!(call.starts_with("std::thread::sleep("), "{call:?}");
+        assert_eq!(m.message.code.as_ref().unwrap().code, "async_lint::blocking-sleep");
+        assert!(m.message.children.iter().any(|c| c.message.contains("tokio::time::sleep")));
+        let file = Path::new(&span.file_name).strip_prefix(ws.path().canonicalize().unwrap()).unwrap();
+        seen.push((m.target.name.clone(), file.display().to_string(), span.line_start, span.column_start));
+    }
+    seen.sort();
+    let expected = [("a", "a/src/lib.rs", 2, 5), ("demo", "a/examples/demo.rs", 2, 5), ("it", "a/tests/it.rs", 2, 5)];
+    assert_eq!(seen, expected.map(|(t, f, l, c)| (t.to_string(), f.to_string(), l, c)));
+    assert!(matches!(messages.last(), Some(Message::BuildFinished(f)) if f.success), "{messages:?}");
+    // `short` is the concise format.
+    let short = cargo_in(&ws.path().join("a"), &["async-lint", "--message-format", "short"]);
+    assert!(stdout(&short).lines().all(|l| l.contains(": blocking-sleep ")), "{}", stdout(&short));
+}

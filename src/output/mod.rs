@@ -1,5 +1,6 @@
 //! Renderers: one per output format, all from the same [`Diagnostic`] list.
 
+pub mod cargo_messages;
 mod concise;
 pub mod escape;
 mod github;
