@@ -39,3 +39,16 @@ fn readme_links_every_rule() {
         assert!(readme.contains(&row), "README's rules table has no linked row for {id}");
     }
 }
+
+#[test]
+fn rule_links_lead_to_these_pages_in_the_repository_cargo_toml_names() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest: toml::Value = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml")).unwrap()).unwrap();
+    let repository = manifest["package"]["repository"].as_str().expect("Cargo.toml names the repository");
+    for rule in RULES {
+        let id = rule.meta().id;
+        let url = async_lint::rules::docs_url(id);
+        let page = url.strip_prefix(&format!("{repository}/blob/main/")).unwrap_or_else(|| panic!("{url}"));
+        assert!(root.join(page).is_file(), "{url} names no page of the repository");
+    }
+}

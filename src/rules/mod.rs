@@ -110,8 +110,9 @@ pub static RULES: &[&dyn Rule] = &[
     &parse_error::ParseError,
 ];
 
-/// Where the rules' documentation is published (generated from their metadata into `docs/rules/`).
-pub const DOCS_HOME: &str = "https://github.com/async-lint/async-lint/blob/main/docs/rules";
+/// Where the rules' documentation is published (generated from their metadata into `docs/rules/`):
+/// in the repository that Cargo.toml names.
+pub const DOCS_HOME: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules");
 
 pub fn docs_url(id: &str) -> String {
     format!("{DOCS_HOME}/{id}.md")
