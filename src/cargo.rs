@@ -2,9 +2,9 @@
 //! directories of their targets (lib, bins, tests, examples, benches, build scripts).
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use cargo_metadata::MetadataCommand;
+use cargo_metadata::{MetadataCommand, Package};
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CargoArgs {
@@ -37,7 +37,7 @@ pub enum MessageFormat {
 /// The packages chosen, and the directories of their targets.
 pub struct Chosen {
     pub dirs: Vec<PathBuf>,
-    pub packages: Vec<cargo_metadata::Package>,
+    pub packages: Vec<Package>,
 }
 
 /// The directories to lint, as cargo would pick the packages: `-p` names them, `--workspace` takes
@@ -50,8 +50,8 @@ pub fn target_dirs(args: &CargoArgs) -> Result<Chosen, String> {
         command.manifest_path(path);
     }
     let metadata = command.exec().map_err(|e| format!("cargo metadata failed: {e}"))?;
-    let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
-    let chosen: Vec<&cargo_metadata::Package> = if !args.packages.is_empty() {
+    let members: Vec<&Package> = metadata.workspace_packages();
+    let chosen: Vec<&Package> = if !args.packages.is_empty() {
         let mut chosen = Vec::new();
         for name in &args.packages {
             let package = members
@@ -70,11 +70,7 @@ pub fn target_dirs(args: &CargoArgs) -> Result<Chosen, String> {
             Some(path) => std::fs::canonicalize(path).ok().and_then(|p| p.parent().map(PathBuf::from)),
             None => std::env::current_dir().ok().and_then(|dir| std::fs::canonicalize(dir).ok()),
         };
-        let holds_here = |p: &cargo_metadata::Package| {
-            let dir = p.manifest_path.parent().map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.into()));
-            dir.is_some_and(|dir| here.as_ref().is_some_and(|here| here.starts_with(dir)))
-        };
-        let nearest = members.iter().filter(|p| holds_here(p)).max_by_key(|p| p.manifest_path.as_str().len()).copied();
+        let nearest = here.and_then(|here| package_holding(members.iter().copied(), &here));
         match nearest {
             Some(package) => vec![package],
             None => members,
@@ -92,4 +88,13 @@ pub fn target_dirs(args: &CargoArgs) -> Result<Chosen, String> {
     let all: Vec<PathBuf> = dirs.into_iter().collect();
     let dirs = all.iter().filter(|d| !all.iter().any(|o| o != *d && d.starts_with(o))).cloned().collect();
     Ok(Chosen { dirs, packages: chosen.into_iter().cloned().collect() })
+}
+
+/// The package whose directory holds `path` most closely (`path` canonical).
+pub fn package_holding<'p>(packages: impl Iterator<Item = &'p Package>, path: &Path) -> Option<&'p Package> {
+    let holds = |p: &Package| {
+        let dir = p.manifest_path.parent().map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.into()));
+        dir.is_some_and(|dir| path.starts_with(dir))
+    };
+    packages.filter(|p| holds(p)).max_by_key(|p| p.manifest_path.as_str().len())
 }

@@ -41,10 +41,7 @@ fn owner<'p>(packages: &'p [Package], path: &Path) -> Option<(&'p Package, &'p T
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let path = canonical(path);
     let dir_of = |p: &cargo_metadata::camino::Utf8Path| p.parent().map(|d| canonical(d.as_std_path()));
-    let package = packages
-        .iter()
-        .filter(|p| dir_of(&p.manifest_path).is_some_and(|dir| path.starts_with(dir)))
-        .max_by_key(|p| p.manifest_path.as_str().len())?;
+    let package = crate::cargo::package_holding(packages.iter(), &path)?;
     let exact = package.targets.iter().find(|t| canonical(t.src_path.as_std_path()) == path);
     let holding = || {
         let depth = |t: &Target| dir_of(&t.src_path).filter(|dir| path.starts_with(dir)).map(|d| d.as_os_str().len());
