@@ -28,6 +28,16 @@ pub fn guard() -> Guard {
         });
     });
     HELD.fetch_add(1, Ordering::SeqCst);
+    if interrupted() {
+        // Ctrl-C came first, and the exit may already be under way (the handler found nothing
+        // held): the work must not start, or a file it creates could outlive the process.
+        if HELD.fetch_sub(1, Ordering::SeqCst) == 1 {
+            std::process::exit(130);
+        }
+        loop {
+            std::thread::park();
+        }
+    }
     Guard(())
 }
 
