@@ -188,11 +188,18 @@ pub fn run_cargo(mut args: Vec<std::ffi::OsString>) -> ExitCode {
     if cli.cargo.message_format == Some(MessageFormat::Short) {
         cli.check.format = Format::Concise;
     }
+    if explicit_paths && cli.cargo.targets.any() {
+        eprintln!(
+            "error: target flags (`--lib`, `--bins`, `--tests`...) choose the files to lint: give them or paths, not both"
+        );
+        return ExitCode::from(2);
+    }
     if !explicit_paths || json {
-        match crate::cargo::target_dirs(&cli.cargo) {
+        match crate::cargo::chosen(&cli.cargo) {
             Ok(chosen) => {
                 if !explicit_paths {
-                    cli.check.paths = chosen.dirs.iter().map(|d| relative_to_cwd(d)).collect();
+                    cli.check.paths = chosen.paths.iter().map(|d| relative_to_cwd(d)).collect();
+                    cli.check.force_exclude |= chosen.files;
                 }
                 if json {
                     cli.check.cargo_messages = Some(chosen.packages);
@@ -215,7 +222,7 @@ fn relative_to_cwd(path: &Path) -> PathBuf {
     std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p })
         .unwrap_or_else(|| path.to_path_buf())
 }
 

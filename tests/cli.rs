@@ -276,6 +276,84 @@ fn cargo_subcommand_lints_the_workspace_targets() {
     assert_eq!(finding_paths(&direct), ["a/examples/demo.rs", "a/src/lib.rs", "a/tests/it.rs"]);
 }
 
+/// One package with every kind of target, modules of the library and of the binary in `src/`,
+/// and a file in `src/` that no target declares.
+fn package_with_every_target() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Cargo.toml", "[package]\nname = \"t\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+    let main = format!("{BLOCKING}fn main() {{}}\n");
+    write(dir.path(), "src/lib.rs", &format!("mod shared;\n{BLOCKING}"));
+    write(dir.path(), "src/shared.rs", BLOCKING);
+    write(dir.path(), "src/main.rs", &format!("mod cli;\n{main}"));
+    write(dir.path(), "src/cli.rs", BLOCKING);
+    write(dir.path(), "src/bin/tool.rs", &main);
+    write(dir.path(), "src/stray.rs", BLOCKING);
+    write(dir.path(), "tests/it.rs", BLOCKING);
+    write(dir.path(), "examples/demo.rs", &main);
+    write(dir.path(), "benches/speed.rs", &main);
+    write(dir.path(), "build.rs", &main);
+    dir
+}
+
+#[test]
+fn cargo_target_flags_lint_the_files_of_those_targets() {
+    let dir = package_with_every_target();
+    let lib = ["src/lib.rs", "src/shared.rs"];
+    let bins = ["src/bin/tool.rs", "src/cli.rs", "src/main.rs"];
+    let sorted = |parts: &[&[&str]]| {
+        let mut all: Vec<String> = parts.iter().flat_map(|p| p.iter().map(|s| s.to_string())).collect();
+        all.sort();
+        all
+    };
+    let cases: [(&[&str], Vec<String>); 10] = [
+        (&["--lib"], sorted(&[&lib])),
+        (&["--bins"], sorted(&[&bins])),
+        (&["--bin", "tool"], sorted(&[&["src/bin/tool.rs"]])),
+        (&["--tests"], sorted(&[&lib, &bins, &["tests/it.rs"]])),
+        (&["--test", "it"], sorted(&[&["tests/it.rs"]])),
+        (&["--examples"], sorted(&[&["examples/demo.rs"]])),
+        (&["--benches"], sorted(&[&lib, &bins, &["benches/speed.rs"]])),
+        (&["--lib", "--example", "demo"], sorted(&[&lib, &["examples/demo.rs"]])),
+        (
+            &["--all-targets"],
+            sorted(&[&lib, &bins, &["tests/it.rs", "examples/demo.rs", "benches/speed.rs", "build.rs"]]),
+        ),
+        (
+            &[],
+            sorted(&[
+                &lib,
+                &bins,
+                &["tests/it.rs", "examples/demo.rs", "benches/speed.rs", "build.rs", "src/stray.rs"],
+            ]),
+        ),
+    ];
+    for (flags, expected) in cases {
+        let mut args = vec!["async-lint", "--format", "concise", "--no-cache"];
+        args.extend(flags);
+        let out = cargo_in(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "cargo {args:?}: {}", stderr(&out));
+        assert_eq!(finding_paths(&out), expected, "cargo {args:?}");
+    }
+}
+
+#[test]
+fn cargo_target_flags_keep_excludes_and_refuse_what_does_not_exist() {
+    let dir = package_with_every_target();
+    write(dir.path(), "async-lint.toml", "exclude = [\"src/shared.rs\"]\n");
+    let out = cargo_in(dir.path(), &["async-lint", "--lib", "--format", "concise", "--no-cache"]);
+    assert_eq!(finding_paths(&out), ["src/lib.rs"], "{}", stderr(&out));
+
+    let out = cargo_in(dir.path(), &["async-lint", "--bin", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no bin target named `nope` (bin targets: t, tool)"), "{}", stderr(&out));
+    let out = cargo_in(dir.path(), &["async-lint", "--bench", "nope"]);
+    assert!(stderr(&out).contains("no bench target named `nope` (bench targets: speed)"), "{}", stderr(&out));
+
+    let out = cargo_in(dir.path(), &["async-lint", "--lib", "src/cli.rs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("give them or paths, not both"), "{}", stderr(&out));
+}
+
 #[test]
 fn rules_are_listed_and_documented() {
     let dir = tempfile::tempdir().unwrap();
