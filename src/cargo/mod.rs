@@ -91,7 +91,7 @@ impl TargetFlags {
                     | TargetKind::ProcMacro
             )
         });
-        let named = |names: &[String]| names.iter().any(|n| *n == target.name);
+        let named = |names: &[String]| names.contains(&target.name);
         self.all_targets
             || (self.lib && lib_like)
             || (is(TargetKind::Bin) && (self.bins || named(&self.bin)))
