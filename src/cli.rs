@@ -32,10 +32,13 @@ pub enum Command {
     },
     /// Run the language server (over stdio) for editors.
     Server,
-    /// Print the configuration that applies to a path.
+    /// Print the configuration that applies to a path, or the JSON schema of configurations.
     Config {
         #[arg(default_value = ".")]
         path: PathBuf,
+        /// Print the JSON schema of the configuration (for editors and SchemaStore).
+        #[arg(long, conflicts_with = "path")]
+        schema: bool,
     },
     /// Print a completion script for a shell (`source <(async-lint completions bash)`).
     Completions {
@@ -239,7 +242,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Check(args) => check(*args),
         Command::Rules => list_rules(),
         Command::Rule { id } => show_rule(&id),
-        Command::Config { path } => show_config(&path),
+        Command::Config { schema: true, .. } => write_stdout(&crate::config::json_schema()).map(|()| ExitCode::SUCCESS),
+        Command::Config { path, .. } => show_config(&path),
         Command::Server => crate::lsp::serve(),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -12,41 +12,57 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::knowledge::Schema as KnowledgeSchema;
 use crate::rules;
 
-/// The keys of a configuration, wherever it is written.
-#[derive(Debug, Default, Clone, Deserialize)]
+/// The keys of a configuration, wherever it is written (`async-lint.toml`, `.async-lint.toml`,
+/// `[tool.async-lint]` in `pyproject.toml`, `[package.metadata.async-lint]` or
+/// `[workspace.metadata.async-lint]` in `Cargo.toml`).
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "async-lint configuration")]
 pub struct Options {
-    pub select: Option<Vec<String>>,
+    /// The rules to run (default: all).
     #[serde(default)]
+    #[schemars(with = "Vec<RuleName>")]
+    pub select: Option<Vec<String>>,
+    /// Rules not to run.
+    #[serde(default)]
+    #[schemars(with = "Vec<RuleName>")]
     pub ignore: Vec<String>,
     /// Glob (relative to the configuration's directory) -> rules not run on matching files.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Vec<RuleName>>")]
     pub per_file_ignores: BTreeMap<String, Vec<String>>,
     /// Globs of files and directories not to lint (relative to the configuration's directory).
     #[serde(default)]
     pub exclude: Vec<String>,
     /// Rule -> severity.
     #[serde(default)]
+    #[schemars(schema_with = "rule_map::<SeverityName>")]
     pub severity: BTreeMap<String, SeverityName>,
     /// What becomes of findings in test code, for every rule...
     #[serde(default)]
     pub tests: TestsPolicy,
     /// ... and for these rules.
     #[serde(default)]
+    #[schemars(schema_with = "rule_map::<TestsPolicy>")]
     pub tests_per_rule: BTreeMap<String, TestsPolicy>,
     /// Extra knowledge, in the schema of `rules/*.toml`.
     #[serde(default)]
     pub knowledge: Knowledge,
 }
 
-#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
+/// Knowledge added to the embedded knowledge base, per language.
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Knowledge {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "KnowledgeSchema")]
     pub rust: Option<KnowledgeSchema>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "KnowledgeSchema")]
     pub python: Option<KnowledgeSchema>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SeverityName {
     Error,
@@ -63,7 +79,7 @@ impl From<SeverityName> for Severity {
 }
 
 /// What becomes of a finding in test code (test functions and modules, test files).
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TestsPolicy {
     /// As anywhere else.
@@ -81,6 +97,84 @@ impl TestsPolicy {
             TestsPolicy::Report => "report",
             TestsPolicy::Warn => "warn",
             TestsPolicy::Ignore => "ignore",
+        }
+    }
+}
+
+/// A name that `select`, `ignore` and the other rule keys accept: a rule id, or a flake8-async or
+/// ruff code in any case (as [`rules::resolve_name`] reads them).
+struct RuleName;
+
+impl schemars::JsonSchema for RuleName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RuleName".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut ids: Vec<&str> = rules::RULES.iter().map(|r| r.meta().id).collect();
+        ids.push(rules::INTERNAL_ERROR);
+        let any_case = |code: &str| -> String {
+            code.chars()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        };
+        let codes: Vec<String> = crate::suppress::codes().map(any_case).collect();
+        schemars::json_schema!({
+            "description": "A rule id (`async-lint rules`), or a flake8-async or ruff code that means one",
+            "anyOf": [
+                { "enum": ids },
+                { "type": "string", "pattern": format!("^(?:{})$", codes.join("|")) }
+            ]
+        })
+    }
+}
+
+/// A table from rule names to `V`.
+fn rule_map<V: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names = generator.subschema_for::<RuleName>();
+    let values = generator.subschema_for::<V>();
+    schemars::json_schema!({ "type": "object", "propertyNames": names, "additionalProperties": values })
+}
+
+/// The JSON schema of a configuration, for editors (`async-lint config --schema`).
+pub fn json_schema() -> String {
+    let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+    settings.transforms.push(Box::new(schemars::transform::RecursiveTransform(without_null)));
+    let schema = settings.into_generator().into_root_schema_for::<Options>();
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema is JSON");
+    text.push('\n');
+    text
+}
+
+/// TOML has no null: an optional key is one left out, so `null` is neither a type nor a default.
+fn without_null(schema: &mut schemars::Schema) {
+    use serde_json::Value;
+    let Some(object) = schema.as_object_mut() else { return };
+    if object.get("default").is_some_and(Value::is_null) {
+        object.remove("default");
+    }
+    if let Some(Value::Array(types)) = object.get_mut("type") {
+        types.retain(|t| t != "null");
+        if let [only] = types.as_slice() {
+            let only = only.clone();
+            object.insert("type".into(), only);
+        }
+    }
+    if let Some(Value::Array(alternatives)) = object.get("anyOf") {
+        let kept: Vec<Value> =
+            alternatives.iter().filter(|a| a.get("type").is_none_or(|t| t != "null")).cloned().collect();
+        if let [only] = kept.as_slice() {
+            let only = only.as_object().cloned().unwrap_or_default();
+            object.remove("anyOf");
+            object.extend(only);
+        } else {
+            object.insert("anyOf".into(), Value::Array(kept));
         }
     }
 }

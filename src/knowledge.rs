@@ -16,19 +16,25 @@ pub const PYTHON_TOML: &str = include_str!("../rules/python.toml");
 pub const BLOCKING_CATEGORIES: [&str; 5] = ["sleep", "io", "network", "subprocess", "wait"];
 
 /// A document in the `rules/*.toml` schema (also the `knowledge` tables of a configuration).
-#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
+    /// APIs that block the thread that calls them.
     #[serde(default)]
     blocking: Vec<Group>,
+    /// Calls that return a future or coroutine, to be awaited.
     #[serde(default)]
     awaitable: Vec<Group>,
+    /// Calls that start an event loop or runtime and wait for it (`block_on`, `asyncio.run`).
     #[serde(default)]
     runtime: Vec<Group>,
+    /// Calls that run their argument elsewhere (a thread, an executor), so it does not block.
     #[serde(default)]
     offload: Vec<Group>,
+    /// Calls that start a task and return its handle.
     #[serde(default)]
     spawn: Vec<Group>,
+    /// Attributes that turn an async fn into a sync fn that starts a runtime (`tokio::main`).
     #[serde(default)]
     runtime_attributes: Vec<String>,
     /// Traits whose `poll*` methods the executor calls, on its own thread.
@@ -37,10 +43,13 @@ pub struct Schema {
     /// Methods that may switch their receiver to non-blocking mode (`set_nonblocking`).
     #[serde(default)]
     nonblocking_methods: Vec<String>,
+    /// Function -> the type it returns (a list for a tuple).
     #[serde(default)]
     returns: HashMap<String, Returns>,
+    /// Method name -> the type it returns, whatever the receiver.
     #[serde(default)]
     method_returns: HashMap<String, String>,
+    /// Function -> the types of the parameters of the closure it is given.
     #[serde(default)]
     closure_params: HashMap<String, Vec<String>>,
 }
@@ -61,7 +70,7 @@ impl Schema {
 }
 
 /// APIs that share a kind and an advice.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Group {
     /// For `blocking`: the kind of blocking, which decides the rule.
@@ -82,7 +91,7 @@ struct Group {
 }
 
 /// The async call that replaces a blocking one, and what the file needs for it.
-#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FixSpec {
     pub call: String,
@@ -91,7 +100,7 @@ pub struct FixSpec {
     pub requires: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, schemars::JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 enum Category {
     Sleep,
@@ -114,7 +123,7 @@ impl Category {
 }
 
 /// The type a call returns: one type or a tuple of them.
-#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum Returns {
     One(String),

@@ -266,7 +266,7 @@ fn internal_error(path: &std::path::Path, panic: &(dyn std::any::Any + Send)) ->
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into());
     Diagnostic {
-        rule: "internal-error",
+        rule: crate::rules::INTERNAL_ERROR,
         path: path.to_path_buf(),
         span: Span::point(1, 1),
         severity: Severity::Error,

@@ -24,6 +24,11 @@ const NOQA_CODES: &[(&str, &str)] = &[
     ("RUF006", "dangling-task"),
 ];
 
+/// The flake8-async and ruff codes that mean one of our rules.
+pub fn codes() -> impl Iterator<Item = &'static str> {
+    NOQA_CODES.iter().map(|(code, _)| *code)
+}
+
 /// The rule of ours that a flake8-async or ruff code (`ASYNC251`) means, if any.
 pub fn rule_of_code(code: &str) -> Option<&'static str> {
     NOQA_CODES.iter().find(|(c, _)| *c == code).map(|(_, rule)| *rule)

@@ -118,9 +118,11 @@ pub fn docs_url(id: &str) -> String {
     format!("{DOCS_HOME}/{id}.md")
 }
 
+/// The id of the findings that report a failure of the linter itself.
+pub const INTERNAL_ERROR: &str = "internal-error";
+
 /// The id as a `&'static str`, for every rule and for `internal-error`.
 pub fn static_id(id: &str) -> Option<&'static str> {
-    const INTERNAL_ERROR: &str = "internal-error";
     if id == INTERNAL_ERROR {
         return Some(INTERNAL_ERROR);
     }
@@ -138,8 +140,8 @@ pub fn resolve_name(name: &str) -> Result<&'static str, String> {
     if let Some(rule) = find(name) {
         return Ok(rule.meta().id);
     }
-    if name == "internal-error" {
-        return Ok("internal-error");
+    if name == INTERNAL_ERROR {
+        return Ok(INTERNAL_ERROR);
     }
     if let Some(rule) = crate::suppress::rule_of_code(&name.to_ascii_uppercase()) {
         return Ok(rule);
