@@ -332,6 +332,13 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
             .unwrap_or_else(|| PathBuf::from(crate::cache::DEFAULT_DIR));
         linter.set_cache(crate::cache::Cache::open(&dir, linter.fingerprint()));
     }
+    // Only where a person watches: a terminal, a report meant to be read, nothing asked to be quiet.
+    let readable = matches!(args.format, Format::Human | Format::Concise) && args.cargo_messages.is_none();
+    let mut progress = (readable && !args.quiet && !args.silent && std::io::stderr().is_terminal())
+        .then(output::progress::Progress::on_stderr);
+    if let Some(progress) = &progress {
+        linter.set_progress(progress.counter.clone());
+    }
     let cli_selects = args.select.is_some();
     let selection = Selection { select: args.select, extend: args.extend_select, ignore: args.ignore };
     let mut configured = |d: &mut crate::diagnostic::Diagnostic| {
@@ -341,6 +348,10 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
     };
     if args.fix || args.diff {
         let outcome = crate::fix::plan(&linter, &files, &selection, &mut configured);
+        // What follows is written to standard error: the progress line is done.
+        if let Some(progress) = progress.take() {
+            progress.finish();
+        }
         for reason in &outcome.skipped {
             eprintln!("warning: {reason}");
         }
@@ -366,6 +377,9 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
         }
     }
     let mut diagnostics = linter.lint_with_overlay(&files, &selection, &overlay);
+    if let Some(progress) = progress {
+        progress.finish();
+    }
     diagnostics.retain_mut(|d| configured(d));
     if let Some(cache) = linter.cache() {
         for warning in cache.warnings() {

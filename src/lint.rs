@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -13,6 +14,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::frontend::{self, SourceFile};
 use crate::knowledge::Knowledge;
 use crate::model::{FileModel, Language, Span, SyntaxError};
+use crate::output::progress::Counter;
 use crate::project::Project;
 use crate::rules;
 use crate::suppress::Suppressions;
@@ -47,6 +49,8 @@ pub struct Linter {
     extra_knowledge: Vec<u8>,
     /// Summaries of unchanged files, from earlier runs or edits.
     cache: Option<Cache>,
+    /// Counts the files read, for a progress line.
+    progress: Option<Arc<Counter>>,
 }
 
 /// The frontends' stack needs (see [`crate::frontend::STACK_SIZE`]), and some headroom for
@@ -66,6 +70,7 @@ impl Default for Linter {
             pool,
             extra_knowledge: Vec::new(),
             cache: None,
+            progress: None,
         }
     }
 }
@@ -98,6 +103,11 @@ impl Linter {
     /// Keeps the summaries of files in `cache` and takes unchanged ones from it.
     pub fn set_cache(&mut self, cache: Cache) {
         self.cache = Some(cache);
+    }
+
+    /// Counts each file read on `counter`.
+    pub fn set_progress(&mut self, counter: Arc<Counter>) {
+        self.progress = Some(counter);
     }
 
     pub fn cache(&self) -> Option<&Cache> {
@@ -151,6 +161,9 @@ impl Linter {
         {
             return found;
         }
+        if let Some(progress) = &self.progress {
+            progress.start(files.len());
+        }
         let roots = crate::project::project_roots(files);
         let roots_key = cache::roots_key(roots.as_ref());
         let mut loaded: Vec<(usize, (FileModel, Option<Diagnostic>))> = largest_first(files)
@@ -162,6 +175,9 @@ impl Linter {
                 let f = &files[index];
                 let (mut model, internal) = self.load(f, overlay.get(&f.path).cloned(), roots.as_ref(), roots_key);
                 crate::project::prune_calls(&mut model, f, self.knowledge(f.language), roots.as_ref());
+                if let Some(progress) = &self.progress {
+                    progress.advance();
+                }
                 // The summary was built among the frontend's scratch allocations, now freed: a copy
                 // packs it into few pages instead of pinning many half-empty ones (on the Python
                 // corpus, 5 MB less peak memory).

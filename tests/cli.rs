@@ -1189,3 +1189,43 @@ fn cargo_json_messages_are_read_by_cargo_metadata_as_cargo_checks_are() {
     let short = cargo_in(&ws.path().join("a"), &["async-lint", "--message-format", "short"]);
     assert!(stdout(&short).lines().all(|l| l.contains(": blocking-sleep ")), "{}", stdout(&short));
 }
+
+/// `args` run on a terminal (util-linux `script` gives the program a pseudo-terminal for its
+/// standard streams), with the progress line due at once; what the terminal received.
+fn on_terminal(dir: &Path, args: &str) -> String {
+    support::ensure_tool(&["script", "--version"], &["bsdutils"]);
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_async-lint"));
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir)
+        .env("ASYNC_LINT_PROGRESS_DELAY_MS", "0")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn progress_is_drawn_on_a_terminal_and_erased_before_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", "import time\n\nasync def f():\n    time.sleep(1)\n");
+    write(dir.path(), "b.py", "import asyncio\n");
+    let shown = on_terminal(dir.path(), "check --no-cache --format concise .");
+    assert!(shown.contains("\r\x1b[2Klinting 0/2 files"), "{shown:?}");
+    assert!(shown.contains("\r\x1b[2Ka.py:4:5: blocking-sleep"), "the line is erased first: {shown:?}");
+    // Not where a program reads the output, nor when asked to be quiet.
+    for args in ["--format json", "--format sarif", "--format github", "--statistics --format json", "-q", "-s"] {
+        let shown = on_terminal(dir.path(), &format!("check --no-cache {args} ."));
+        assert!(!shown.contains("linting"), "{args}: {shown:?}");
+        assert!(!shown.contains('\x1b'), "{args}: {shown:?}");
+    }
+    // Nor when standard error is not a terminal.
+    let piped = bin()
+        .current_dir(dir.path())
+        .env("ASYNC_LINT_PROGRESS_DELAY_MS", "0")
+        .args(["check", "--no-cache", "."])
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(1));
+    assert!(!stderr(&piped).contains("linting"), "{}", stderr(&piped));
+}

@@ -6,6 +6,7 @@ pub mod escape;
 mod github;
 mod human;
 mod json;
+pub mod progress;
 mod sarif;
 pub mod source;
 mod statistics;
