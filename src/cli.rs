@@ -329,7 +329,15 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
             .cache_dir
             .clone()
             .or_else(|| std::env::var_os("ASYNC_LINT_CACHE_DIR").filter(|d| !d.is_empty()).map(PathBuf::from))
-            .unwrap_or_else(|| PathBuf::from(crate::cache::DEFAULT_DIR));
+            .unwrap_or_else(|| {
+                // Code from standard input belongs where `--stdin-filename` puts it.
+                let linted = match &args.stdin_filename {
+                    Some(name) => std::slice::from_ref(name),
+                    None => args.paths.as_slice(),
+                };
+                let root = crate::config::project_root(linted, args.config.as_deref()).unwrap_or_default();
+                root.join(crate::cache::DEFAULT_DIR)
+            });
         linter.set_cache(crate::cache::Cache::open(&dir, linter.fingerprint()));
     }
     // Only where a person watches: a terminal, a report meant to be read, nothing asked to be quiet.

@@ -203,6 +203,31 @@ impl std::fmt::Display for ConfigError {
 /// Where a configuration can live in a directory, in order of precedence.
 const SOURCES: [&str; 4] = ["async-lint.toml", ".async-lint.toml", "pyproject.toml", "Cargo.toml"];
 
+/// The root of the project that `paths` belong to, where its cache lives (as ruff keeps
+/// `.ruff_cache`): the directory of `--config` when one is given, else the nearest directory at or
+/// above the paths' common ancestor that holds a configuration source (`pyproject.toml` and
+/// `Cargo.toml` count even without our section) or `.git`. None: the paths are in no project.
+pub fn project_root(paths: &[PathBuf], config_file: Option<&Path>) -> Option<PathBuf> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    if let Some(file) = config_file {
+        return absolute(file).parent().map(Path::to_path_buf);
+    }
+    let mut paths = paths.iter().map(|p| absolute(p));
+    let first = paths.next()?;
+    let mut common = if first.is_dir() { first } else { first.parent()?.to_path_buf() };
+    for path in paths {
+        while !path.starts_with(&common) {
+            if !common.pop() {
+                return None;
+            }
+        }
+    }
+    common
+        .ancestors()
+        .find(|dir| SOURCES.iter().any(|source| dir.join(source).is_file()) || dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
 #[derive(Deserialize)]
 struct Pyproject {
     tool: Option<PyprojectTool>,

@@ -1229,3 +1229,37 @@ fn progress_is_drawn_on_a_terminal_and_erased_before_the_report() {
     assert_eq!(piped.status.code(), Some(1));
     assert!(!stderr(&piped).contains("linting"), "{}", stderr(&piped));
 }
+
+#[test]
+fn the_cache_lives_at_the_project_root_wherever_the_command_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(project.join(".git")).unwrap();
+    write(&project, "src/pkg/a.py", "import time\n\nasync def f():\n    time.sleep(1)\n");
+    write(&project, "tests/b.py", "");
+    let cache = project.join(".async-lint-cache");
+    // From a subdirectory, and from outside the project.
+    let out = run_in(&project.join("src"), &["check", "pkg"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(cache.join("summaries.bin").is_file());
+    assert!(!project.join("src/.async-lint-cache").exists());
+    std::fs::remove_dir_all(&cache).unwrap();
+    run_in(dir.path(), &["check", "project/src/pkg/a.py", "project/tests"]);
+    assert!(cache.join("summaries.bin").is_file());
+    assert!(!dir.path().join(".async-lint-cache").exists());
+
+    // A configuration marks a project inside the repository; `--config` names the root itself.
+    write(&project, "src/pyproject.toml", "[project]\nname = \"pkg\"\n");
+    run_in(&project.join("src/pkg"), &["check", "."]);
+    assert!(project.join("src/.async-lint-cache/summaries.bin").is_file());
+    let settings = write(dir.path(), "settings/async-lint.toml", "");
+    run_in(&project, &["check", "--config", settings.to_str().unwrap(), "src"]);
+    assert!(dir.path().join("settings/.async-lint-cache/summaries.bin").is_file());
+
+    // Standard input belongs where its file name puts it.
+    std::fs::remove_dir_all(project.join("src/.async-lint-cache")).unwrap();
+    let out = run_with_stdin(dir.path(), &["check", "--stdin-filename", "project/src/pkg/c.py", "-"], "import os\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(project.join("src/.async-lint-cache/summaries.bin").is_file());
+    assert!(!dir.path().join(".async-lint-cache").exists());
+}
