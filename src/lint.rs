@@ -196,7 +196,7 @@ impl Linter {
             .par_iter()
             .enumerate()
             .flat_map_iter(|(index, model)| {
-                let suppressions = Suppressions::from_comments(&model.comments);
+                let suppressions = Suppressions::new(&model.comments, &model.items);
                 let checked = catch_unwind(AssertUnwindSafe(|| {
                     rules::check_file(index, &project, &|rule| selection.enabled(rule))
                 }));
@@ -250,6 +250,10 @@ impl Linter {
                 // Only suppression directives are read from comments; the rest would only take memory.
                 model.comments.retain(|c| crate::suppress::is_directive(&c.text));
                 model.comments.shrink_to_fit();
+                let directives: Vec<u32> =
+                    model.comments.iter().filter(|c| crate::suppress::reaches_item(c)).map(|c| c.line + 1).collect();
+                model.items.retain(|item| directives.iter().any(|&line| item.starts_at(line)));
+                model.items.shrink_to_fit();
                 if let Some((cache, key)) = key {
                     cache.put(&file.path, key, &model);
                 }

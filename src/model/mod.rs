@@ -71,6 +71,26 @@ pub struct FileModel {
     /// For a notebook, its code cells in the order they are joined into the linted text.
     #[serde(default)]
     pub cells: Vec<Cell>,
+    /// The items that an `allow` directive on the line before them covers (only those that have
+    /// one are kept).
+    #[serde(default)]
+    pub items: Vec<ItemLines>,
+}
+
+/// The lines of an item (fn, impl, trait, mod): from its attributes (`first`) through the line
+/// of its name (`header`) to its end (`last`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ItemLines {
+    pub first: u32,
+    pub header: u32,
+    pub last: u32,
+}
+
+impl ItemLines {
+    /// Whether a directive on the line before `line` is before this item (above its header).
+    pub fn starts_at(&self, line: u32) -> bool {
+        (self.first..=self.header).contains(&line)
+    }
 }
 
 /// A notebook's code cell: its number among all the notebook's cells (1-based, as Jupyter counts
@@ -117,6 +137,7 @@ impl FileModel {
             bound_names: Vec::new(),
             test_lines: Vec::new(),
             cells: Vec::new(),
+            items: Vec::new(),
         }
     }
 }

@@ -1,4 +1,5 @@
-# Suppression comments: `async-lint: allow(...)`, and `noqa` with flake8-async / ruff codes.
+# Suppression comments: `async-lint: allow(...)`, and `noqa` with flake8-async / ruff codes
+# (any case; as in ruff, a `noqa` alone on its line covers no other line).
 import asyncio
 import subprocess
 import time
@@ -17,6 +18,8 @@ async def suppressed():
     subprocess.run(["true"])  # noqa: ASYNC221
     asyncio.create_task(work())  # noqa: RUF006
     asyncio.ensure_future(work())  # noqa: ASYNC300
+    time.sleep(1)  # NOQA: async251
+    time.sleep(1)  # NoQA
 
 
 async def not_suppressed():
@@ -27,4 +30,6 @@ async def not_suppressed():
 
     time.sleep(1)  # ~ blocking-sleep
     text = "# noqa"; time.sleep(1)  # ~ blocking-sleep
+    # noqa: ASYNC251
+    time.sleep(1)  # ~ blocking-sleep
     return text

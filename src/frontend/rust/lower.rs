@@ -257,6 +257,16 @@ impl<'a> Lowerer<'a, '_> {
         if item_attrs(item).iter().any(is_test_attribute) {
             self.mark_test_code(item.span());
         }
+        let header = match item {
+            Item::Fn(f) => Some(f.sig.ident.span()),
+            Item::Impl(imp) => Some(imp.impl_token.span),
+            Item::Trait(t) => Some(t.ident.span()),
+            Item::Mod(m) => Some(m.ident.span()),
+            _ => None,
+        };
+        if let Some(header) = header {
+            self.mark_item(item.span(), header);
+        }
         match item {
             Item::Fn(f) => {
                 let mut path = owner.clone();
@@ -282,6 +292,7 @@ impl<'a> Lowerer<'a, '_> {
                         if f.attrs.iter().any(is_test_attribute) {
                             self.mark_test_code(f.span());
                         }
+                        self.mark_item(f.span(), f.sig.ident.span());
                         let mut path = self_type.clone();
                         path.push(segment(&f.sig.ident));
                         let display = format!("{}::{}", self_type.last().map_or("", |s| &**s), f.sig.ident);
@@ -299,6 +310,7 @@ impl<'a> Lowerer<'a, '_> {
                     if let TraitItem::Fn(f) = trait_item
                         && let Some(block) = &f.default
                     {
+                        self.mark_item(f.span(), f.sig.ident.span());
                         let mut path = trait_path.clone();
                         path.push(segment(&f.sig.ident));
                         let display = format!("{}::{}", t.ident, f.sig.ident);
@@ -316,6 +328,11 @@ impl<'a> Lowerer<'a, '_> {
             }
             _ => {}
         }
+    }
+
+    fn mark_item(&mut self, span: proc_macro2::Span, header: proc_macro2::Span) {
+        let (span, header) = (super::span_of(span), super::span_of(header));
+        self.model.items.push(crate::model::ItemLines { first: span.line, header: header.line, last: span.end_line });
     }
 
     fn mark_test_code(&mut self, span: proc_macro2::Span) {
