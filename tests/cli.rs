@@ -1263,3 +1263,29 @@ fn the_cache_lives_at_the_project_root_wherever_the_command_runs() {
     assert!(project.join("src/.async-lint-cache/summaries.bin").is_file());
     assert!(!dir.path().join(".async-lint-cache").exists());
 }
+
+#[test]
+fn human_findings_name_their_rule_fixability_label_and_docs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.py",
+        "import asyncio\nimport time\n\nasync def f():\n    time.sleep(1)\n    asyncio.sleep(1)\n",
+    );
+    let out = run_in(dir.path(), &["check", "--no-cache", "a.py"]);
+    let text = stdout(&out);
+    assert!(text.contains("blocking-sleep [*]: blocking call `time.sleep` in an async context\n"), "{text}");
+    assert!(text.contains("╰── blocking call\n"), "{text}");
+    assert!(text.contains("missing-await [*]: "), "{text}");
+    assert!(text.contains("╰── never awaited\n"), "{text}");
+    assert!(
+        text.contains("  docs: https://github.com/async-lint/async-lint/blob/main/docs/rules/missing-await.md\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("Found 2 findings.\n[*] 2 fixable with `--fix`.\n"), "{text}");
+    // Nothing fixable: no such line.
+    write(dir.path(), "b.py", "import subprocess\n\nasync def f():\n    subprocess.run(['x'])\n");
+    let text = stdout(&run_in(dir.path(), &["check", "--no-cache", "b.py"]));
+    assert!(text.contains("blocking-subprocess: blocking call"), "{text}");
+    assert!(text.ends_with("Found 1 finding.\n"), "{text}");
+}

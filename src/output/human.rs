@@ -22,19 +22,18 @@ impl fmt::Debug for Report<'_> {
     }
 }
 
+/// The finding's first line, as ruff and clippy put it: the rule, `[*]` when `--fix` fixes it,
+/// and the message.
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&escape::line(&self.diagnostic.message))
+        let fixable = if self.diagnostic.fix.is_some() { " [*]" } else { "" };
+        write!(f, "{}{fixable}: {}", self.diagnostic.rule, escape::line(&self.diagnostic.message))
     }
 }
 
 impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.diagnostic.rule))
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.diagnostic.severity {
             Severity::Error => miette::Severity::Error,
@@ -52,9 +51,10 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
+        let label = crate::rules::find(self.diagnostic.rule).map_or("here", |rule| rule.meta().label);
         let mut text = match self.diagnostic.chain() {
-            Some(chain) => format!("via {}", escape::line(&chain)),
-            None => "here".to_string(),
+            Some(chain) => format!("{label}, via {}", escape::line(&chain)),
+            None => label.to_string(),
         };
         if self.diagnostic.in_test {
             text.push_str(" (in test code)");
@@ -133,15 +133,23 @@ pub fn render(
         if report.source.is_none() {
             writeln!(out, "{}", escape::line(&location))?;
         }
-        writeln!(out, "{rendered}")?;
+        write!(out, "{rendered}")?;
+        if crate::rules::find(d.rule).is_some() {
+            writeln!(out, "  docs: {}", crate::rules::docs_url(d.rule))?;
+        }
+        writeln!(out)?;
     }
     if !style.summary {
         return Ok(());
     }
     match diagnostics.len() {
-        0 => writeln!(out, "No findings."),
-        1 => writeln!(out, "Found 1 finding."),
-        n => writeln!(out, "Found {n} findings."),
+        0 => writeln!(out, "No findings.")?,
+        1 => writeln!(out, "Found 1 finding.")?,
+        n => writeln!(out, "Found {n} findings.")?,
+    }
+    match diagnostics.iter().filter(|d| d.fix.is_some()).count() {
+        0 => Ok(()),
+        fixable => writeln!(out, "[*] {fixable} fixable with `--fix`."),
     }
 }
 

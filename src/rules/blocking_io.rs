@@ -4,6 +4,7 @@ use crate::diagnostic::Severity;
 pub static META: RuleMeta = RuleMeta {
     id: "blocking-io",
     summary: "blocking file or terminal I/O in an async context",
+    label: "blocking call",
     severity: Severity::Warning,
     what: "Finds file-system and standard-input calls (`std::fs`, `File` reads and writes, `Path::exists`, `stdin().read_line`; `open()`, `pathlib.Path` I/O, `os.path` calls that touch the disk, `shutil`, `input()`) inside an async context, directly or through a sync helper.",
     why: "File and terminal I/O blocks the calling thread until the kernel answers; on a slow or network disk, or waiting for a user, that stalls every task of the runtime's thread.",

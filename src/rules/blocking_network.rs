@@ -4,6 +4,7 @@ use crate::diagnostic::Severity;
 pub static META: RuleMeta = RuleMeta {
     id: "blocking-network",
     summary: "a blocking network call in an async context",
+    label: "blocking call",
     severity: Severity::Warning,
     what: "Finds blocking sockets, DNS lookups, sync HTTP clients (`reqwest::blocking`, `ureq`, `requests`, `httpx.Client`, `urllib`) and sync database drivers (`postgres`, `rusqlite`, `sqlite3`, `psycopg2`) inside an async context, directly or through a sync helper.",
     why: "A network round trip takes milliseconds to seconds; a blocking one holds the runtime's thread for all of it, so every other task on that thread waits for a remote server.",

@@ -4,6 +4,7 @@ use crate::diagnostic::Severity;
 pub static META: RuleMeta = RuleMeta {
     id: "blocking-sleep",
     summary: "a thread-blocking sleep in an async context",
+    label: "blocking call",
     severity: Severity::Warning,
     what: "Finds calls that put the whole thread to sleep (`std::thread::sleep`, `time.sleep`) inside an async function, async block or coroutine, directly or through a sync helper of the project.",
     why: "An async runtime runs many tasks on few threads. A thread sleep stops every task scheduled on that thread for its whole duration, not just the current one: timers fire late, requests queue up, and a single-threaded runtime freezes.",

@@ -4,6 +4,7 @@ use crate::diagnostic::Severity;
 pub static META: RuleMeta = RuleMeta {
     id: "blocking-subprocess",
     summary: "waiting for a child process in an async context",
+    label: "blocking call",
     severity: Severity::Warning,
     what: "Finds calls that run a process and wait for it (`Command::output`, `Command::status`, `Child::wait`; `subprocess.run`, `os.system`, `os.popen`, `os.spawn*`, `os.wait*`) inside an async context, directly or through a sync helper.",
     why: "Waiting for a child process blocks the thread for as long as the child runs, starving every other task of the runtime's thread.",

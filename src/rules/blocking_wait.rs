@@ -4,6 +4,7 @@ use crate::diagnostic::Severity;
 pub static META: RuleMeta = RuleMeta {
     id: "blocking-wait",
     summary: "a blocking wait on a thread primitive in an async context",
+    label: "blocking call",
     severity: Severity::Warning,
     what: "Finds waits on thread synchronisation (sync channel `recv`, `Condvar`/`Barrier::wait`, `JoinHandle::join`, tokio's `blocking_*` methods; `threading.Lock.acquire`, `Event.wait`, `Thread.join`, `queue.Queue.get`, `Future.result`) inside an async context, directly or through a sync helper.",
     why: "The wait blocks the runtime's thread until another thread acts; if that other party is a task on the same runtime, it can never run, and the program deadlocks. tokio's `blocking_*` methods panic when called inside a runtime.",

@@ -8,6 +8,7 @@ pub struct DanglingTask;
 pub static META: RuleMeta = RuleMeta {
     id: "dangling-task",
     summary: "a task whose only reference is dropped",
+    label: "task dropped",
     severity: Severity::Warning,
     what: "Finds the results of `asyncio.create_task`, `asyncio.ensure_future` and `loop.create_task` that are thrown away or bound to a name that is never used.",
     why: "The event loop keeps only a weak reference to a task: a task nobody else references can be garbage-collected before it finishes, silently cancelling the work, and its exception is never seen.",

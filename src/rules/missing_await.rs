@@ -15,6 +15,7 @@ pub struct MissingAwait;
 pub static META: RuleMeta = RuleMeta {
     id: "missing-await",
     summary: "a future or coroutine that is created and never awaited",
+    label: "never awaited",
     severity: Severity::Error,
     what: "Finds calls to the project's async functions and methods, and to known async APIs, whose future (Rust) or coroutine (Python) is thrown away: used as a statement, bound to `_`, passed to `drop`, or bound to a name that is never used again.",
     why: "Futures and coroutines are lazy: nothing in them runs until they are awaited or polled. A dropped one is work that silently never happens (the message is not sent, the file is not written), and Python only warns about it at garbage collection, far from the cause.",

@@ -22,6 +22,8 @@ pub struct RuleMeta {
     pub id: &'static str,
     /// One line, lower-case start, no trailing period.
     pub summary: &'static str,
+    /// What the reported code is, shown beside it in the human report (`blocking call`).
+    pub label: &'static str,
     pub severity: Severity,
     pub what: &'static str,
     pub why: &'static str,

@@ -9,6 +9,7 @@ pub struct NestedRuntime;
 pub static META: RuleMeta = RuleMeta {
     id: "nested-runtime",
     summary: "a runtime started or blocked on from inside async code",
+    label: "nested runtime",
     severity: Severity::Error,
     what: "Finds `block_on` (tokio's `Runtime`, `Handle` and `LocalSet`, `futures::executor`, `pollster`, `smol`, `async_std`), calls to `#[tokio::main]` functions, and `asyncio.run`, `loop.run_until_complete`, `loop.run_forever`, `asyncio.Runner.run` inside an async context, directly or through a sync helper; also at the top level of a Jupyter notebook's cells, which IPython runs inside its own event loop.",
     why: "Blocking on a future from inside a runtime blocks the runtime's own thread: tokio panics with \"Cannot start a runtime from within a runtime\", asyncio raises \"cannot be called from a running event loop\", and executors without such a guard deadlock.",

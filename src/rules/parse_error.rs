@@ -10,6 +10,7 @@ pub struct ParseError;
 pub static META: RuleMeta = RuleMeta {
     id: "parse-error",
     summary: "a file, or part of it, that could not be read or parsed",
+    label: "not parsed",
     severity: Severity::Error,
     what: "Reports files that cannot be read (missing permissions, not UTF-8) and syntax that the frontend cannot parse, with the line and what is wrong.",
     why: "Code that is not parsed is not linted: this finding says where async-lint could not look, instead of passing silently.",
