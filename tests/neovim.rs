@@ -60,12 +60,26 @@ fn check(file: &str, source: &str, rule: &str, (lnum, col): (u64, u64), action: 
     assert_eq!(d["source"], "async-lint", "{seen:#}");
     assert!(d["message"].as_str().unwrap().contains("in an async context"), "{seen:#}");
     assert_eq!((d["lnum"].as_u64(), d["col"].as_u64()), (Some(lnum), Some(col)), "{seen:#}");
+    let docs = format!("https://github.com/async-lint/async-lint/blob/main/docs/rules/{rule}.md");
+    assert_eq!(d["href"], docs.as_str(), "codeDescription.href: {seen:#}");
 
     let mut titles = seen["actions"].as_array().unwrap().iter().map(|t| t.as_str().unwrap());
     assert!(titles.any(|t| t.starts_with(action)), "{seen:#}");
     let lines: Vec<&str> = seen["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
     assert_eq!(lines.join("\n") + "\n", fixed, "{seen:#}");
     assert_eq!(seen["cleared"], true, "the diagnostic stays after the code action: {seen:#}");
+    // Every publication names the version it was computed on: never a newer one than the buffer
+    // had, in order, and the last one (the finding cleared) is the buffer's final version.
+    let published = seen["published"].as_array().unwrap();
+    let versions: Vec<u64> = published.iter().map(|p| p["version"].as_u64().expect("a version")).collect();
+    assert!(published.iter().all(|p| p["version"].as_u64() <= p["buffer_version"].as_u64()), "{seen:#}");
+    assert!(versions.windows(2).all(|w| w[0] <= w[1]), "{seen:#}");
+    let last = published.last().unwrap();
+    assert_eq!(
+        (last["version"].as_u64(), last["count"].as_u64()),
+        (seen["final_version"].as_u64(), Some(0)),
+        "{seen:#}"
+    );
     assert_eq!(seen["exit_code"], 0, "the server's exit code after shutdown: {seen:#}");
 }
 

@@ -13,6 +13,17 @@ end
 
 local function run()
   local bufnr = vim.api.nvim_get_current_buf()
+  -- Each publication's document version beside the buffer's own at that moment.
+  result.published = {}
+  local publish = vim.lsp.handlers["textDocument/publishDiagnostics"]
+  vim.lsp.handlers["textDocument/publishDiagnostics"] = function(err, params, ctx, config)
+    table.insert(result.published, {
+      version = params.version or vim.NIL,
+      buffer_version = vim.lsp.util.buf_versions[vim.uri_to_bufnr(params.uri)] or vim.NIL,
+      count = #params.diagnostics,
+    })
+    return publish(err, params, ctx, config)
+  end
   local exit_code
   local client_id = vim.lsp.start_client({
     name = "async-lint",
@@ -42,6 +53,7 @@ local function run()
       message = d.message,
       source = d.source,
       severity = d.severity,
+      href = lsp.codeDescription and lsp.codeDescription.href or vim.NIL,
     })
   end
 
@@ -75,6 +87,7 @@ local function run()
   result.cleared = vim.wait(wait_ms, function()
     return #vim.diagnostic.get(bufnr) == 0
   end, 50)
+  result.final_version = vim.lsp.util.buf_versions[bufnr]
 
   vim.lsp.stop_client(client_id)
   if not vim.wait(wait_ms, function()
