@@ -169,16 +169,20 @@ struct CargoCli {
     check: CheckArgs,
 }
 
-/// The `cargo-async-lint` binary: `args` without the `async-lint` word cargo inserts.
-pub fn run_cargo(mut args: Vec<std::ffi::OsString>) -> ExitCode {
+/// The `cargo-async-lint` binary: `args` without the `async-lint` word cargo inserts; `typed` is
+/// the command as the user typed it (`cargo async-lint`), for help and errors.
+pub fn run_cargo(mut args: Vec<std::ffi::OsString>, typed: &'static str) -> ExitCode {
     if args.get(1).is_some_and(|a| a == "check") {
         args.remove(1);
     }
     let subcommand = args.get(1).and_then(|a| a.to_str()).filter(|a| ["rules", "rule", "config"].contains(a));
     if subcommand.is_some() {
-        return run(args);
+        return run_as(args, typed);
     }
-    let mut cli = match CargoCli::try_parse_from(args) {
+    let command = <CargoCli as clap::CommandFactory>::command().bin_name(typed);
+    let parsed =
+        command.try_get_matches_from(args).and_then(|m| <CargoCli as clap::FromArgMatches>::from_arg_matches(&m));
+    let mut cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -231,7 +235,14 @@ fn relative_to_cwd(path: &Path) -> PathBuf {
 
 /// Exit codes: 0 clean, 1 findings, 2 usage or I/O error.
 pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    run_as(args, "async-lint")
+}
+
+/// [`run`], with help and errors naming the command `typed`.
+fn run_as(args: impl IntoIterator<Item = std::ffi::OsString>, typed: &'static str) -> ExitCode {
+    let command = <Cli as clap::CommandFactory>::command().bin_name(typed);
+    let cli = match command.try_get_matches_from(args).and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

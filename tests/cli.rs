@@ -1289,3 +1289,14 @@ fn human_findings_name_their_rule_fixability_label_and_docs() {
     assert!(text.contains("blocking-subprocess: blocking call"), "{text}");
     assert!(text.ends_with("Found 1 finding.\n"), "{text}");
 }
+
+#[test]
+fn help_names_the_command_as_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = cargo_in(dir.path(), &["async-lint", "--help"]);
+    assert!(stdout(&help).contains("Usage: cargo async-lint [OPTIONS] [PATHS]..."), "{}", stdout(&help));
+    let rules = cargo_in(dir.path(), &["async-lint", "rules", "--bogus"]);
+    assert!(stderr(&rules).contains("Usage: cargo async-lint rules"), "{}", stderr(&rules));
+    let help = run_in(dir.path(), &["check", "--help"]);
+    assert!(stdout(&help).contains("Usage: async-lint check [OPTIONS] [PATHS]..."), "{}", stdout(&help));
+}

@@ -9,8 +9,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     let mut args: Vec<OsString> = std::env::args_os().collect();
-    if args.get(1).is_some_and(|a| a == "async-lint") {
+    // Help and errors name the command as the user typed it.
+    let typed = if args.get(1).is_some_and(|a| a == "async-lint") {
         args.remove(1);
-    }
-    async_lint::cli::run_cargo(args)
+        "cargo async-lint"
+    } else {
+        "cargo-async-lint"
+    };
+    async_lint::cli::run_cargo(args, typed)
 }
