@@ -13,9 +13,9 @@ use crate::cache::{self, Cache};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::frontend::{self, SourceFile};
 use crate::knowledge::Knowledge;
+use crate::link::Project;
 use crate::model::{FileModel, Language, Span, SyntaxError};
 use crate::output::progress::Counter;
-use crate::project::Project;
 use crate::rules;
 use crate::suppress::Suppressions;
 
@@ -164,7 +164,7 @@ impl Linter {
         if let Some(progress) = &self.progress {
             progress.start(files.len());
         }
-        let roots = crate::project::project_roots(files);
+        let roots = crate::link::project_roots(files);
         let roots_key = cache::roots_key(roots.as_ref());
         let mut loaded: Vec<(usize, (FileModel, Option<Diagnostic>))> = largest_first(files)
             .into_par_iter()
@@ -174,7 +174,7 @@ impl Linter {
             .map(|index| {
                 let f = &files[index];
                 let (mut model, internal) = self.load(f, overlay.get(&f.path).cloned(), roots.as_ref(), roots_key);
-                crate::project::prune_calls(&mut model, f, self.knowledge(f.language), roots.as_ref());
+                crate::link::prune_calls(&mut model, f, self.knowledge(f.language), roots.as_ref());
                 if let Some(progress) = &self.progress {
                     progress.advance();
                 }

@@ -50,7 +50,7 @@ pub fn lower(file: &SourceFile, text: &str, kb: &Knowledge) -> FileModel {
     lower_in_project(file, text, kb, None)
 }
 
-/// Like [`lower`], in a run that knows its project roots ([`crate::project::project_roots`]): a
+/// Like [`lower`], in a run that knows its project roots ([`crate::link::project_roots`]): a
 /// frontend may leave out calls that match nothing in the knowledge base and lead outside them.
 pub fn lower_in_project(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHashSet<&str>>) -> FileModel {
     let mut model = match file.language {

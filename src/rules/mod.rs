@@ -12,8 +12,8 @@ pub mod nested_runtime;
 pub mod parse_error;
 
 use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::link::{CallFacts, Project};
 use crate::model::{CallSite, FileModel, Function, Language};
-use crate::project::{CallFacts, Project};
 
 /// Everything about a rule that is not its check: id, summary and docs.
 #[derive(Debug)]
@@ -89,7 +89,7 @@ impl<'a> CallCx<'a> {
     }
 
     /// The project function the call reaches, through re-exports too.
-    pub fn resolve(&self) -> Option<crate::project::FnRef> {
+    pub fn resolve(&self) -> Option<crate::link::FnRef> {
         self.facts.callee
     }
 }

@@ -1,8 +1,8 @@
 use super::{CallCx, Finding, Rule, RuleMeta};
 use crate::diagnostic::{Severity, Step};
 use crate::knowledge::Table;
+use crate::link::RUNTIME;
 use crate::model::{Context, Usage};
-use crate::project::RUNTIME;
 
 pub struct NestedRuntime;
 

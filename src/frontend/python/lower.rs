@@ -696,7 +696,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
 
     /// Whether a call to `path` may matter to a rule or to the linker: it is in the knowledge base,
     /// or it may lead to a project function. Calls that may not are dropped before their names are
-    /// interned; the linker's pruning ([`crate::project::prune_calls`]) would drop them anyway.
+    /// interned; the linker's pruning ([`crate::link::prune_calls`]) would drop them anyway.
     fn may_matter(&self, path: &str) -> bool {
         let Some(roots) = self.roots else { return true };
         self.kb.path_ids(path).is_some()
