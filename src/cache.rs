@@ -23,7 +23,7 @@ use std::sync::{Mutex, OnceLock, RwLock};
 use rustc_hash::FxHashSet;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix, Severity, Step};
 use crate::frontend::SourceFile;
 use crate::model::{FileModel, Language};
 
@@ -225,7 +225,9 @@ impl Cache {
     /// The findings stored for a run with this key: every file counts as taken from the cache.
     pub fn findings(&self, run: u64, files: usize) -> Option<Vec<Diagnostic>> {
         let (stored, bytes) = self.findings.as_ref()?;
-        let found = (*stored == run).then(|| postcard::from_bytes(bytes).ok()).flatten()?;
+        let stored: Vec<StoredDiagnostic> = (*stored == run).then(|| postcard::from_bytes(bytes).ok()).flatten()?;
+        // A rule this build does not have (the fingerprint should have caught it): not reused.
+        let found = stored.into_iter().map(StoredDiagnostic::into_diagnostic).collect::<Option<Vec<_>>>()?;
         self.hits.fetch_add(files, Ordering::Relaxed);
         self.reused.store(true, Ordering::Relaxed);
         Some(found)
@@ -458,5 +460,29 @@ mod tests {
         let cache = Cache::open(dir.path(), 42);
         assert!(cache.get(Path::new("x.rs"), 7).is_none());
         assert!(cache.warnings().iter().any(|w| w.contains("truncated")), "{:?}", cache.warnings());
+    }
+}
+
+/// A finding as stored: its rule id is looked up among this build's rules when read back.
+#[derive(serde::Deserialize)]
+struct StoredDiagnostic {
+    rule: String,
+    path: PathBuf,
+    span: crate::model::Span,
+    severity: Severity,
+    message: String,
+    help: Option<String>,
+    via: Vec<Step>,
+    fix: Option<Fix>,
+    function: String,
+    in_test: bool,
+    cell: Option<crate::model::Cell>,
+}
+
+impl StoredDiagnostic {
+    fn into_diagnostic(self) -> Option<Diagnostic> {
+        let rule = crate::rules::id_named(&self.rule)?;
+        let StoredDiagnostic { path, span, severity, message, help, via, fix, function, in_test, cell, .. } = self;
+        Some(Diagnostic { rule, path, span, severity, message, help, via, fix, function, in_test, cell })
     }
 }

@@ -283,13 +283,15 @@ fn run_as(args: impl IntoIterator<Item = std::ffi::OsString>, typed: &'static st
     }
 }
 
-fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
-    let resolve = |names: &[String]| -> Result<Vec<String>, String> {
-        names.iter().map(|n| rules::resolve_name(n).map(str::to_string)).collect()
+fn check(args: CheckArgs) -> Result<ExitCode, String> {
+    let resolve = |names: &[String]| -> Result<Vec<crate::diagnostic::RuleId>, String> {
+        names.iter().map(|n| rules::resolve_name(n)).collect()
     };
-    args.select = args.select.as_deref().map(resolve).transpose()?;
-    args.ignore = resolve(&args.ignore)?;
-    args.extend_select = resolve(&args.extend_select)?;
+    let selection = Selection {
+        select: args.select.as_deref().map(resolve).transpose()?,
+        extend: resolve(&args.extend_select)?,
+        ignore: resolve(&args.ignore)?,
+    };
     if args.statistics && !matches!(args.format, Format::Human | Format::Concise | Format::Json) {
         return Err("--statistics prints text or JSON: use it with --format human, concise or json".into());
     }
@@ -358,11 +360,10 @@ fn check(mut args: CheckArgs) -> Result<ExitCode, String> {
     if let Some(progress) = &progress {
         linter.set_progress(progress.counter.clone());
     }
-    let cli_selects = args.select.is_some();
-    let selection = Selection { select: args.select, extend: args.extend_select, ignore: args.ignore };
+    let cli_selects = selection.select.is_some();
     let mut configured = |d: &mut crate::diagnostic::Diagnostic| {
         let Ok(Some(config)) = configs.for_file(&d.path) else { return true };
-        let cli_selects = cli_selects || selection.extend.iter().any(|r| r == d.rule);
+        let cli_selects = cli_selects || selection.extend.contains(&d.rule);
         config.apply(d, &absolute(&d.path), cli_selects)
     };
     if args.fix || args.diff {
@@ -540,7 +541,7 @@ fn show_config(path: &Path) -> Result<ExitCode, String> {
 }
 
 fn list_rules() -> Result<ExitCode, String> {
-    let width = rules::RULES.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
+    let width = rules::RULES.iter().map(|r| r.meta().id.as_str().len()).max().unwrap_or(0);
     let mut list = String::new();
     for rule in rules::RULES {
         let meta = rule.meta();

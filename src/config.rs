@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::knowledge::Schema as KnowledgeSchema;
 use crate::rules;
 
@@ -111,8 +111,8 @@ impl schemars::JsonSchema for RuleName {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let mut ids: Vec<&str> = rules::RULES.iter().map(|r| r.meta().id).collect();
-        ids.push(rules::INTERNAL_ERROR);
+        let mut ids: Vec<&str> = rules::RULES.iter().map(|r| r.meta().id.as_str()).collect();
+        ids.push(rules::INTERNAL_ERROR.as_str());
         let any_case = |code: &str| -> String {
             code.chars()
                 .map(|c| {
@@ -124,7 +124,9 @@ impl schemars::JsonSchema for RuleName {
                 })
                 .collect()
         };
-        let codes: Vec<String> = crate::suppress::codes().map(any_case).collect();
+        let mut codes: Vec<&str> = rules::codes().collect();
+        codes.sort_unstable();
+        let codes: Vec<String> = codes.into_iter().map(any_case).collect();
         schemars::json_schema!({
             "description": "A rule id (`async-lint rules`), or a flake8-async or ruff code that means one",
             "anyOf": [
@@ -299,7 +301,8 @@ impl Config {
             ConfigError(format!("{}:{}: {message}", origin.display(), line_of_key(text, key)))
         };
         // Rule ids or flake8-async/ruff codes, as rule ids.
-        let resolve = |name: &String| rules::resolve_name(name).map(str::to_string).map_err(|e| at(name, e));
+        let resolve =
+            |name: &String| rules::resolve_name(name).map(|id| id.as_str().to_string()).map_err(|e| at(name, e));
         let resolve_all = |names: &[String]| names.iter().map(resolve).collect::<Result<Vec<_>, _>>();
         options.select = options.select.as_deref().map(resolve_all).transpose()?;
         options.ignore = resolve_all(&options.ignore)?;
@@ -345,7 +348,8 @@ impl Config {
 
     /// Whether `rule` runs on `path` under this configuration (`select` is not consulted when the
     /// command line selects rules itself).
-    pub fn enables(&self, rule: &str, path: &Path, cli_selects: bool) -> bool {
+    pub fn enables(&self, rule: RuleId, path: &Path, cli_selects: bool) -> bool {
+        let rule = rule.as_str();
         let selected = cli_selects || self.options.select.as_ref().is_none_or(|s| s.iter().any(|r| r == rule));
         let ignored = self.options.ignore.iter().any(|r| r == rule);
         let ignored_here = self.relative(path).is_some_and(|rel| {
@@ -354,12 +358,12 @@ impl Config {
         selected && !ignored && !ignored_here
     }
 
-    pub fn severity(&self, rule: &str) -> Option<Severity> {
-        self.options.severity.get(rule).map(|s| (*s).into())
+    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
+        self.options.severity.get(rule.as_str()).map(|s| (*s).into())
     }
 
-    pub fn tests_policy(&self, rule: &str) -> TestsPolicy {
-        self.options.tests_per_rule.get(rule).copied().unwrap_or(self.options.tests)
+    pub fn tests_policy(&self, rule: RuleId) -> TestsPolicy {
+        self.options.tests_per_rule.get(rule.as_str()).copied().unwrap_or(self.options.tests)
     }
 
     /// Applies this configuration to a finding in `path`: its severity and the policy for test
@@ -540,8 +544,8 @@ mod tests {
         let c = Config::read(&path).unwrap().unwrap();
         assert!(c.excludes(&dir.path().join("gen/a.rs")));
         assert!(!c.excludes(&dir.path().join("src/a.rs")));
-        assert!(!c.enables("blocking-sleep", &dir.path().join("tests/it.rs"), false));
-        assert!(c.enables("blocking-sleep", &dir.path().join("src/a.rs"), false));
-        assert!(c.enables("blocking-io", &dir.path().join("tests/it.rs"), false));
+        assert!(!c.enables(crate::rules::blocking_sleep::META.id, &dir.path().join("tests/it.rs"), false));
+        assert!(c.enables(crate::rules::blocking_sleep::META.id, &dir.path().join("src/a.rs"), false));
+        assert!(c.enables(crate::rules::blocking_io::META.id, &dir.path().join("tests/it.rs"), false));
     }
 }

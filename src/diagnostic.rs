@@ -13,6 +13,35 @@ pub enum Severity {
     Error,
 }
 
+/// A rule's id (`blocking-sleep`), as `--select`, suppressions and every output format name it.
+/// Ids are declared only in the rules' metadata (and for `internal-error`), so a misspelt one
+/// cannot be compared against or reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId(&'static str);
+
+impl RuleId {
+    /// For the rules' metadata: the one place where each id is written.
+    pub(crate) const fn declare(id: &'static str) -> RuleId {
+        RuleId(id)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.0)
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
 /// One step of a transitive finding's chain: `function` is called at `path:line`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
@@ -21,10 +50,10 @@ pub struct Step {
     pub line: u32,
 }
 
-/// Serialisable for the cache of a whole run's findings.
+/// Serialisable for the cache of a whole run's findings (which reads them back).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub path: PathBuf,
     pub span: Span,
     pub severity: Severity,
@@ -67,7 +96,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn sort_key(&self) -> (&PathBuf, u32, u32, &'static str) {
+    pub fn sort_key(&self) -> (&PathBuf, u32, u32, RuleId) {
         (&self.path, self.span.line, self.span.column, self.rule)
     }
 }
@@ -111,34 +140,6 @@ impl Diagnostic {
     /// `path` is the finding's path as the key should see it (relative to a baseline, say).
     pub fn fingerprint(&self, path: &str, line_text: &str) -> String {
         let path = path.replace('\\', "/");
-        format!("{:016x}", stable_hash(&[self.rule, &path, &self.function, line_text.trim()]))
-    }
-}
-
-/// A diagnostic as stored: its rule id is owned until it is looked up among the rules.
-#[derive(Deserialize)]
-struct StoredDiagnostic {
-    rule: String,
-    path: PathBuf,
-    span: Span,
-    severity: Severity,
-    message: String,
-    help: Option<String>,
-    via: Vec<Step>,
-    fix: Option<Fix>,
-    function: String,
-    #[serde(default)]
-    in_test: bool,
-    #[serde(default)]
-    cell: Option<crate::model::Cell>,
-}
-
-impl<'de> Deserialize<'de> for Diagnostic {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Diagnostic, D::Error> {
-        let d = StoredDiagnostic::deserialize(deserializer)?;
-        let rule = crate::rules::static_id(&d.rule)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{}`", d.rule)))?;
-        let StoredDiagnostic { path, span, severity, message, help, via, fix, function, in_test, cell, .. } = d;
-        Ok(Diagnostic { rule, path, span, severity, message, help, via, fix, function, in_test, cell })
+        format!("{:016x}", stable_hash(&[self.rule.as_str(), &path, &self.function, line_text.trim()]))
     }
 }

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::cache::{self, Cache};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::frontend::{self, SourceFile};
 use crate::knowledge::Knowledge;
 use crate::link::Project;
@@ -23,16 +23,16 @@ use crate::suppress::Suppressions;
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// When set, only these rules run.
-    pub select: Option<Vec<String>>,
+    pub select: Option<Vec<RuleId>>,
     /// Run besides those selected (`--extend-select`).
-    pub extend: Vec<String>,
-    pub ignore: Vec<String>,
+    pub extend: Vec<RuleId>,
+    pub ignore: Vec<RuleId>,
 }
 
 impl Selection {
-    pub fn enabled(&self, rule: &str) -> bool {
-        let selected = self.select.as_ref().is_none_or(|s| s.iter().any(|r| r == rule));
-        (selected || self.extend.iter().any(|r| r == rule)) && !self.ignore.iter().any(|r| r == rule)
+    pub fn enabled(&self, rule: RuleId) -> bool {
+        let selected = self.select.as_ref().is_none_or(|s| s.contains(&rule));
+        (selected || self.extend.contains(&rule)) && !self.ignore.contains(&rule)
     }
 }
 
@@ -147,11 +147,11 @@ impl Linter {
         let reuse = self.cache.as_ref().filter(|_| overlay.is_empty()).map(|cache| {
             let stamps: Vec<Option<u64>> = files.par_iter().map(cache::stamp).collect();
             let mut selected: Vec<&str> = vec!["select"];
-            selected.extend(selection.select.iter().flatten().map(String::as_str));
+            selected.extend(selection.select.iter().flatten().map(|id| id.as_str()));
             selected.push("extend");
-            selected.extend(selection.extend.iter().map(String::as_str));
+            selected.extend(selection.extend.iter().map(|id| id.as_str()));
             selected.push("ignore");
-            selected.extend(selection.ignore.iter().map(String::as_str));
+            selected.extend(selection.ignore.iter().map(|id| id.as_str()));
             let entries: Vec<(&std::path::Path, Result<u64, &str>)> =
                 files.iter().zip(&stamps).map(|(f, stamp)| (f.path.as_path(), stamp.ok_or("unreadable"))).collect();
             (cache, cache::run_key(cache.fingerprint(), &selected, &entries), stamps)
@@ -366,7 +366,7 @@ mod tests {
         let found = linter.lint(&files, &Selection::default());
         let summary: Vec<(String, &str, String)> = found
             .iter()
-            .map(|d| (d.path.file_name().unwrap().to_string_lossy().into_owned(), d.rule, d.message.clone()))
+            .map(|d| (d.path.file_name().unwrap().to_string_lossy().into_owned(), d.rule.as_str(), d.message.clone()))
             .collect();
         assert_eq!(summary.len(), 2, "{summary:?}");
         assert_eq!(summary[0].1, "internal-error");

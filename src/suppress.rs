@@ -7,47 +7,22 @@
 
 use std::collections::HashMap;
 
+use crate::diagnostic::RuleId;
 use crate::model::{Comment, ItemLines};
-
-/// Codes of other tools that mean one of our rules.
-const NOQA_CODES: &[(&str, &str)] = &[
-    ("ASYNC210", "blocking-network"),
-    ("ASYNC211", "blocking-network"),
-    ("ASYNC212", "blocking-network"),
-    ("ASYNC220", "blocking-subprocess"),
-    ("ASYNC221", "blocking-subprocess"),
-    ("ASYNC222", "blocking-subprocess"),
-    ("ASYNC230", "blocking-io"),
-    ("ASYNC231", "blocking-io"),
-    ("ASYNC232", "blocking-io"),
-    ("ASYNC240", "blocking-io"),
-    ("ASYNC250", "blocking-io"),
-    ("ASYNC251", "blocking-sleep"),
-    ("ASYNC300", "dangling-task"),
-    ("RUF006", "dangling-task"),
-];
-
-/// The flake8-async and ruff codes that mean one of our rules.
-pub fn codes() -> impl Iterator<Item = &'static str> {
-    NOQA_CODES.iter().map(|(code, _)| *code)
-}
-
-/// The rule of ours that a flake8-async or ruff code (`ASYNC251`) means, if any.
-pub fn rule_of_code(code: &str) -> Option<&'static str> {
-    NOQA_CODES.iter().find(|(c, _)| *c == code).map(|(_, rule)| *rule)
-}
+use crate::rules::rule_of_code;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Allowed {
     All,
+    /// The names as written: a name that is no rule id allows nothing.
     Rules(Vec<String>),
 }
 
 impl Allowed {
-    fn covers(&self, rule: &str) -> bool {
+    fn covers(&self, rule: RuleId) -> bool {
         match self {
             Allowed::All => true,
-            Allowed::Rules(rules) => rules.iter().any(|r| r == rule),
+            Allowed::Rules(rules) => rules.iter().any(|r| r == rule.as_str()),
         }
     }
 }
@@ -99,7 +74,7 @@ impl Suppressions {
         suppressions
     }
 
-    pub fn is_suppressed(&self, rule: &str, line: u32) -> bool {
+    pub fn is_suppressed(&self, rule: RuleId, line: u32) -> bool {
         self.file.iter().any(|a| a.covers(rule))
             || self.lines.get(&line).is_some_and(|all| all.iter().any(|a| a.covers(rule)))
             || self.ranges.iter().any(|(first, last, a)| (*first..=*last).contains(&line) && a.covers(rule))
@@ -138,10 +113,8 @@ fn parse(text: &str) -> Option<(Allowed, Reach)> {
     let Some(codes) = rest.trim_start().strip_prefix(':') else {
         return rest.trim().is_empty().then_some((Allowed::All, reach));
     };
-    let mapped = codes
-        .split([',', ' '])
-        .map(str::trim)
-        .filter_map(|code| rule_of_code(&code.to_ascii_uppercase()).map(str::to_string));
+    let mapped =
+        codes.split([',', ' ']).map(str::trim).filter_map(|code| rule_of_code(code).map(|id| id.as_str().to_string()));
     Some((Allowed::Rules(mapped.collect()), reach))
 }
 
@@ -160,41 +133,41 @@ mod tests {
     #[test]
     fn trailing_allow_covers_its_own_line_only() {
         let s = from(&[comment(3, " async-lint: allow(blocking-io)", true)]);
-        assert!(s.is_suppressed("blocking-io", 3));
-        assert!(!s.is_suppressed("blocking-io", 4));
-        assert!(!s.is_suppressed("blocking-sleep", 3));
+        assert!(s.is_suppressed(RuleId::declare("blocking-io"), 3));
+        assert!(!s.is_suppressed(RuleId::declare("blocking-io"), 4));
+        assert!(!s.is_suppressed(RuleId::declare("blocking-sleep"), 3));
     }
 
     #[test]
     fn own_line_allow_covers_the_next_line_and_the_item_that_starts_there() {
         let items = [ItemLines { first: 4, header: 5, last: 9 }, ItemLines { first: 12, header: 12, last: 20 }];
         let s = Suppressions::new(&[comment(3, " async-lint: allow(a, b)", false)], &items);
-        assert!(s.is_suppressed("a", 4));
-        assert!(s.is_suppressed("b", 9));
-        assert!(!s.is_suppressed("a", 10));
-        assert!(!s.is_suppressed("c", 6));
+        assert!(s.is_suppressed(RuleId::declare("a"), 4));
+        assert!(s.is_suppressed(RuleId::declare("b"), 9));
+        assert!(!s.is_suppressed(RuleId::declare("a"), 10));
+        assert!(!s.is_suppressed(RuleId::declare("c"), 6));
         // A directive between an item's attributes and its header covers it too; one inside its
         // body covers a line, not the item.
         let s = Suppressions::new(&[comment(4, " async-lint: allow(a)", false)], &items);
-        assert!(s.is_suppressed("a", 8));
+        assert!(s.is_suppressed(RuleId::declare("a"), 8));
         let s = Suppressions::new(&[comment(13, " async-lint: allow(a)", false)], &items);
-        assert!(s.is_suppressed("a", 14));
-        assert!(!s.is_suppressed("a", 15));
+        assert!(s.is_suppressed(RuleId::declare("a"), 14));
+        assert!(!s.is_suppressed(RuleId::declare("a"), 15));
         // A trailing allow on an item's first line is for that line.
         let s = Suppressions::new(&[comment(11, " async-lint: allow(a)", true)], &items);
-        assert!(!s.is_suppressed("a", 13));
+        assert!(!s.is_suppressed(RuleId::declare("a"), 13));
     }
 
     #[test]
     fn file_level_directives_cover_the_file() {
         let s = from(&[comment(40, " async-lint: allow-file(blocking-io)", false)]);
-        assert!(s.is_suppressed("blocking-io", 1));
-        assert!(!s.is_suppressed("blocking-sleep", 1));
+        assert!(s.is_suppressed(RuleId::declare("blocking-io"), 1));
+        assert!(!s.is_suppressed(RuleId::declare("blocking-sleep"), 1));
         let s = from(&[comment(1, " ruff: noqa: ASYNC251", false)]);
-        assert!(s.is_suppressed("blocking-sleep", 99));
-        assert!(!s.is_suppressed("blocking-io", 99));
+        assert!(s.is_suppressed(RuleId::declare("blocking-sleep"), 99));
+        assert!(!s.is_suppressed(RuleId::declare("blocking-io"), 99));
         let s = from(&[comment(1, " flake8: noqa", false)]);
-        assert!(s.is_suppressed("blocking-io", 7));
+        assert!(s.is_suppressed(RuleId::declare("blocking-io"), 7));
     }
 
     #[test]
@@ -206,19 +179,19 @@ mod tests {
             comment(4, " NOQA:async230", true),
             comment(5, " noqa", false),
         ]);
-        assert!(s.is_suppressed("blocking-sleep", 1));
-        assert!(!s.is_suppressed("blocking-io", 1));
-        assert!(s.is_suppressed("blocking-io", 2));
-        assert!(!s.is_suppressed("blocking-io", 3));
-        assert!(s.is_suppressed("blocking-io", 4));
+        assert!(s.is_suppressed(RuleId::declare("blocking-sleep"), 1));
+        assert!(!s.is_suppressed(RuleId::declare("blocking-io"), 1));
+        assert!(s.is_suppressed(RuleId::declare("blocking-io"), 2));
+        assert!(!s.is_suppressed(RuleId::declare("blocking-io"), 3));
+        assert!(s.is_suppressed(RuleId::declare("blocking-io"), 4));
         // Unlike `async-lint: allow`, a `noqa` alone on its line does not reach the next one.
-        assert!(!s.is_suppressed("blocking-io", 6));
+        assert!(!s.is_suppressed(RuleId::declare("blocking-io"), 6));
     }
 
     #[test]
     fn other_comments_suppress_nothing() {
         let s = from(&[comment(1, " allow(blocking-io)", true), comment(2, " the noqa-less way", true)]);
-        assert!(!s.is_suppressed("blocking-io", 1));
-        assert!(!s.is_suppressed("blocking-io", 2));
+        assert!(!s.is_suppressed(RuleId::declare("blocking-io"), 1));
+        assert!(!s.is_suppressed(RuleId::declare("blocking-io"), 2));
     }
 }

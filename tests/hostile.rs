@@ -130,7 +130,7 @@ fn files_that_vanish_or_change_after_discovery() {
     std::fs::write(dir.path().join("changed.rs"), format!("async fn g() {{ {SLEEP} }}\n")).unwrap();
     let found = Linter::default().lint(&files, &Selection::default());
     let summary: Vec<(String, &str)> =
-        found.iter().map(|d| (d.path.file_name().unwrap().to_string_lossy().into_owned(), d.rule)).collect();
+        found.iter().map(|d| (d.path.file_name().unwrap().to_string_lossy().into_owned(), d.rule.as_str())).collect();
     let expected = [("changed.rs", "blocking-sleep"), ("gone.rs", "parse-error"), ("kept.rs", "blocking-sleep")];
     assert_eq!(summary, expected.map(|(p, r)| (p.to_string(), r)));
     assert!(found[1].message.starts_with("cannot read the file"), "{}", found[1].message);

@@ -232,7 +232,9 @@ fn python_programs(report: &mut Report) {
         let expected: BTreeSet<(u32, Kind)> = annotations(program)
             .into_iter()
             .filter(|(line, _)| !marks.contains_key(line))
-            .filter_map(|(line, rule)| Kind::of_rule(&rule).map(|kind| (line, kind)))
+            .filter_map(|(line, rule)| {
+                async_lint::rules::id_named(&rule).and_then(Kind::of_rule).map(|kind| (line, kind))
+            })
             .collect();
         for (line, kind) in expected.symmetric_difference(&observed) {
             let what =
@@ -291,7 +293,8 @@ fn main() {
     let (comparison, _) = confirm::check(&program, &work_dir().join("disagree")).unwrap();
     let runtime_only: Vec<(Kind, u32)> = comparison.runtime_only.iter().map(|o| (o.kind, o.line)).collect();
     assert_eq!(runtime_only, [(Kind::Blocking, 2)]);
-    let rows: Vec<(&str, u32, &Verdict)> = comparison.rows.iter().map(|r| (r.rule, r.line, &r.verdict)).collect();
+    let rows: Vec<(&str, u32, &Verdict)> =
+        comparison.rows.iter().map(|r| (r.rule.as_str(), r.line, &r.verdict)).collect();
     let confirmed = Verdict::Confirmed;
     assert_eq!(rows, [("blocking-io", 3, &Verdict::Unconfirmed), ("blocking-sleep", 4, &confirmed)]);
     assert_eq!(comparison.stale_marks, [(program.clone(), 4)]);

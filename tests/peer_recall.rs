@@ -1,6 +1,6 @@
 //! Recall against an established peer: the share of the asyncio blocking-call and task findings
 //! that flake8-async's own test suite expects which async-lint also reports, on the same line,
-//! under the rule that `async_lint::suppress::rule_of_code` maps the code to. Must be >= 85%.
+//! under the rule that `async_lint::rules::rule_of_code` maps the code to. Must be >= 85%.
 //!
 //! The suite is `tests/eval_files/*.py` of the flake8-async sdist (pinned in `bench/peer.sh`,
 //! needs PyPI on the first run). A trailing comment segment `error: ...` (the code of the file's
@@ -22,7 +22,7 @@ use std::process::Command;
 
 use async_lint::discover::discover;
 use async_lint::lint::{Linter, Selection};
-use async_lint::suppress::rule_of_code;
+use async_lint::rules::rule_of_code;
 
 const CODES: &[&str] = &[
     "ASYNC210", "ASYNC211", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC231", "ASYNC232",
@@ -139,9 +139,9 @@ fn finds_most_of_what_flake8_async_expects_for_asyncio() {
     let mut messages: BTreeMap<(String, u32, &str), String> = BTreeMap::new();
     for d in Linter::default().lint(&files, &Selection::default()) {
         let file = d.path.file_name().unwrap().to_string_lossy().to_string();
-        assert!(!matches!(d.rule, "parse-error" | "internal-error"), "{file}:{}: {}", d.span.line, d.message);
-        *reported.entry((file.clone(), d.span.line, d.rule)).or_default() += 1;
-        messages.insert((file, d.span.line, d.rule), d.message);
+        assert!(!matches!(d.rule.as_str(), "parse-error" | "internal-error"), "{file}:{}: {}", d.span.line, d.message);
+        *reported.entry((file.clone(), d.span.line, d.rule.as_str())).or_default() += 1;
+        messages.insert((file, d.span.line, d.rule.as_str()), d.message);
     }
 
     // code -> (found, expected); the expectations that matched consume our findings.
@@ -150,7 +150,7 @@ fn finds_most_of_what_flake8_async_expects_for_asyncio() {
     for case in &cases {
         for ((line, code), count) in &case.expected {
             let rule = rule_of_code(code).expect("every selected code maps to a rule");
-            let ours = reported.entry((case.name.clone(), *line, rule)).or_default();
+            let ours = reported.entry((case.name.clone(), *line, rule.as_str())).or_default();
             let found = (*count).min(*ours);
             *ours -= found;
             let entry = per_code.get_mut(code.as_str()).unwrap();

@@ -48,10 +48,10 @@ fn lint(files: &[SourceFile], root: &Path, compiles: &dyn Fn(&Path) -> bool) -> 
     let mut broken = Vec::new();
     for d in Linter::default().lint(files, &Selection::default()) {
         let relative = d.path.strip_prefix(root).unwrap_or(&d.path).display().to_string();
-        if d.rule == "internal-error" || (d.rule == "parse-error" && compiles(&d.path)) {
+        if d.rule.as_str() == "internal-error" || (d.rule.as_str() == "parse-error" && compiles(&d.path)) {
             broken.push(format!("{relative}:{}: {} {}", d.span.line, d.rule, d.message));
         }
-        findings.push((relative, d.span.line, d.rule, if d.in_test { " [test]" } else { "" }));
+        findings.push((relative, d.span.line, d.rule.as_str(), if d.in_test { " [test]" } else { "" }));
     }
     (findings, broken)
 }

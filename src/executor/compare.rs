@@ -19,7 +19,7 @@ pub enum Verdict {
 
 #[derive(Debug, Clone)]
 pub struct Row {
-    pub rule: &'static str,
+    pub rule: crate::diagnostic::RuleId,
     pub path: PathBuf,
     pub line: u32,
     pub verdict: Verdict,

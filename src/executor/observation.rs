@@ -4,31 +4,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    /// A call in async code ran longer than the threshold without yielding.
-    Blocking,
-    /// A future or coroutine was dropped without ever being polled or awaited.
-    NeverPolled,
-    /// A runtime was started or blocked on from inside a running one.
-    Nested,
-    /// A task was destroyed while still pending.
-    TaskDestroyed,
-}
+/// What running code shows (the rules' metadata says which confirms which rule).
+pub use crate::rules::Observable as Kind;
 
 impl Kind {
     /// What running code shows when a rule's finding is real; `None` for findings about the
     /// source itself (`parse-error`).
-    pub fn of_rule(rule: &str) -> Option<Kind> {
-        match rule {
-            "blocking-sleep" | "blocking-io" | "blocking-network" | "blocking-subprocess" | "blocking-wait" => {
-                Some(Kind::Blocking)
-            }
-            "missing-await" => Some(Kind::NeverPolled),
-            "nested-runtime" => Some(Kind::Nested),
-            "dangling-task" => Some(Kind::TaskDestroyed),
-            _ => None,
-        }
+    pub fn of_rule(rule: crate::diagnostic::RuleId) -> Option<Kind> {
+        crate::rules::meta_of(rule)?.observable
     }
 
     pub fn name(self) -> &'static str {

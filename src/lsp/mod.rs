@@ -274,7 +274,7 @@ impl Server {
         rule: &str,
     ) -> Option<CodeAction> {
         // The same rule on the same line; the exact start first (some clients send byte columns).
-        let on_line = |d: &&Diagnostic| d.rule == rule && d.span.line == diagnostic.range.start.line + 1;
+        let on_line = |d: &&Diagnostic| d.rule.as_str() == rule && d.span.line == diagnostic.range.start.line + 1;
         let exact = |d: &&Diagnostic| position(&document.text, d.span.line, d.span.column) == diagnostic.range.start;
         let finding =
             document.findings.iter().filter(on_line).find(exact).or_else(|| document.findings.iter().find(on_line))?;

@@ -51,7 +51,7 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let label = crate::rules::find(self.diagnostic.rule).map_or("here", |rule| rule.meta().label);
+        let label = crate::rules::meta_of(self.diagnostic.rule).map_or("here", |meta| meta.label);
         let mut text = match self.diagnostic.chain() {
             Some(chain) => format!("{label}, via {}", escape::line(&chain)),
             None => label.to_string(),
@@ -134,7 +134,7 @@ pub fn render(
             writeln!(out, "{}", escape::line(&location))?;
         }
         write!(out, "{rendered}")?;
-        if crate::rules::find(d.rule).is_some() {
+        if crate::rules::meta_of(d.rule).is_some() {
             writeln!(out, "  docs: {}", crate::rules::docs_url(d.rule))?;
         }
         writeln!(out)?;

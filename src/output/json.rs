@@ -37,7 +37,7 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
     let findings: Vec<Finding> = diagnostics
         .iter()
         .map(|d| Finding {
-            rule: d.rule,
+            rule: d.rule.as_str(),
             path: d.path.display().to_string(),
             line: d.shown_line(),
             column: d.span.column,

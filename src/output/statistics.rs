@@ -5,11 +5,11 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, RuleId};
 
 #[derive(Serialize)]
 struct RuleCount {
-    rule: &'static str,
+    rule: RuleId,
     count: usize,
     /// How many of them have a fix that `--fix` applies.
     fixable: usize,
@@ -17,7 +17,7 @@ struct RuleCount {
 }
 
 fn counts(diagnostics: &[Diagnostic]) -> Vec<RuleCount> {
-    let mut by_rule: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    let mut by_rule: BTreeMap<RuleId, (usize, usize)> = BTreeMap::new();
     for d in diagnostics {
         let (count, fixable) = by_rule.entry(d.rule).or_default();
         *count += 1;
@@ -29,7 +29,7 @@ fn counts(diagnostics: &[Diagnostic]) -> Vec<RuleCount> {
             rule,
             count,
             fixable,
-            summary: crate::rules::find(rule).map_or("", |r| r.meta().summary),
+            summary: crate::rules::meta_of(rule).map_or("", |m| m.summary),
         })
         .collect();
     // Most findings first; ties by rule id (the map's order, kept by the stable sort).
@@ -40,7 +40,7 @@ fn counts(diagnostics: &[Diagnostic]) -> Vec<RuleCount> {
 /// One line per rule: count, id, `[*]` when some of its findings can be fixed, summary.
 pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
     let counts = counts(diagnostics);
-    let id_width = counts.iter().map(|c| c.rule.len()).max().unwrap_or(0);
+    let id_width = counts.iter().map(|c| c.rule.as_str().len()).max().unwrap_or(0);
     let count_width = counts.iter().map(|c| c.count.to_string().len()).max().unwrap_or(0);
     for c in &counts {
         let fixable = if c.fixable > 0 { "[*]" } else { "   " };

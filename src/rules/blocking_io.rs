@@ -1,8 +1,10 @@
 use super::{RuleMeta, blocking};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{RuleId, Severity};
 
 pub static META: RuleMeta = RuleMeta {
-    id: "blocking-io",
+    id: RuleId::declare("blocking-io"),
+    codes: &["ASYNC230", "ASYNC231", "ASYNC232", "ASYNC240", "ASYNC250"],
+    observable: Some(super::Observable::Blocking),
     summary: "blocking file or terminal I/O in an async context",
     label: "blocking call",
     severity: Severity::Warning,

@@ -1,8 +1,10 @@
 use super::{RuleMeta, blocking};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{RuleId, Severity};
 
 pub static META: RuleMeta = RuleMeta {
-    id: "blocking-network",
+    id: RuleId::declare("blocking-network"),
+    codes: &["ASYNC210", "ASYNC211", "ASYNC212"],
+    observable: Some(super::Observable::Blocking),
     summary: "a blocking network call in an async context",
     label: "blocking call",
     severity: Severity::Warning,

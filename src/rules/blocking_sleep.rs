@@ -1,8 +1,10 @@
 use super::{RuleMeta, blocking};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{RuleId, Severity};
 
 pub static META: RuleMeta = RuleMeta {
-    id: "blocking-sleep",
+    id: RuleId::declare("blocking-sleep"),
+    codes: &["ASYNC251"],
+    observable: Some(super::Observable::Blocking),
     summary: "a thread-blocking sleep in an async context",
     label: "blocking call",
     severity: Severity::Warning,

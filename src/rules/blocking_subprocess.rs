@@ -1,8 +1,10 @@
 use super::{RuleMeta, blocking};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{RuleId, Severity};
 
 pub static META: RuleMeta = RuleMeta {
-    id: "blocking-subprocess",
+    id: RuleId::declare("blocking-subprocess"),
+    codes: &["ASYNC220", "ASYNC221", "ASYNC222"],
+    observable: Some(super::Observable::Blocking),
     summary: "waiting for a child process in an async context",
     label: "blocking call",
     severity: Severity::Warning,

@@ -1,8 +1,10 @@
 use super::{RuleMeta, blocking};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{RuleId, Severity};
 
 pub static META: RuleMeta = RuleMeta {
-    id: "blocking-wait",
+    id: RuleId::declare("blocking-wait"),
+    codes: &[],
+    observable: Some(super::Observable::Blocking),
     summary: "a blocking wait on a thread primitive in an async context",
     label: "blocking call",
     severity: Severity::Warning,

@@ -1,12 +1,14 @@
 use super::{CallCx, Finding, Rule, RuleMeta};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{RuleId, Severity};
 use crate::knowledge::Table;
 use crate::model::Usage;
 
 pub struct DanglingTask;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "dangling-task",
+    id: RuleId::declare("dangling-task"),
+    codes: &["ASYNC300", "RUF006"],
+    observable: Some(super::Observable::TaskDestroyed),
     summary: "a task whose only reference is dropped",
     label: "task dropped",
     severity: Severity::Warning,

@@ -1,5 +1,5 @@
 use super::{CallCx, Finding, Rule, RuleMeta, await_edit, await_syntax};
-use crate::diagnostic::{Fix, Severity};
+use crate::diagnostic::{Fix, RuleId, Severity};
 use crate::knowledge::Table;
 use crate::model::{Context, Language, Usage};
 
@@ -13,7 +13,9 @@ fn awaitable_noun(language: Language) -> &'static str {
 pub struct MissingAwait;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "missing-await",
+    id: RuleId::declare("missing-await"),
+    codes: &[],
+    observable: Some(super::Observable::NeverPolled),
     summary: "a future or coroutine that is created and never awaited",
     label: "never awaited",
     severity: Severity::Error,

@@ -11,15 +11,33 @@ pub mod missing_await;
 pub mod nested_runtime;
 pub mod parse_error;
 
-use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::diagnostic::{Diagnostic, RuleId, Severity, Step};
 use crate::link::{CallFacts, Project};
 use crate::model::{CallSite, FileModel, Function, Language};
+
+/// What a program does at run time when a finding is real, as the executor observes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Observable {
+    /// A call in async code ran longer than the threshold without yielding.
+    Blocking,
+    /// A future or coroutine was dropped without ever being polled or awaited.
+    NeverPolled,
+    /// A runtime was started or blocked on from inside a running one.
+    Nested,
+    /// A task was destroyed while still pending.
+    TaskDestroyed,
+}
 
 /// Everything about a rule that is not its check: id, summary and docs.
 #[derive(Debug)]
 pub struct RuleMeta {
     /// Kebab-case, stable: used by `--select`, suppressions and every output format.
-    pub id: &'static str,
+    pub id: RuleId,
+    /// The codes of other tools (flake8-async, ruff) that mean this rule, in `noqa` comments,
+    /// `--select` and the configuration.
+    pub codes: &'static [&'static str],
+    /// What the executor observes when a finding is real (`None`: nothing a run can show).
+    pub observable: Option<Observable>,
     /// One line, lower-case start, no trailing period.
     pub summary: &'static str,
     /// What the reported code is, shown beside it in the human report (`blocking call`).
@@ -116,39 +134,49 @@ pub static RULES: &[&dyn Rule] = &[
 /// in the repository that Cargo.toml names.
 pub const DOCS_HOME: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules");
 
-pub fn docs_url(id: &str) -> String {
+pub fn docs_url(id: RuleId) -> String {
     format!("{DOCS_HOME}/{id}.md")
 }
 
 /// The id of the findings that report a failure of the linter itself.
-pub const INTERNAL_ERROR: &str = "internal-error";
+pub const INTERNAL_ERROR: RuleId = RuleId::declare("internal-error");
 
-/// The id as a `&'static str`, for every rule and for `internal-error`.
-pub fn static_id(id: &str) -> Option<&'static str> {
-    if id == INTERNAL_ERROR {
+/// The id of this name, for every rule and for `internal-error`.
+pub fn id_named(name: &str) -> Option<RuleId> {
+    if name == INTERNAL_ERROR.as_str() {
         return Some(INTERNAL_ERROR);
     }
-    find(id).map(|rule| rule.meta().id)
+    find(name).map(|rule| rule.meta().id)
+}
+
+/// The metadata of a rule (none for `internal-error`).
+pub fn meta_of(id: RuleId) -> Option<&'static RuleMeta> {
+    RULES.iter().map(|r| r.meta()).find(|m| m.id == id)
 }
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
-    RULES.iter().copied().find(|r| r.meta().id == id)
+    RULES.iter().copied().find(|r| r.meta().id.as_str() == id)
+}
+
+/// The rule that a flake8-async or ruff code (`ASYNC251`, in any case) means, if any.
+pub fn rule_of_code(code: &str) -> Option<RuleId> {
+    RULES.iter().map(|r| r.meta()).find(|m| m.codes.iter().any(|c| c.eq_ignore_ascii_case(code))).map(|m| m.id)
+}
+
+/// Every code of another tool that means one of our rules.
+pub fn codes() -> impl Iterator<Item = &'static str> {
+    RULES.iter().flat_map(|r| r.meta().codes.iter().copied())
 }
 
 /// The rule a name given by the user stands for: a rule id, or the flake8-async or ruff code that
 /// `noqa` comments also accept (`ASYNC251` is `blocking-sleep`). An unknown name is an error that
 /// names the nearest ids.
-pub fn resolve_name(name: &str) -> Result<&'static str, String> {
-    if let Some(rule) = find(name) {
-        return Ok(rule.meta().id);
+pub fn resolve_name(name: &str) -> Result<RuleId, String> {
+    if let Some(id) = id_named(name).or_else(|| rule_of_code(name)) {
+        return Ok(id);
     }
-    if name == INTERNAL_ERROR {
-        return Ok(INTERNAL_ERROR);
-    }
-    if let Some(rule) = crate::suppress::rule_of_code(&name.to_ascii_uppercase()) {
-        return Ok(rule);
-    }
-    let mut ids: Vec<(usize, &str)> = RULES.iter().map(|r| (edit_distance(name, r.meta().id), r.meta().id)).collect();
+    let mut ids: Vec<(usize, &str)> =
+        RULES.iter().map(|r| (edit_distance(name, r.meta().id.as_str()), r.meta().id.as_str())).collect();
     ids.sort();
     let near: Vec<String> = ids
         .iter()
@@ -179,7 +207,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The one walk over a file's model: each call goes to each enabled rule.
-pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
+pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(RuleId) -> bool) -> Vec<Diagnostic> {
     let file = &project.files[file_index];
     let rules: Vec<&dyn Rule> = RULES.iter().copied().filter(|r| enabled(r.meta().id)).collect();
     let mut out = Vec::new();
@@ -245,10 +273,11 @@ mod tests {
 
     #[test]
     fn names_are_rule_ids_or_peer_codes_and_typos_get_the_nearest() {
-        assert_eq!(resolve_name("blocking-sleep"), Ok("blocking-sleep"));
-        assert_eq!(resolve_name("ASYNC251"), Ok("blocking-sleep"));
-        assert_eq!(resolve_name("async210"), Ok("blocking-network"));
-        assert_eq!(resolve_name("RUF006"), Ok("dangling-task"));
+        let name = |name: &str| resolve_name(name).map(RuleId::as_str);
+        assert_eq!(name("blocking-sleep"), Ok("blocking-sleep"));
+        assert_eq!(name("ASYNC251"), Ok("blocking-sleep"));
+        assert_eq!(name("async210"), Ok("blocking-network"));
+        assert_eq!(name("RUF006"), Ok("dangling-task"));
         let typo = resolve_name("blocking-slep").unwrap_err();
         assert!(typo.contains("did you mean `blocking-sleep`"), "{typo}");
         let far = resolve_name("xyz").unwrap_err();
@@ -263,7 +292,7 @@ mod tests {
         for rule in RULES {
             let id = rule.meta().id;
             assert!(seen.insert(id), "duplicate rule id {id}");
-            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id} is not kebab-case");
+            assert!(id.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id} is not kebab-case");
         }
     }
 

@@ -1,5 +1,5 @@
 use super::{CallCx, Finding, Rule, RuleMeta};
-use crate::diagnostic::{Severity, Step};
+use crate::diagnostic::{RuleId, Severity, Step};
 use crate::knowledge::Table;
 use crate::link::RUNTIME;
 use crate::model::{Context, Usage};
@@ -7,7 +7,9 @@ use crate::model::{Context, Usage};
 pub struct NestedRuntime;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "nested-runtime",
+    id: RuleId::declare("nested-runtime"),
+    codes: &[],
+    observable: Some(super::Observable::Nested),
     summary: "a runtime started or blocked on from inside async code",
     label: "nested runtime",
     severity: Severity::Error,

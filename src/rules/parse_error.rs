@@ -1,14 +1,16 @@
 use std::path::Path;
 
 use super::{CallCx, Finding, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, RuleId, Severity};
 use crate::model::SyntaxError;
 
 /// Not a check of calls: the walk turns each of a file's syntax errors into this finding.
 pub struct ParseError;
 
 pub static META: RuleMeta = RuleMeta {
-    id: "parse-error",
+    id: RuleId::declare("parse-error"),
+    codes: &[],
+    observable: None,
     summary: "a file, or part of it, that could not be read or parsed",
     label: "not parsed",
     severity: Severity::Error,
