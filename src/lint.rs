@@ -164,6 +164,9 @@ impl Linter {
         if let Some(progress) = &self.progress {
             progress.start(files.len());
         }
+        // Pruning keeps what the rules that run may report.
+        let reads: Vec<crate::link::Reads> =
+            rules::RULES.iter().map(|r| r.meta()).filter(|m| selection.enabled(m.id)).map(|m| m.reads).collect();
         let roots = crate::link::project_roots(files);
         let roots_key = cache::roots_key(roots.as_ref());
         let mut loaded: Vec<(usize, (FileModel, Option<Diagnostic>))> = largest_first(files)
@@ -174,7 +177,7 @@ impl Linter {
             .map(|index| {
                 let f = &files[index];
                 let (mut model, internal) = self.load(f, overlay.get(&f.path).cloned(), roots.as_ref(), roots_key);
-                crate::link::prune_calls(&mut model, f, self.knowledge(f.language), roots.as_ref());
+                crate::link::prune_calls(&mut model, f, self.knowledge(f.language), roots.as_ref(), &reads);
                 if let Some(progress) = &self.progress {
                     progress.advance();
                 }

@@ -18,7 +18,7 @@ use crate::model::{Callee, FileModel, Function, Language, NameKey};
 use effects::Hop;
 pub use effects::{Effect, RUNTIME};
 use index::Index;
-pub use prune::{project_roots, prune_calls};
+pub use prune::{Reads, project_roots, prune_calls};
 
 /// A function of the run: `(file index, function index)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -19,30 +19,51 @@ pub fn project_roots(files: &[SourceFile]) -> Option<FxHashSet<&str>> {
         .collect()
 }
 
-/// Drops the calls of a freshly lowered file that can matter neither to a rule nor to a sync
-/// function's effects, before the file waits in memory for the others: calls that match nothing in
-/// the knowledge base and cannot reach a project function, and calls in sync code whose value is
-/// used and that can only reach what neither blocks nor starts a runtime. Of the calls that matter
-/// only to effects, an [`EffectCall`](crate::model::EffectCall) is kept.
-pub fn prune_calls(file: &mut FileModel, source: &SourceFile, kb: &Knowledge, roots: Option<&FxHashSet<&str>>) {
+/// What a rule reads of calls, declared in its metadata so that pruning keeps what it may report:
+/// the calls it looks at (by where they run and what becomes of their value), and the
+/// knowledge-base tables such a call must match, unless it may reach a project function (whose
+/// effects or signature the rule may report through).
+#[derive(Debug, Clone, Copy)]
+pub struct Reads {
+    pub calls: fn(Context, &Usage) -> bool,
+    pub tables: &'static [Table],
+}
+
+/// What the linker reads itself: the sync calls through which sync functions get their effects.
+const EFFECT_TABLES: [Table; 2] = [Table::Blocking, Table::Runtime];
+
+/// Drops the calls of a freshly lowered file that can matter neither to a rule that runs (`reads`:
+/// what those rules read) nor to a sync function's effects, before the file waits in memory for
+/// the others: calls that match none of the tables their readers name and cannot reach a project
+/// function. Of the calls that matter only to effects, an [`EffectCall`](crate::model::EffectCall)
+/// is kept.
+pub fn prune_calls(
+    file: &mut FileModel,
+    source: &SourceFile,
+    kb: &Knowledge,
+    roots: Option<&FxHashSet<&str>>,
+    reads: &[Reads],
+) {
     let reach = Reach::new(file, source, roots);
     for function in &mut file.functions {
         let effects_matter = !function.returns_future;
         function.sort_calls(|call| {
-            let reported = matches!(call.context, Context::Async | Context::Loop)
-                || !matches!(call.usage, Usage::Used | Usage::Awaited);
-            let effect = effects_matter && call.context == Context::Sync && call.usage == Usage::Used;
-            if !reported && !effect {
+            let read = |r: &&Reads| (r.calls)(call.context, &call.usage);
+            let read_by_rule = reads.iter().any(|r| read(&r));
+            let effect = effects_matter && call.context == Context::Sync && call.usage != Usage::Awaited;
+            if !read_by_rule && !effect {
                 return Fate::Drop;
             }
-            let tables: &[Table] = if reported { &Table::ALL } else { &[Table::Blocking, Table::Runtime] };
             let ids = kb.callee_ids(&call.callee);
-            let matters = tables.iter().any(|t| ids[t.index()] != NO_ENTRY)
-                || call.candidates().iter().any(|p| reach.may_reach(p));
-            match (matters, reported) {
-                (false, _) => Fate::Drop,
-                (true, true) => Fate::Keep,
-                (true, false) => Fate::Effect,
+            let matches = |tables: &[Table]| tables.iter().any(|t| ids[t.index()] != NO_ENTRY);
+            if reads.iter().filter(read).any(|r| matches(r.tables)) {
+                return Fate::Keep;
+            }
+            let reaches = call.candidates().iter().any(|p| reach.may_reach(p));
+            match (read_by_rule && reaches, effect && (reaches || matches(&EFFECT_TABLES))) {
+                (true, _) => Fate::Keep,
+                (false, true) => Fate::Effect,
+                (false, false) => Fate::Drop,
             }
         });
     }
@@ -153,16 +174,61 @@ mod tests {
         calls
     }
 
-    /// The calls pruning keeps; the same whether or not the frontend already left calls out.
-    fn kept(source: &SourceFile, text: &str, roots: &[&str]) -> Vec<String> {
+    fn every_rule() -> Vec<Reads> {
+        crate::rules::RULES.iter().map(|r| r.meta().reads).collect()
+    }
+
+    /// The calls pruning keeps for these rules' reads.
+    fn kept_for(source: &SourceFile, text: &str, roots: &[&str], reads: &[Reads]) -> Vec<String> {
         let kb = Knowledge::builtin(Language::Python);
         let roots: FxHashSet<&str> = roots.iter().copied().collect();
         let mut model = frontend::lower(source, text, &kb);
-        prune_calls(&mut model, source, &kb, Some(&roots));
-        let mut prefiltered = frontend::lower_in_project(source, text, &kb, Some(&roots));
-        prune_calls(&mut prefiltered, source, &kb, Some(&roots));
-        assert_eq!(calls(&model), calls(&prefiltered));
+        prune_calls(&mut model, source, &kb, Some(&roots), reads);
         calls(&model)
+    }
+
+    /// The calls pruning keeps for every rule; the same whether or not the frontend already left
+    /// calls out.
+    fn kept(source: &SourceFile, text: &str, roots: &[&str]) -> Vec<String> {
+        let kb = Knowledge::builtin(Language::Python);
+        let reads = every_rule();
+        let mut prefiltered = frontend::lower_in_project(source, text, &kb, Some(&roots.iter().copied().collect()));
+        prune_calls(&mut prefiltered, source, &kb, Some(&roots.iter().copied().collect()), &reads);
+        let kept = kept_for(source, text, roots, &reads);
+        assert_eq!(kept, calls(&prefiltered));
+        kept
+    }
+
+    #[test]
+    fn pruning_keeps_what_the_rules_that_run_declare_they_read() {
+        let text = "\
+import asyncio, time
+async def f():
+    time.sleep(1)
+    asyncio.sleep(1)
+    asyncio.create_task(f())
+    x = asyncio.get_event_loop().run_until_complete(f())
+    return x
+def sync():
+    time.sleep(1)
+";
+        let source = python(&["pkg", "mod"], false);
+        let roots = ["pkg"];
+        // The sync function's sleep is an effect call whatever runs: the linker reads it itself.
+        assert_eq!(kept_for(&source, text, &roots, &[]), ["sync: -> time.sleep"]);
+        let only = |id: &str| vec![crate::rules::find(id).unwrap().meta().reads];
+        let blocking = kept_for(&source, text, &roots, &only("blocking-sleep"));
+        // `f()` reaches a project function, whose effects a blocking rule reports through.
+        assert_eq!(blocking, ["f: f", "f: f", "f: time.sleep", "sync: -> time.sleep"]);
+        let unawaited = kept_for(&source, text, &roots, &only("missing-await"));
+        assert_eq!(unawaited, ["f: asyncio.sleep", "sync: -> time.sleep"]);
+        let tasks = kept_for(&source, text, &roots, &only("dangling-task"));
+        assert_eq!(tasks, ["f: asyncio.create_task", "sync: -> time.sleep"]);
+        // A rule added later keeps its calls by declaring them: here, awaitables whose value is used.
+        let used_awaitables = Reads { calls: |_, usage| *usage == Usage::Used, tables: &[Table::Runtime] };
+        let declared = kept_for(&source, text, &roots, &[used_awaitables]);
+        assert!(declared.contains(&"f: asyncio.get_event_loop(..).run_until_complete".to_string()), "{declared:?}");
+        assert!(!declared.contains(&"f: time.sleep".to_string()), "{declared:?}");
     }
 
     #[test]
@@ -217,7 +283,7 @@ async def main():
             kept(&source, text, &["pkg", "other"]),
             // Dropped: builtins, an undefined name, `json` (not in the project), `print` (nothing it
             // reaches can be reported), `self.inherited()` (no such function in this module), the
-            // lambda's `len` (offloaded).
+            // lambda's `len` (offloaded) and so the `to_thread` call that no rule reads (awaited).
             [
                 // Own functions and a project module, whose values are used in sync code: they matter
                 // only through their callee's effects.
@@ -228,7 +294,6 @@ async def main():
                 "caller: sorted",
                 "caller: time.sleep",
                 // A known API and a project function in async code.
-                "main: asyncio.to_thread",
                 "main: helper",
             ]
         );

@@ -311,6 +311,14 @@ pub enum Usage {
     Used,
 }
 
+impl Usage {
+    /// The value is thrown away unused: dropped at once, bound to `_`, passed to `drop`, or bound
+    /// to a name never used again.
+    pub fn is_thrown_away(&self) -> bool {
+        matches!(self, Usage::Discarded | Usage::DiscardedBinding | Usage::Dropped | Usage::UnusedBinding(_))
+    }
+}
+
 /// The index of a bound name in [`FileModel::bound_names`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BoundName(pub u32);

@@ -62,6 +62,12 @@ fn replacement_help(replacement: &str) -> String {
     format!("use {replacement} instead, or move the call off the runtime's thread")
 }
 
+/// What every `blocking-*` rule reads: calls in async code that are not awaited.
+pub const READS: crate::link::Reads = crate::link::Reads {
+    calls: |context, usage| context == Context::Async && *usage != Usage::Awaited,
+    tables: &[Table::Blocking],
+};
+
 pub const ESCAPE_HATCHES: &str = "Calls inside closures handed to `spawn_blocking`, `block_in_place`, \
 `std::thread::spawn` or rayon (Rust), or to `asyncio.to_thread`, `loop.run_in_executor` or \
 `threading.Thread(target=...)` (Python), and sync functions that no async context calls, are not \

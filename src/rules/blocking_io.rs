@@ -5,6 +5,7 @@ pub static META: RuleMeta = RuleMeta {
     id: RuleId::declare("blocking-io"),
     codes: &["ASYNC230", "ASYNC231", "ASYNC232", "ASYNC240", "ASYNC250"],
     observable: Some(super::Observable::Blocking),
+    reads: blocking::READS,
     summary: "blocking file or terminal I/O in an async context",
     label: "blocking call",
     severity: Severity::Warning,

@@ -5,6 +5,7 @@ pub static META: RuleMeta = RuleMeta {
     id: RuleId::declare("blocking-network"),
     codes: &["ASYNC210", "ASYNC211", "ASYNC212"],
     observable: Some(super::Observable::Blocking),
+    reads: blocking::READS,
     summary: "a blocking network call in an async context",
     label: "blocking call",
     severity: Severity::Warning,

@@ -5,6 +5,7 @@ pub static META: RuleMeta = RuleMeta {
     id: RuleId::declare("blocking-sleep"),
     codes: &["ASYNC251"],
     observable: Some(super::Observable::Blocking),
+    reads: blocking::READS,
     summary: "a thread-blocking sleep in an async context",
     label: "blocking call",
     severity: Severity::Warning,

@@ -5,6 +5,7 @@ pub static META: RuleMeta = RuleMeta {
     id: RuleId::declare("blocking-subprocess"),
     codes: &["ASYNC220", "ASYNC221", "ASYNC222"],
     observable: Some(super::Observable::Blocking),
+    reads: blocking::READS,
     summary: "waiting for a child process in an async context",
     label: "blocking call",
     severity: Severity::Warning,

@@ -5,6 +5,7 @@ pub static META: RuleMeta = RuleMeta {
     id: RuleId::declare("blocking-wait"),
     codes: &[],
     observable: Some(super::Observable::Blocking),
+    reads: blocking::READS,
     summary: "a blocking wait on a thread primitive in an async context",
     label: "blocking call",
     severity: Severity::Warning,

@@ -1,6 +1,7 @@
 use super::{CallCx, Finding, Rule, RuleMeta};
 use crate::diagnostic::{RuleId, Severity};
 use crate::knowledge::Table;
+use crate::link::Reads;
 use crate::model::Usage;
 
 pub struct DanglingTask;
@@ -9,6 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     id: RuleId::declare("dangling-task"),
     codes: &["ASYNC300", "RUF006"],
     observable: Some(super::Observable::TaskDestroyed),
+    reads: Reads { calls: |_, usage| usage.is_thrown_away(), tables: &[Table::Spawn] },
     summary: "a task whose only reference is dropped",
     label: "task dropped",
     severity: Severity::Warning,

@@ -1,6 +1,7 @@
 use super::{CallCx, Finding, Rule, RuleMeta, await_edit, await_syntax};
 use crate::diagnostic::{Fix, RuleId, Severity};
 use crate::knowledge::Table;
+use crate::link::Reads;
 use crate::model::{Context, Language, Usage};
 
 fn awaitable_noun(language: Language) -> &'static str {
@@ -16,6 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     id: RuleId::declare("missing-await"),
     codes: &[],
     observable: Some(super::Observable::NeverPolled),
+    reads: Reads { calls: |_, usage| usage.is_thrown_away(), tables: &[Table::Awaitable] },
     summary: "a future or coroutine that is created and never awaited",
     label: "never awaited",
     severity: Severity::Error,

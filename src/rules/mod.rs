@@ -38,6 +38,8 @@ pub struct RuleMeta {
     pub codes: &'static [&'static str],
     /// What the executor observes when a finding is real (`None`: nothing a run can show).
     pub observable: Option<Observable>,
+    /// The calls it may report, so that pruning keeps them.
+    pub reads: crate::link::Reads,
     /// One line, lower-case start, no trailing period.
     pub summary: &'static str,
     /// What the reported code is, shown beside it in the human report (`blocking call`).

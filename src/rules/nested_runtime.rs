@@ -1,7 +1,7 @@
 use super::{CallCx, Finding, Rule, RuleMeta};
 use crate::diagnostic::{RuleId, Severity, Step};
 use crate::knowledge::Table;
-use crate::link::RUNTIME;
+use crate::link::{RUNTIME, Reads};
 use crate::model::{Context, Usage};
 
 pub struct NestedRuntime;
@@ -10,6 +10,10 @@ pub static META: RuleMeta = RuleMeta {
     id: RuleId::declare("nested-runtime"),
     codes: &[],
     observable: Some(super::Observable::Nested),
+    reads: Reads {
+        calls: |context, usage| matches!(context, Context::Async | Context::Loop) && *usage != Usage::Awaited,
+        tables: &[Table::Runtime],
+    },
     summary: "a runtime started or blocked on from inside async code",
     label: "nested runtime",
     severity: Severity::Error,

@@ -2,6 +2,7 @@ use std::path::Path;
 
 use super::{CallCx, Finding, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, RuleId, Severity};
+use crate::link::Reads;
 use crate::model::SyntaxError;
 
 /// Not a check of calls: the walk turns each of a file's syntax errors into this finding.
@@ -11,6 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     id: RuleId::declare("parse-error"),
     codes: &[],
     observable: None,
+    reads: Reads { calls: |_, _| false, tables: &[] },
     summary: "a file, or part of it, that could not be read or parsed",
     label: "not parsed",
     severity: Severity::Error,
