@@ -13,6 +13,8 @@ use crate::model::{Callee, FileModel, Function, Language, Name, NameKey};
 /// How far resolution follows re-exports (chains are short; this bounds cycles and fan-out).
 const MAX_ALIAS_HOPS: usize = 8;
 const MAX_EXPANSIONS: usize = 32;
+/// How deep resolution looks through base classes (this bounds cycles).
+const MAX_BASE_DEPTH: usize = 16;
 
 /// What resolving a call needs: the project's names. Only needed until every call is resolved.
 pub(super) struct Index<'a> {
@@ -28,6 +30,8 @@ pub(super) struct Index<'a> {
     by_hash: FxHashMap<u64, (u32, u32)>,
     /// Glob re-exports: module -> the modules whose every name it re-exports (`module::*`).
     globs: FxHashMap<&'a str, Vec<&'a str>>,
+    /// Python classes (see [`FileModel::classes`]) -> their bases.
+    classes: FxHashMap<&'a str, &'a [Name]>,
     knowledge: Kbs<'a>,
 }
 
@@ -36,7 +40,11 @@ impl<'a> Index<'a> {
         let mut functions = Vec::with_capacity(files.iter().map(|f| f.functions.len() + f.leaves.len()).sum());
         let mut aliases: Vec<(Name, Name)> = Vec::with_capacity(files.iter().map(|f| f.aliases.len()).sum());
         let mut globs: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        let mut classes: FxHashMap<&str, &[Name]> = FxHashMap::default();
         for (file_index, file) in files.iter().enumerate() {
+            for class in &file.classes {
+                classes.entry(class.name.as_str()).or_insert(&class.bases);
+            }
             for (function_index, function) in file.functions.iter().enumerate() {
                 let at = FnRef { file: file_index as u32, function: function_index as u32 };
                 functions.push((function.key, at));
@@ -64,7 +72,7 @@ impl<'a> Index<'a> {
             by_hash.entry(prefix_hash(module.as_bytes())).or_insert((0, 0));
         }
         functions.par_sort_unstable();
-        Index { files, functions, aliases, by_hash, globs, knowledge }
+        Index { files, functions, aliases, by_hash, globs, classes, knowledge }
     }
 
     /// Resolves each distinct callee of the run once (calls of the same callee resolve alike): its
@@ -140,7 +148,46 @@ impl<'a> Index<'a> {
                 fill_missing(&mut ids, found);
             }
         }
+        if callee.is_none() && language == Language::Python && !self.classes.is_empty() {
+            callee = expanded.iter().find_map(|path| self.through_class(path));
+        }
         Packed { callee: callee.unwrap_or(NO_FUNCTION), apis: ids }
+    }
+
+    /// A call that names a class runs its `__init__`; one that names a member the class does not
+    /// define reaches the first of its bases that does.
+    fn through_class(&self, path: &str) -> Option<FnRef> {
+        if self.classes.contains_key(path) {
+            return self.member(path, "__init__", 0);
+        }
+        let (class, member) = path.rsplit_once('.')?;
+        let bases = self.classes.get(class)?;
+        self.in_bases(bases, member, 0)
+    }
+
+    /// `class.member`, defined in the class or inherited, looked up depth-first in base order.
+    fn member(&self, class: &str, member: &str, depth: usize) -> Option<FnRef> {
+        if let Some(found) = self.lookup(&format!("{class}.{member}")) {
+            return Some(found);
+        }
+        self.in_bases(self.classes.get(class)?, member, depth)
+    }
+
+    fn in_bases(&self, bases: &[Name], member: &str, depth: usize) -> Option<FnRef> {
+        if depth >= MAX_BASE_DEPTH {
+            return None;
+        }
+        for base in bases {
+            // A base may be named through a re-export (`from .models import Base` in a package).
+            let mut names = vec![Cow::Borrowed(base.as_str())];
+            self.expand_into(base.as_str(), Language::Python, &mut names);
+            for name in &names {
+                if let Some(found) = self.member(name, member, depth + 1) {
+                    return Some(found);
+                }
+            }
+        }
+        None
     }
 
     /// Appends every path `path` stands for through named and glob re-exports, nearest first

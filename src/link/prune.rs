@@ -105,6 +105,8 @@ struct Reach<'f> {
     closed_module: Option<String>,
     /// The keys of the file's functions.
     defined: FxHashSet<NameKey>,
+    /// The file's classes that the linker resolves members and constructors through.
+    classes: FxHashSet<&'static str>,
     aliases: FxHashSet<&'static str>,
 }
 
@@ -122,6 +124,7 @@ impl<'f> Reach<'f> {
             sep,
             closed_module: closed.then(|| format!("{module}{sep}")),
             defined: file.functions.iter().map(|f| f.key).collect(),
+            classes: file.classes.iter().map(|c| c.name.as_str()).collect(),
             aliases: file.aliases.iter().map(|(alias, _)| alias.as_str()).collect(),
         }
     }
@@ -131,7 +134,8 @@ impl<'f> Reach<'f> {
             && path.starts_with(module.as_str())
         {
             let prefixes = path.match_indices(self.sep).map(|(at, _)| &path[..at]).chain([path]);
-            return self.defined.contains(&NameKey::of(path)) || prefixes.into_iter().any(|p| self.aliases.contains(p));
+            return self.defined.contains(&NameKey::of(path))
+                || prefixes.into_iter().any(|p| self.aliases.contains(p) || self.classes.contains(p));
         }
         match self.roots {
             None => true,

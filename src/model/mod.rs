@@ -75,6 +75,19 @@ pub struct FileModel {
     /// one are kept).
     #[serde(default)]
     pub items: Vec<ItemLines>,
+    /// Python classes whose calls and members the linker may resolve through the class: those
+    /// with project base classes, or an `__init__`.
+    #[serde(default)]
+    pub classes: Vec<Class>,
+}
+
+/// A class: its qualified name and its base classes, as the file's imports name them (re-exports
+/// are followed by the linker). Calling the class runs its `__init__`, own or inherited, and a
+/// member not defined in it is looked up in its bases, in order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Class {
+    pub name: Name,
+    pub bases: Box<[Name]>,
 }
 
 /// The lines of an item (fn, impl, trait, mod): from its attributes (`first`) through the line
@@ -138,6 +151,7 @@ impl FileModel {
             test_lines: Vec::new(),
             cells: Vec::new(),
             items: Vec::new(),
+            classes: Vec::new(),
         }
     }
 }

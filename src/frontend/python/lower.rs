@@ -313,6 +313,8 @@ pub struct Lowerer<'k, 'a> {
     open: Vec<Open<'a>>,
     pub done: Vec<Function>,
     pub aliases: Vec<(String, String)>,
+    /// See [`crate::model::FileModel::classes`].
+    pub class_bases: Vec<(String, Vec<String>)>,
     /// See [`crate::model::FileModel::bound_names`].
     pub bound_names: Vec<Name>,
     classes: FxHashSet<String>,
@@ -380,6 +382,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             aliases: Vec::new(),
             bound_names: Vec::new(),
             classes: FxHashSet::default(),
+            class_bases: Vec::new(),
             class_attrs: FxHashMap::default(),
             star_modules: Vec::new(),
             annotated_returns: FxHashMap::default(),
@@ -970,6 +973,19 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         self.args(&class.bases, None, false, ctx);
         let qual = join(self.scopes.last().map_or("", |s| &s.qual), class.name);
         self.classes.insert(qual.clone());
+        // Bases the project may define (keyword arguments such as `metaclass=` are no bases).
+        let bases: Vec<String> = class
+            .bases
+            .iter()
+            .filter_map(|base| match &*self.value(base) {
+                Value::Path(path) | Value::Global(path) if self.may_matter(path) => Some(path.clone()),
+                _ => None,
+            })
+            .collect();
+        let has_init = class.body.iter().any(|s| matches!(s, Stmt::Def(def) if def.name == "__init__"));
+        if !bases.is_empty() || has_init {
+            self.class_bases.push((qual.clone(), bases));
+        }
         let mut collected = Collected::default();
         collect_block(&class.body, &mut collected, &self.unit, None);
         let mut attrs = FxHashMap::default();
