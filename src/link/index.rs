@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{FnRef, Kbs, LEAF, NO_FUNCTION, NONE, Packed, Slots};
 use crate::knowledge::{Ids, NO_ENTRY, fill_missing};
@@ -13,8 +13,8 @@ use crate::model::{Callee, FileModel, Function, Language, Name, NameKey};
 /// How far resolution follows re-exports (chains are short; this bounds cycles and fan-out).
 const MAX_ALIAS_HOPS: usize = 8;
 const MAX_EXPANSIONS: usize = 32;
-/// How deep resolution looks through base classes (this bounds cycles).
-const MAX_BASE_DEPTH: usize = 16;
+/// How many classes resolution looks through for one member.
+const MAX_CLASSES_SEEN: usize = 64;
 
 /// What resolving a call needs: the project's names. Only needed until every call is resolved.
 pub(super) struct Index<'a> {
@@ -30,8 +30,8 @@ pub(super) struct Index<'a> {
     by_hash: FxHashMap<u64, (u32, u32)>,
     /// Glob re-exports: module -> the modules whose every name it re-exports (`module::*`).
     globs: FxHashMap<&'a str, Vec<&'a str>>,
-    /// Python classes (see [`FileModel::classes`]) -> their bases.
-    classes: FxHashMap<&'a str, &'a [Name]>,
+    /// Python classes (see [`FileModel::classes`]).
+    classes: FxHashMap<NameKey, &'a crate::model::Class>,
     knowledge: Kbs<'a>,
 }
 
@@ -40,10 +40,10 @@ impl<'a> Index<'a> {
         let mut functions = Vec::with_capacity(files.iter().map(|f| f.functions.len() + f.leaves.len()).sum());
         let mut aliases: Vec<(Name, Name)> = Vec::with_capacity(files.iter().map(|f| f.aliases.len()).sum());
         let mut globs: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
-        let mut classes: FxHashMap<&str, &[Name]> = FxHashMap::default();
+        let mut classes: FxHashMap<NameKey, &crate::model::Class> = FxHashMap::default();
         for (file_index, file) in files.iter().enumerate() {
             for class in &file.classes {
-                classes.entry(class.name.as_str()).or_insert(&class.bases);
+                classes.entry(class.key).or_insert(class);
             }
             for (function_index, function) in file.functions.iter().enumerate() {
                 let at = FnRef { file: file_index as u32, function: function_index as u32 };
@@ -123,7 +123,10 @@ impl<'a> Index<'a> {
 
     /// The function that `path` names: the first defined under that name, in file order.
     fn lookup(&self, path: &str) -> Option<FnRef> {
-        let key = NameKey::of(path);
+        self.lookup_key(NameKey::of(path))
+    }
+
+    fn lookup_key(&self, key: NameKey) -> Option<FnRef> {
         let first = self.functions.partition_point(|(k, _)| *k < key);
         self.functions.get(first).filter(|(k, _)| *k == key).map(|&(_, at)| at)
     }
@@ -157,32 +160,39 @@ impl<'a> Index<'a> {
     /// A call that names a class runs its `__init__`; one that names a member the class does not
     /// define reaches the first of its bases that does.
     fn through_class(&self, path: &str) -> Option<FnRef> {
-        if self.classes.contains_key(path) {
-            return self.member(path, "__init__", 0);
+        let mut seen = FxHashSet::default();
+        if self.classes.contains_key(&NameKey::of(path)) {
+            return self.member(path, "__init__", &mut seen);
         }
         let (class, member) = path.rsplit_once('.')?;
-        let bases = self.classes.get(class)?;
-        self.in_bases(bases, member, 0)
-    }
-
-    /// `class.member`, defined in the class or inherited, looked up depth-first in base order.
-    fn member(&self, class: &str, member: &str, depth: usize) -> Option<FnRef> {
-        if let Some(found) = self.lookup(&format!("{class}.{member}")) {
-            return Some(found);
-        }
-        self.in_bases(self.classes.get(class)?, member, depth)
-    }
-
-    fn in_bases(&self, bases: &[Name], member: &str, depth: usize) -> Option<FnRef> {
-        if depth >= MAX_BASE_DEPTH {
+        let found = self.classes.get(&NameKey::of(class))?;
+        if found.bases.is_empty() {
             return None;
         }
-        for base in bases {
+        self.member(class, member, &mut seen)
+    }
+
+    /// `class.member`, defined in the class or inherited: looked up depth-first in base order,
+    /// each class once (hierarchies with diamonds would otherwise be walked once per path).
+    fn member(&self, class: &str, member: &str, seen: &mut FxHashSet<NameKey>) -> Option<FnRef> {
+        let key = NameKey::of(class);
+        if seen.len() >= MAX_CLASSES_SEEN || !seen.insert(key) {
+            return None;
+        }
+        let found = self.classes.get(&key);
+        let own = match (member, found.and_then(|c| c.init)) {
+            ("__init__", Some(init)) => self.lookup_key(init),
+            _ => self.lookup(&format!("{class}.{member}")),
+        };
+        if own.is_some() {
+            return own;
+        }
+        for base in found?.bases.iter() {
             // A base may be named through a re-export (`from .models import Base` in a package).
             let mut names = vec![Cow::Borrowed(base.as_str())];
             self.expand_into(base.as_str(), Language::Python, &mut names);
             for name in &names {
-                if let Some(found) = self.member(name, member, depth + 1) {
+                if let Some(found) = self.member(name, member, seen) {
                     return Some(found);
                 }
             }

@@ -1,7 +1,7 @@
 //! Pruning: the calls of a freshly lowered file that can matter to nothing are dropped before the
 //! file waits in memory for the others.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, NO_ENTRY, Table};
@@ -59,7 +59,8 @@ pub fn prune_calls(
             if reads.iter().filter(read).any(|r| matches(r.tables)) {
                 return Fate::Keep;
             }
-            let reaches = call.candidates().iter().any(|p| reach.may_reach(p));
+            let inherit = call.context != Context::Sync;
+            let reaches = call.candidates().iter().any(|p| reach.may_reach(p, inherit));
             match (read_by_rule && reaches, effect && (reaches || matches(&EFFECT_TABLES))) {
                 (true, _) => Fate::Keep,
                 (false, true) => Fate::Effect,
@@ -91,6 +92,15 @@ pub fn prune_calls(
             !leaf
         });
     }
+    // A class without bases whose `__init__` calls nothing that matters (or that has none) gives
+    // its constructor's callers nothing: the linker need not know it, unless it shadows an import
+    // of the same name (the import's class is not the one called).
+    let matters: FxHashSet<NameKey> = file.functions.iter().map(|f| f.key).collect();
+    let imported: FxHashSet<NameKey> = file.aliases.iter().map(|(alias, _)| NameKey::of(alias.as_str())).collect();
+    file.classes.retain(|c| {
+        !c.bases.is_empty() || c.init.is_some_and(|init| matters.contains(&init)) || imported.contains(&c.key)
+    });
+    file.classes.shrink_to_fit();
     // The model now waits in memory for the others: no spare capacity.
     file.functions.shrink_to_fit();
     file.aliases.shrink_to_fit();
@@ -105,8 +115,9 @@ struct Reach<'f> {
     closed_module: Option<String>,
     /// The keys of the file's functions.
     defined: FxHashSet<NameKey>,
-    /// The file's classes that the linker resolves members and constructors through.
-    classes: FxHashSet<&'static str>,
+    /// The file's classes that the linker resolves constructors through, and whether members may
+    /// be inherited (the class has project bases).
+    classes: FxHashMap<NameKey, bool>,
     aliases: FxHashSet<&'static str>,
 }
 
@@ -124,18 +135,28 @@ impl<'f> Reach<'f> {
             sep,
             closed_module: closed.then(|| format!("{module}{sep}")),
             defined: file.functions.iter().map(|f| f.key).collect(),
-            classes: file.classes.iter().map(|c| c.name.as_str()).collect(),
+            classes: file.classes.iter().map(|c| (c.key, !c.bases.is_empty())).collect(),
             aliases: file.aliases.iter().map(|(alias, _)| alias.as_str()).collect(),
         }
     }
 
-    fn may_reach(&self, path: &str) -> bool {
+    /// Whether a call of `path` may reach a project function. `inherit`: a member that a class of
+    /// this file does not define may be inherited from a base elsewhere (kept for calls in async
+    /// code, where it is reported; in sync code such calls are the bulk of a class hierarchy's,
+    /// so chains do not pass through inherited members).
+    fn may_reach(&self, path: &str, inherit: bool) -> bool {
         if let Some(module) = &self.closed_module
             && path.starts_with(module.as_str())
         {
             let prefixes = path.match_indices(self.sep).map(|(at, _)| &path[..at]).chain([path]);
+            let through_class = || {
+                let class = path.rsplit_once(self.sep).map_or("", |(class, _)| class);
+                self.classes.contains_key(&NameKey::of(path))
+                    || (inherit && self.classes.get(&NameKey::of(class)).copied().unwrap_or(false))
+            };
             return self.defined.contains(&NameKey::of(path))
-                || prefixes.into_iter().any(|p| self.aliases.contains(p) || self.classes.contains(p));
+                || prefixes.into_iter().any(|p| self.aliases.contains(p))
+                || through_class();
         }
         match self.roots {
             None => true,

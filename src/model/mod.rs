@@ -81,12 +81,14 @@ pub struct FileModel {
     pub classes: Vec<Class>,
 }
 
-/// A class: its qualified name and its base classes, as the file's imports name them (re-exports
-/// are followed by the linker). Calling the class runs its `__init__`, own or inherited, and a
-/// member not defined in it is looked up in its bases, in order.
+/// A class: the key of its qualified name, of its own `__init__` if it has one, and its base
+/// classes as the file's imports name them (re-exports are followed by the linker). Calling the
+/// class runs its `__init__`, own or inherited, and a member not defined in it is looked up in its
+/// bases, in order.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Class {
-    pub name: Name,
+    pub key: NameKey,
+    pub init: Option<NameKey>,
     pub bases: Box<[Name]>,
 }
 

@@ -314,7 +314,7 @@ pub struct Lowerer<'k, 'a> {
     pub done: Vec<Function>,
     pub aliases: Vec<(String, String)>,
     /// See [`crate::model::FileModel::classes`].
-    pub class_bases: Vec<(String, Vec<String>)>,
+    pub class_bases: Vec<crate::model::Class>,
     /// See [`crate::model::FileModel::bound_names`].
     pub bound_names: Vec<Name>,
     classes: FxHashSet<String>,
@@ -984,7 +984,11 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             .collect();
         let has_init = class.body.iter().any(|s| matches!(s, Stmt::Def(def) if def.name == "__init__"));
         if !bases.is_empty() || has_init {
-            self.class_bases.push((qual.clone(), bases));
+            self.class_bases.push(crate::model::Class {
+                key: NameKey::of(&qual),
+                init: has_init.then(|| NameKey::of(&join(&qual, "__init__"))),
+                bases: bases.iter().map(|b| Name::new(b)).collect(),
+            });
         }
         let mut collected = Collected::default();
         collect_block(&class.body, &mut collected, &self.unit, None);

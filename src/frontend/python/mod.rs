@@ -61,14 +61,7 @@ fn lower_here(file: &SourceFile, text: &str, kb: &Knowledge, roots: Option<&FxHa
     let mut model = FileModel::new(file.path.clone(), file.language);
     model.functions = lowerer.done;
     model.aliases = lowerer.aliases.iter().map(|(a, t)| (a.as_str().into(), t.as_str().into())).collect();
-    model.classes = lowerer
-        .class_bases
-        .iter()
-        .map(|(name, bases)| crate::model::Class {
-            name: name.as_str().into(),
-            bases: bases.iter().map(|b| b.as_str().into()).collect(),
-        })
-        .collect();
+    model.classes = lowerer.class_bases;
     model.comments = comments;
     model.errors = errors;
     model.bound_names = lowerer.bound_names;

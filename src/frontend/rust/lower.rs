@@ -197,6 +197,17 @@ impl<'a> Lowerer<'a, '_> {
                 }
                 _ => {}
             }
+            // `type Db = rusqlite::Connection;`: the alias's paths stand for the type's, for the
+            // linker (other modules, other crates of the workspace) as for `use`.
+            if let Item::Type(alias) = item
+                && let Some(target) = self.type_path(&alias.ty)
+            {
+                let mut path = owner.clone();
+                path.push(segment(&alias.ident));
+                if path != target {
+                    self.model.aliases.push((path_name(&path), path_name(&target)));
+                }
+            }
             if let Item::Struct(s) = item {
                 let mut path = owner.clone();
                 path.push(segment(&s.ident));
