@@ -327,6 +327,11 @@ impl Knowledge {
         ids
     }
 
+    /// The ids of the entries whose distinctive method names include `name`, per table.
+    pub fn method_ids(&self, name: &str) -> Option<&Ids> {
+        self.methods.get(name)
+    }
+
     /// The ids of the entries listed under exactly `path`, per table.
     pub fn path_ids(&self, path: &str) -> Option<&Ids> {
         self.paths.get(path)

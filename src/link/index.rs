@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{FnRef, Kbs, LEAF, NO_FUNCTION, NONE, Packed, Slots};
 use crate::knowledge::{Ids, NO_ENTRY, fill_missing};
-use crate::model::{Callee, FileModel, Function, Language, Name, NameKey};
+use crate::model::{Callee, FileModel, Function, Language, Name, NameKey, RETURNED};
 
 /// How far resolution follows re-exports (chains are short; this bounds cycles and fan-out).
 const MAX_ALIAS_HOPS: usize = 8;
@@ -153,6 +153,17 @@ impl<'a> Index<'a> {
         }
         if callee.is_none() && language == Language::Python && !self.classes.is_empty() {
             callee = expanded.iter().find_map(|path| self.through_class(path));
+        }
+        // A method of what a project function returns, when that function declares no type: by
+        // its name, as for any receiver whose type is unknown.
+        if callee.is_none() && ids.iter().all(|&id| id == NO_ENTRY) {
+            let method = candidates.iter().find_map(|c| {
+                let (receiver, method) = c.as_str().rsplit_once(language.separator())?;
+                receiver.ends_with(RETURNED).then_some(method)
+            });
+            if let Some(found) = method.and_then(|m| kb.method_ids(m)) {
+                ids = *found;
+            }
         }
         Packed { callee: callee.unwrap_or(NO_FUNCTION), apis: ids }
     }

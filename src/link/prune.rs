@@ -5,7 +5,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, NO_ENTRY, Table};
-use crate::model::{Context, Fate, FileModel, Function, Language, NameKey, Usage};
+use crate::model::{Context, Fate, FileModel, Function, Language, NameKey, RETURNED, Usage};
 
 /// The first segments of every qualified name the project can define: crate ids (Rust) and
 /// top-level modules (Python); `None` when some file's cannot be told.
@@ -59,8 +59,14 @@ pub fn prune_calls(
             if reads.iter().filter(read).any(|r| matches(r.tables)) {
                 return Fate::Keep;
             }
-            let inherit = call.context != Context::Sync;
-            let reaches = call.candidates().iter().any(|p| reach.may_reach(p, inherit));
+            // Type queries across modules (inherited members, what another module's function
+            // returns) are followed for calls in async code, where they are reported; in sync code
+            // they are the bulk of a project's calls, and chains do not pass through them.
+            let across = call.context != Context::Sync;
+            let reaches = call
+                .candidates()
+                .iter()
+                .any(|p| (across || !p.as_str().contains(RETURNED)) && reach.may_reach(p, across));
             match (read_by_rule && reaches, effect && (reaches || matches(&EFFECT_TABLES))) {
                 (true, _) => Fate::Keep,
                 (false, true) => Fate::Effect,

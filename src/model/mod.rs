@@ -81,6 +81,12 @@ pub struct FileModel {
     pub classes: Vec<Class>,
 }
 
+/// The segment that stands for what calling the function before it returns (`pkg.make.()`): the
+/// Python frontend names methods called on such a value `pkg.make.().get`, and records a function's
+/// declared return type as an alias of `pkg.make.()`, so that the linker resolves the call across
+/// modules like any re-export.
+pub const RETURNED: &str = "()";
+
 /// A class: the key of its qualified name, of its own `__init__` if it has one, and its base
 /// classes as the file's imports name them (re-exports are followed by the linker). Calling the
 /// class runs its `__init__`, own or inherited, and a member not defined in it is looked up in its

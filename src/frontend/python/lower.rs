@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::ast::{self, Call, Class, Def, Expr, Lambda, Param, Stmt};
 use crate::frontend::Unit;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, Function, Name, NameKey, Span, Usage};
+use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, Function, Name, NameKey, RETURNED, Span, Usage};
 
 /// Names Python provides without an import (`dir(builtins)` of CPython 3.11, and 3.13's additions).
 const BUILTINS: [&str; 149] = [
@@ -433,7 +433,21 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 Stmt::Def(def) => {
                     let value = def.returns.as_ref().map_or(Value::Unknown, |a| self.annotation(a));
                     if value != Value::Unknown {
-                        self.annotated_returns.insert(join(prefix, def.name), (def.is_async, value));
+                        let qualname = join(prefix, def.name);
+                        // Other modules see the type through `qualname.()` (see `model::RETURNED`);
+                        // an `@overload` is one of several signatures, not what the call returns.
+                        let overload = def.decorators.iter().any(|d| match d {
+                            Expr::Name(name, _) => *name == "overload",
+                            Expr::Attr(_, attr, _) => *attr == "overload",
+                            _ => false,
+                        });
+                        // Only a type whose methods the knowledge base or the project may define.
+                        if let (false, false, Value::Instance(ty)) = (def.is_async, overload, &value)
+                            && (self.kb.knows_module(ty) || self.may_matter(ty))
+                        {
+                            self.aliases.push((join(&qualname, RETURNED), ty.clone()));
+                        }
+                        self.annotated_returns.insert(qualname, (def.is_async, value));
                     }
                 }
                 Stmt::Class(class) => self.note_annotated_returns(&class.body, &join(prefix, class.name)),
@@ -583,7 +597,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             Expr::Tuple(items, _) | Expr::List(items, _) => {
                 items.get(index).map_or(Value::Unknown, |item| self.value(item).into_owned())
             }
-            Expr::Call(call) => match self.callee(&call.func, true).unwrap_or(Callee::Unknown) {
+            Expr::Call(call) => match self.callee(&call.func, true, true).unwrap_or(Callee::Unknown) {
                 Callee::Path(paths) => match paths.first().and_then(|p| self.kb.returns(p)) {
                     Some(Returns::Tuple(types)) => {
                         types.get(index).map_or(Value::Unknown, |t| Value::Instance(t.clone()))
@@ -596,14 +610,23 @@ impl<'k, 'a> Lowerer<'k, 'a> {
         }
     }
 
-    /// What calling the callable at `path` returns.
+    /// What calling the callable at `path` returns. A function of another module of the project
+    /// returns `path.()`, which the linker resolves through that function's declared type.
     fn returned(&self, path: &str) -> Value {
         match self.kb.returns(path) {
             Some(Returns::One(t)) => Value::Instance(t.clone()),
             Some(Returns::Tuple(_)) => Value::Unknown,
             None if self.is_class(path) => Value::Instance(path.to_string()),
+            None if self.is_elsewhere_in_project(path) => Value::Instance(join(path, RETURNED)),
             None => Value::Unknown,
         }
+    }
+
+    /// A path into another module of the project (by its roots; never when they are unknown).
+    fn is_elsewhere_in_project(&self, path: &str) -> bool {
+        let Some(roots) = self.roots else { return false };
+        let in_this_module = !self.module_prefix.is_empty() && path.starts_with(&self.module_prefix);
+        !in_this_module && !self.kb.knows_path(path) && roots.contains(path.split('.').next().unwrap_or(path))
     }
 
     /// A class of this file, or by convention a capitalised name that is not a constant.
@@ -652,8 +675,10 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     }
 
     /// The call's callee; `None` when the call may not matter (see [`Lowerer::may_matter`]) and
-    /// `keep` is false.
-    fn callee(&self, func: &Expr<'_>, keep: bool) -> Option<Callee> {
+    /// `keep` is false. `across`: a method of what another module's function returns is named by
+    /// that function (`pkg.make.().get`), for the linker; otherwise (sync code, where chains do
+    /// not pass through such queries) by the method's name alone.
+    fn callee(&self, func: &Expr<'_>, keep: bool, across: bool) -> Option<Callee> {
         // Without the project's roots, every call may matter.
         let keep = keep || self.roots.is_none();
         let callee = match func {
@@ -681,6 +706,12 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 }
             }
             Expr::Attr(base, attr, _) => match &*self.value(base) {
+                Value::Instance(path) if !across && path.ends_with(RETURNED) => {
+                    if !keep && !self.kb.knows_method(attr) {
+                        return None;
+                    }
+                    Callee::Method(Name::new(attr))
+                }
                 Value::Path(path) | Value::Instance(path) => {
                     let path = join(path, attr);
                     if !keep && !self.may_matter(&path) {
@@ -1056,7 +1087,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     }
 
     fn is_partial(&self, call: &Call<'_>) -> bool {
-        matches!(self.callee(&call.func, true), Some(Callee::Path(p)) if p.iter().any(|p| p == "functools.partial"))
+        matches!(self.callee(&call.func, true, true), Some(Callee::Path(p)) if p.iter().any(|p| p == "functools.partial"))
     }
 
     fn lambda(&mut self, lambda: &'a Lambda<'a>, body_ctx: Context, ctx: Context) {
@@ -1072,7 +1103,7 @@ impl<'k, 'a> Lowerer<'k, 'a> {
     fn call(&mut self, call: &'a Call<'a>, usage: Usage, ctx: Context, offload_args: bool) {
         // A call that passes a closure is kept: the closure's calls point to it.
         let passes_closure = call.args.iter().any(|a| matches!(a, Expr::Lambda(_)));
-        let Some(callee) = self.callee(&call.func, passes_closure) else {
+        let Some(callee) = self.callee(&call.func, passes_closure, ctx != Context::Sync) else {
             // Only its arguments' calls remain to be seen.
             match &call.func {
                 Expr::Name(..) => {}
