@@ -15,7 +15,9 @@ use super::scope::{
 };
 use crate::frontend::SourceFile;
 use crate::knowledge::{Knowledge, Returns, Table};
-use crate::model::{BoundName, CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, NameKey, Span, Usage};
+use crate::model::{
+    BoundName, CallSite, Callee, ClosureArg, Context, FileModel, Function, Name, NameKey, RETURNED, Span, Usage,
+};
 
 pub fn lower_file(ast: &syn::File, file: &SourceFile, kb: &Knowledge, model: &mut FileModel) {
     let root = Segment::from(file.unit.root.as_str());
@@ -216,6 +218,14 @@ impl<'a> Lowerer<'a, '_> {
                     .iter()
                     .filter_map(|f| Some((f.ident.as_ref()?.to_string(), self.type_path(&f.ty)?)))
                     .collect();
+                // Other modules see a field's type through `Struct::field` (an alias).
+                let mut names: Vec<&String> = fields.keys().collect();
+                names.sort_unstable();
+                for name in names {
+                    let mut field = path.clone();
+                    field.push(Segment::from(name.as_str()));
+                    self.alias_type(&field, &fields[name]);
+                }
                 self.fields.insert(path, fields);
             }
         }
@@ -227,8 +237,37 @@ impl<'a> Lowerer<'a, '_> {
         {
             let mut path = owner.clone();
             path.push(segment(&sig.ident));
+            // Other modules see the declared type through `function::()` (see `model::RETURNED`).
+            if sig.asyncness.is_none() {
+                let mut returned = path.clone();
+                returned.push(Segment::from(RETURNED));
+                self.alias_type(&returned, &ty);
+            }
             self.fn_returns.insert(path, ty);
         }
+    }
+
+    /// Records that `path` stands for the type `ty`, when `ty` is one whose methods the knowledge
+    /// base or this crate may define.
+    fn alias_type(&mut self, path: &Path, ty: &Path) {
+        let known = with_text(|text| push_path(text, ty), |ty| self.resolver.kb.knows_module(ty));
+        if known || self.is_own(ty) {
+            self.model.aliases.push((path_name(path), path_name(ty)));
+        }
+    }
+
+    /// A path of this crate.
+    fn is_own(&self, path: &Path) -> bool {
+        path.first() == Some(&self.resolver.root)
+    }
+
+    /// In async code, where a call is reported: what a path of this crate defined in another file
+    /// stands for, as a type query the linker answers (`crate::db::Holder::conn`, `crate::db::make::()`).
+    fn across(&self, mut path: Path, last: &str) -> Option<Path> {
+        (self.context() != Context::Sync && self.is_own(&path)).then(|| {
+            path.push(Segment::from(last));
+            path
+        })
     }
 
     /// A module's imports are aliases other modules may reach it through (re-exports).
@@ -489,7 +528,13 @@ impl<'a> Lowerer<'a, '_> {
                     path.last().is_some_and(|s| s.starts_with(char::is_uppercase)).then_some(path)
                 }
             },
-            Expr::Call(c) => one(self.returns(&self.callee_path(&c.func)?)?),
+            Expr::Call(c) => {
+                let callee = self.callee_path(&c.func)?;
+                match self.returns(&callee) {
+                    Some(returned) => one(returned),
+                    None => self.across(callee, RETURNED),
+                }
+            }
             Expr::MethodCall(m) => {
                 if is_pass_through(&m.method) {
                     return self.type_of(&m.receiver);
@@ -513,7 +558,10 @@ impl<'a> Lowerer<'a, '_> {
                 let syn::Member::Named(name) = &f.member else {
                     return None;
                 };
-                self.fields.get(&base)?.get(&name.to_string()).cloned()
+                match self.fields.get(&base) {
+                    Some(fields) => fields.get(&name.to_string()).cloned(),
+                    None => self.across(base, &name.to_string()),
+                }
             }
             Expr::Struct(s) if s.qself.is_none() => self.resolver.resolve_path(&ident_path(&s.path)),
             _ => None,
@@ -780,10 +828,24 @@ impl<'a> Lowerer<'a, '_> {
         let receiver_type = self.type_of(&call.receiver);
         let (callee, written) = match receiver_type {
             Some(ty) => {
+                // `Conn::query`; for a type query, as written: `conn.query`, `make(..).query`.
                 let written = with_text(
                     |text| {
-                        text.push_str(ty.last().map_or("", |s| &**s));
-                        text.push_str("::");
+                        match ty.as_slice() {
+                            [.., function, last] if &**last == RETURNED => {
+                                text.push_str(function);
+                                text.push_str("(..).");
+                            }
+                            [.., field] if field.starts_with(|c: char| c.is_ascii_lowercase()) => {
+                                text.push_str(field);
+                                text.push('.');
+                            }
+                            [.., ty] => {
+                                text.push_str(ty);
+                                text.push_str("::");
+                            }
+                            [] => text.push_str("::"),
+                        }
                         text.push_str(&method);
                     },
                     Name::new,

@@ -1,4 +1,4 @@
-// Type aliases in another module: their paths stand for the aliased types.
+// Types that another module's code holds: aliases, struct fields and declared return types.
 pub struct Connection;
 
 impl Connection {
@@ -8,6 +8,15 @@ impl Connection {
 }
 
 pub type Db = Connection;
+
+pub struct Holder {
+    pub conn: Connection,
+    pub quiet: quiet::Holder,
+}
+
+pub fn open() -> Connection {
+    Connection
+}
 pub type Stream = std::net::TcpStream;
 pub type AsyncStream = tokio::net::TcpStream;
 
@@ -17,5 +26,10 @@ pub mod quiet {
 
     impl Db {
         pub fn query(&self) {}
+    }
+
+    // A field of the same name as `db::Holder`'s, of another type.
+    pub struct Holder {
+        pub conn: Db,
     }
 }
