@@ -341,6 +341,36 @@ fn end(span: Span) -> (u32, u32) {
     (span.end_line, span.end_column)
 }
 
+/// The `receiver.attr = value` assignments of a method body, outside nested functions and classes.
+fn self_assignments<'a>(body: &'a [Stmt<'a>], receiver: &str, out: &mut Vec<(&'a str, &'a Expr<'a>)>) {
+    for stmt in body {
+        match stmt {
+            Stmt::Assign { targets, value } => {
+                for target in targets {
+                    if let Expr::Attr(base, attr, _) = target
+                        && matches!(base.as_ref(), Expr::Name(name, _) if *name == receiver)
+                    {
+                        out.push((attr, value));
+                    }
+                }
+            }
+            Stmt::If { branches, orelse } => {
+                for (_, branch) in branches {
+                    self_assignments(branch, receiver, out);
+                }
+                self_assignments(orelse, receiver, out);
+            }
+            Stmt::With { body, .. } => self_assignments(body, receiver, out),
+            Stmt::Try(t) => {
+                self_assignments(&t.body, receiver, out);
+                self_assignments(&t.orelse, receiver, out);
+                self_assignments(&t.finalbody, receiver, out);
+            }
+            _ => {}
+        }
+    }
+}
+
 fn join(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
         return name.to_string();
@@ -1032,11 +1062,13 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             }
         }
         self.enter_scope(Scope::new(ScopeKind::Class, Rc::from(qual.as_str())), collected);
-        let init = class.body.iter().find_map(|s| match s {
-            Stmt::Def(def) if def.name == "__init__" => Some(def),
+        // `self.x = ...` in any method gives `x` its type; `__init__`'s assignments come first.
+        let methods = class.body.iter().filter_map(|s| match s {
+            Stmt::Def(def) => Some(&**def),
             _ => None,
         });
-        if let Some(init) = init {
+        let (init, others): (Vec<&'a Def<'a>>, Vec<&'a Def<'a>>) = methods.partition(|def| def.name == "__init__");
+        for init in init {
             let collected = self.function_collected(init, false);
             let assigned = collected.self_attrs.clone();
             self.enter_scope(Scope::new(ScopeKind::Function, Rc::from(join(&qual, "__init__").as_str())), collected);
@@ -1046,6 +1078,20 @@ impl<'k, 'a> Lowerer<'k, 'a> {
                 }
             }
             self.scopes.pop();
+        }
+        // Other methods: only what their assignments say in the class's scope (`self.x =
+        // requests.Session()`), without collecting each method's bindings a second time.
+        for def in others {
+            let Some(receiver) = def.params.first().filter(|_| self.is_method(def)).map(|p| p.name) else { continue };
+            let mut assigned = Vec::new();
+            self_assignments(&def.body, receiver, &mut assigned);
+            for (name, value) in assigned {
+                if !attrs.contains_key(name)
+                    && let Some(value) = self.assigned(value)
+                {
+                    attrs.insert(name, value);
+                }
+            }
         }
         attrs.retain(|_, v| *v != Value::Unknown);
         self.class_attrs.insert(qual, attrs);
