@@ -101,12 +101,14 @@ pub fn prune_calls(
     // A class without bases whose `__init__` calls nothing that matters (or that has none) gives
     // its constructor's callers nothing: the linker need not know it, unless it shadows an import
     // of the same name (the import's class is not the one called).
-    let matters: FxHashSet<NameKey> = file.functions.iter().map(|f| f.key).collect();
-    let imported: FxHashSet<NameKey> = file.aliases.iter().map(|(alias, _)| NameKey::of(alias.as_str())).collect();
-    file.classes.retain(|c| {
-        !c.bases.is_empty() || c.init.is_some_and(|init| matters.contains(&init)) || imported.contains(&c.key)
-    });
-    file.classes.shrink_to_fit();
+    if !file.classes.is_empty() {
+        let matters: FxHashSet<NameKey> = file.functions.iter().map(|f| f.key).collect();
+        let imported: FxHashSet<NameKey> = file.aliases.iter().map(|(alias, _)| NameKey::of(alias.as_str())).collect();
+        file.classes.retain(|c| {
+            !c.bases.is_empty() || c.init.is_some_and(|init| matters.contains(&init)) || imported.contains(&c.key)
+        });
+        file.classes.shrink_to_fit();
+    }
     // The model now waits in memory for the others: no spare capacity.
     file.functions.shrink_to_fit();
     file.aliases.shrink_to_fit();

@@ -31,3 +31,12 @@ class Both:
 
     async def fetch(self):
         await self.client.get("https://example.org")
+
+
+class Injected:
+    # A parameter shadows the module of the same name: what it builds is not known.
+    def configure(self, requests):
+        self.session = requests.Session()
+
+    async def fetch(self):
+        await self.session.get("https://example.org")

@@ -341,6 +341,15 @@ fn end(span: Span) -> (u32, u32) {
     (span.end_line, span.end_column)
 }
 
+/// The name a callee expression starts from: `requests` in `requests.Session`.
+fn root_name<'e>(expr: &'e Expr<'_>) -> Option<&'e str> {
+    match expr {
+        Expr::Name(name, _) => Some(name),
+        Expr::Attr(base, _, _) => root_name(base),
+        _ => None,
+    }
+}
+
 /// The `receiver.attr = value` assignments of a method body, outside nested functions and classes.
 fn self_assignments<'a>(body: &'a [Stmt<'a>], receiver: &str, out: &mut Vec<(&'a str, &'a Expr<'a>)>) {
     for stmt in body {
@@ -1086,7 +1095,12 @@ impl<'k, 'a> Lowerer<'k, 'a> {
             let mut assigned = Vec::new();
             self_assignments(&def.body, receiver, &mut assigned);
             for (name, value) in assigned {
-                if !attrs.contains_key(name)
+                // A call of a module-level name (a parameter or local of the method would shadow
+                // it, and the class's scope cannot tell).
+                let Expr::Call(call) = value else { continue };
+                let shadowed = root_name(&call.func).is_none_or(|root| def.params.iter().any(|p| p.name == root));
+                if !shadowed
+                    && !attrs.contains_key(name)
                     && let Some(value) = self.assigned(value)
                 {
                     attrs.insert(name, value);
