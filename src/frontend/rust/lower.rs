@@ -307,15 +307,16 @@ impl<'a> Lowerer<'a, '_> {
         if item_attrs(item).iter().any(is_test_attribute) {
             self.mark_test_code(item.span());
         }
-        let header = match item {
-            Item::Fn(f) => Some(f.sig.ident.span()),
-            Item::Impl(imp) => Some(imp.impl_token.span),
-            Item::Trait(t) => Some(t.ident.span()),
-            Item::Mod(m) => Some(m.ident.span()),
+        // The item's lines from its tokens' spans (`Spanned::span` would render the whole item).
+        let lines = match item {
+            Item::Fn(f) => Some((f.sig.ident.span(), f.block.brace_token.span.close())),
+            Item::Impl(imp) => Some((imp.impl_token.span, imp.brace_token.span.close())),
+            Item::Trait(t) => Some((t.ident.span(), t.brace_token.span.close())),
+            Item::Mod(m) => Some((m.ident.span(), m.content.as_ref().map_or(m.ident.span(), |(b, _)| b.span.close()))),
             _ => None,
         };
-        if let Some(header) = header {
-            self.mark_item(item.span(), header);
+        if let Some((header, close)) = lines {
+            self.mark_item(item_attrs(item), header, close);
         }
         match item {
             Item::Fn(f) => {
@@ -342,7 +343,7 @@ impl<'a> Lowerer<'a, '_> {
                         if f.attrs.iter().any(is_test_attribute) {
                             self.mark_test_code(f.span());
                         }
-                        self.mark_item(f.span(), f.sig.ident.span());
+                        self.mark_item(&f.attrs, f.sig.ident.span(), f.block.brace_token.span.close());
                         let mut path = self_type.clone();
                         path.push(segment(&f.sig.ident));
                         let display = format!("{}::{}", self_type.last().map_or("", |s| &**s), f.sig.ident);
@@ -360,7 +361,7 @@ impl<'a> Lowerer<'a, '_> {
                     if let TraitItem::Fn(f) = trait_item
                         && let Some(block) = &f.default
                     {
-                        self.mark_item(f.span(), f.sig.ident.span());
+                        self.mark_item(&f.attrs, f.sig.ident.span(), block.brace_token.span.close());
                         let mut path = trait_path.clone();
                         path.push(segment(&f.sig.ident));
                         let display = format!("{}::{}", t.ident, f.sig.ident);
@@ -380,9 +381,13 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
-    fn mark_item(&mut self, span: proc_macro2::Span, header: proc_macro2::Span) {
-        let (span, header) = (super::span_of(span), super::span_of(header));
-        self.model.items.push(crate::model::ItemLines { first: span.line, header: header.line, last: span.end_line });
+    /// Records an item's lines: from its first attribute (or its header), through the line of its
+    /// name (`header`), to its closing brace.
+    fn mark_item(&mut self, attrs: &[syn::Attribute], header: proc_macro2::Span, close: proc_macro2::Span) {
+        let header = header.start().line as u32;
+        let first = attrs.first().map_or(header, |a| a.pound_token.span.start().line as u32).min(header);
+        let last = (close.end().line as u32).max(header);
+        self.model.items.push(crate::model::ItemLines { first, header, last });
     }
 
     fn mark_test_code(&mut self, span: proc_macro2::Span) {
