@@ -54,7 +54,7 @@ fn text_formats_escape_control_characters_in_names_and_source() {
         let text = output(dir.path(), &["--format", format]);
         assert_printable(format, &text);
         // Both files are reported, at the same line.
-        assert_eq!(text.matches("blocking-sleep").count(), 2, "{format}:\n{text}");
+        assert_eq!(text.matches("`time.sleep` in an async context").count(), 2, "{format}:\n{text}");
         match format {
             "concise" => {
                 assert!(text.contains("we ird é\\u{1b}]0;pwned\\u{7}\\u{202e}.py:4:5: blocking-sleep"), "{text}")
