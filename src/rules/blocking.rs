@@ -7,10 +7,8 @@ use crate::knowledge::{FixSpec, Table};
 use crate::model::Span;
 use crate::model::{Context, Usage};
 
+/// Called for the calls [`READS`] selects (see [`super::check_file`]).
 pub fn check(cx: &CallCx<'_>, category: &str) -> Option<Finding> {
-    if cx.context() != Context::Async || cx.call.usage == Usage::Awaited {
-        return None;
-    }
     let written = &cx.call.written;
     // The knowledge base describes a known API even where the project defines it (linting tokio or
     // the standard library itself); the project's own functions are looked through otherwise.

@@ -116,6 +116,7 @@ impl<'a> CallCx<'a> {
 
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
+    /// Called for each call that the rule's [`RuleMeta::reads`] selects.
     fn check(&self, cx: &CallCx<'_>) -> Option<Finding>;
 }
 
@@ -227,6 +228,10 @@ pub fn check_file(file_index: usize, project: &Project<'_>, enabled: &dyn Fn(Rul
             let context = project.context_at(file_index, function_index, call_index);
             let cx = CallCx { file, function, call, project, facts: &facts, context };
             for rule in &rules {
+                // A rule sees only the calls it declares it reads (which pruning also keeps).
+                if !(rule.meta().reads.calls)(context, &call.usage) {
+                    continue;
+                }
                 if let Some(finding) = rule.check(&cx) {
                     let meta = rule.meta();
                     out.push(Diagnostic {

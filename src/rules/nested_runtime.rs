@@ -32,9 +32,6 @@ impl Rule for NestedRuntime {
     }
 
     fn check(&self, cx: &CallCx<'_>) -> Option<Finding> {
-        if !matches!(cx.context(), Context::Async | Context::Loop) || cx.call.usage == Usage::Awaited {
-            return None;
-        }
         let written = &cx.call.written;
         // A notebook's cells already run inside IPython's event loop.
         let place = if cx.context() == Context::Loop {
